@@ -1,0 +1,1 @@
+"""Mechanics every chibo service shares: bus, outbox, inbox, database, web, settings, metrics."""

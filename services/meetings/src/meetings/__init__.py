@@ -1,0 +1,1 @@
+"""The meetings service: meeting records, observer reports and requests (kiến nghị)."""

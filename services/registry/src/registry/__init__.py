@@ -1,0 +1,1 @@
+"""The registry service: organisation tree, members, roles, observers, users and access tokens."""

@@ -1,0 +1,1 @@
+"""The scoring service: meeting scores against a rubric, roll-ups, compliance, classification."""

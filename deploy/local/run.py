@@ -1,0 +1,142 @@
+"""`make run`: a private RabbitMQ, the four services on SQLite, a demo province, the URLs.
+
+Ctrl-C stops everything this run started (the broker too, unless it was already running).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from service_kit.processes import SERVICES, ServiceProcess
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / ".data"
+LOGS = DATA / "logs"
+RABBITMQ = REPO / "deploy" / "local" / "rabbitmq.sh"
+COLOURS = {"registry": 36, "meetings": 33, "scoring": 35, "notifications": 32}
+
+
+def say(text: str) -> None:
+    print(f"\033[1m==> {text}\033[0m", flush=True)
+
+
+def broker_status() -> bool:
+    return subprocess.run([str(RABBITMQ), "status"], capture_output=True).returncode == 0
+
+
+def start_broker() -> tuple[str, bool]:
+    """(AMQP URL, whether this run started the node)."""
+    if os.environ.get("CHIBO_AMQP_URL"):
+        return os.environ["CHIBO_AMQP_URL"], False
+    was_running = broker_status()
+    if not was_running:
+        say("Khởi động RabbitMQ riêng (lần đầu có thể cài đặt gói rabbitmq-server, ~10-60 s)…")
+    done = subprocess.run([str(RABBITMQ), "start"], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"RabbitMQ không khởi động được:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1], not was_running
+
+
+def port_in_use(port: int) -> bool:
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/healthz/live", timeout=0.5)
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def follow(proc: ServiceProcess, stop: threading.Event) -> None:
+    """Echo a service's log to the terminal with a coloured prefix."""
+    assert proc.log_path is not None
+    with open(proc.log_path, encoding="utf-8", errors="replace") as log:
+        log.seek(0, os.SEEK_END)
+        while not stop.is_set():
+            line = log.readline()
+            if not line:
+                time.sleep(0.2)
+                continue
+            print(f"\033[{COLOURS[proc.name]}m{proc.name:>13}\033[0m | {line.rstrip()}", flush=True)
+
+
+def main() -> int:
+    busy = [name for name, port in SERVICES.items() if port_in_use(port)]
+    if busy:
+        print(
+            f"Cổng của {', '.join(busy)} đang được dùng: chibo có thể đang chạy ở cửa sổ khác "
+            "(Ctrl-C ở đó để dừng).",
+            file=sys.stderr,
+        )
+        return 1
+    LOGS.mkdir(parents=True, exist_ok=True)
+    amqp_url, started_broker = start_broker()
+    env = {"CHIBO_AMQP_URL": amqp_url}
+    for name in SERVICES:
+        env[f"{name.upper()}_LOG_FORMAT"] = "text"
+    procs = [
+        ServiceProcess(name, port, env=env, log_path=LOGS / f"{name}.log")
+        for name, port in SERVICES.items()
+    ]
+    stop = threading.Event()
+    try:
+        say("Khởi động 4 dịch vụ (registry, meetings, scoring, notifications)…")
+        for proc in procs:
+            proc.log_path.write_text("")  # type: ignore[union-attr]
+            proc.start()
+        for proc in procs:
+            proc.wait_ready(90)
+        say("Nạp dữ liệu mẫu…")
+        from demo import load_demo
+
+        summary = load_demo({p.name: p.url for p in procs})
+        for proc in procs:
+            threading.Thread(target=follow, args=(proc, stop), daemon=True).start()
+        print_urls(procs, amqp_url, summary)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(p.process and p.process.poll() is None for p in procs):
+            time.sleep(0.5)
+        dead = [p.name for p in procs if p.process and p.process.poll() is not None]
+        print(f"Dịch vụ {', '.join(dead)} đã dừng bất thường; xem .data/logs/.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print()
+        return 0
+    finally:
+        stop.set()
+        say("Đang dừng các dịch vụ…")
+        for proc in procs:
+            proc.stop()
+        if started_broker:
+            say("Đang dừng RabbitMQ…")
+            subprocess.run([str(RABBITMQ), "stop"], capture_output=True)
+        say("Đã dừng.")
+
+
+def print_urls(procs: list[ServiceProcess], amqp_url: str, summary: str) -> None:
+    width = max(len(p.name) for p in procs)
+    lines = ["", "chibo đang chạy. Tài liệu API và số đo của từng dịch vụ:"]
+    for p in procs:
+        lines.append(f"  {p.name:<{width}}  {p.url}/docs   {p.url}/metrics")
+    lines += [
+        f"  RabbitMQ: {amqp_url.replace('guest:guest@', 'guest@')}  "
+        "(giao diện quản trị http://127.0.0.1:15672, guest/guest)",
+        f"  Dữ liệu mẫu: {summary}",
+        "  Thử:  curl -s http://127.0.0.1:8004/v1/notifications | python3 -m json.tool",
+        f"  Nhật ký: {LOGS}/<dịch vụ>.log   Dữ liệu SQLite: {DATA}/<dịch vụ>.db",
+        "  Nhấn Ctrl-C để dừng tất cả.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    os.chdir(REPO)
+    sys.exit(main())

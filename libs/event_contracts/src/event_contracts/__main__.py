@@ -1,0 +1,26 @@
+"""`python -m event_contracts generate|check`: keep committed schemas in step with models."""
+
+from __future__ import annotations
+
+import sys
+
+from event_contracts.schemas import generate, problems
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "generate":
+        for path in generate():
+            print(f"wrote {path}")
+        return 0
+    if command == "check":
+        found = problems()
+        for line in found:
+            print(line, file=sys.stderr)
+        return 1 if found else 0
+    print("usage: python -m event_contracts [generate|check]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""RabbitMQ through aio-pika: connection, topology, publishing with confirms, consuming."""

@@ -1,0 +1,204 @@
+"""Consuming: inbox row first, the handler's effects and outbox rows in one transaction, ack
+after commit.
+
+Outcomes: `ack`; `duplicate` (inbox already has it); `retry` (a transient failure: a copy goes to
+the retry queue for the next back-off step, with `x-retry-count`, then the original is acked);
+`dead_letter` (unreadable envelope, unknown type, a permanent failure, or retries used up: rejected
+without requeue, so the broker moves it to `<queue>.dlq`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aio_pika import Message
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+
+from event_contracts import CloudEvent, EnvelopeError, EventData, parse_envelope
+from service_kit import metrics
+from service_kit.bus import topology
+from service_kit.bus.connection import Bus
+from service_kit.bus.errors import PermanentError
+from service_kit.inbox import record_once
+from service_kit.logging import correlation_id_var, event_id_var, event_type_var
+from service_kit.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, CloudEvent, EventData], Awaitable[None]]
+RETRY_HEADER = "x-retry-count"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One queue: `<service>.<purpose>`, bound to `routing_keys`, each event type to its handler."""
+
+    purpose: str
+    handlers: dict[str, Handler]
+    description: str = ""
+    extra_keys: tuple[str, ...] = field(default=())
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return [*self.handlers, *self.extra_keys]
+
+
+class Consumer:
+    def __init__(
+        self,
+        bus: Bus,
+        uow_factory: UnitOfWorkFactory,
+        subscription: Subscription,
+        *,
+        service: str,
+        policy: topology.QueuePolicy,
+        max_attempts: int,
+        prefetch: int,
+        concurrency: int,
+    ) -> None:
+        self.bus, self.uow_factory, self.subscription = bus, uow_factory, subscription
+        self.service = service
+        self.queue_name = f"{service}.{subscription.purpose}"
+        self.policy, self.max_attempts = policy, max_attempts
+        self.prefetch = prefetch
+        self._slots = asyncio.Semaphore(concurrency)
+        self.attached = False
+
+    async def attach(self, connection: AbstractRobustConnection) -> None:
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=self.prefetch)
+        queue = await topology.declare_subscription_queue(
+            channel, self.queue_name, self.subscription.routing_keys, self.policy
+        )
+        await queue.consume(self.on_message, consumer_tag=f"{self.service}-{self.queue_name}")
+        self.attached = True
+        metrics.CONSUMERS_ATTACHED.labels(self.service, self.queue_name).set(1)
+        log.info("consumer attached", extra={"queue": self.queue_name})
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        async with self._slots:
+            await self._handle(message)
+
+    async def _handle(self, message: AbstractIncomingMessage) -> None:
+        started = time.perf_counter()
+        event_type = message.type or "unknown"
+        try:
+            event, data = parse_envelope(message.body)
+        except EnvelopeError as exc:
+            await self._dead_letter(message, event_type, f"unreadable: {exc}")
+            return
+        event_type = event.type
+        tokens = (
+            event_id_var.set(event.id),
+            event_type_var.set(event.type),
+            correlation_id_var.set(event.correlationid),
+        )
+        try:
+            handler = self.subscription.handlers.get(event.routing_key)
+            if handler is None:
+                await self._dead_letter(message, event_type, "no handler for this type here")
+                return
+            try:
+                outcome = await self._apply(handler, event, data)
+            except PermanentError as exc:
+                await self._dead_letter(message, event_type, f"permanent: {exc}")
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                await self._retry(message, event_type, exc)
+                return
+            await message.ack()
+            self._count(event_type, outcome)
+            metrics.HANDLER_DURATION.labels(self.service, self.queue_name, event_type).observe(
+                time.perf_counter() - started
+            )
+            lag = (datetime.now(UTC) - event.time).total_seconds()
+            metrics.DELIVERY_LAG.labels(self.service, self.queue_name, event_type).observe(
+                max(lag, 0.0)
+            )
+            log.info("event handled", extra={"queue": self.queue_name, "outcome": outcome})
+        finally:
+            for var, token in zip(
+                (event_id_var, event_type_var, correlation_id_var), tokens, strict=True
+            ):
+                var.reset(token)
+
+    async def _apply(self, handler: Handler, event: CloudEvent, data: EventData) -> str:
+        async with self.uow_factory(causation=event) as uow:
+            first = await record_once(
+                uow.session,
+                consumer=self.queue_name,
+                source=event.source,
+                event_id=event.id,
+                event_type=event.type,
+            )
+            if not first:
+                return "duplicate"
+            await handler(uow, event, data)
+            await uow.commit()
+        return "ack"
+
+    async def _retry(
+        self, message: AbstractIncomingMessage, event_type: str, exc: Exception
+    ) -> None:
+        raw = (message.headers or {}).get(RETRY_HEADER, 0)
+        attempt = (raw if isinstance(raw, int) else 0) + 1
+        if attempt >= self.max_attempts:
+            await self._dead_letter(
+                message,
+                event_type,
+                f"gave up after {attempt} attempts: {type(exc).__name__}: {exc}",
+            )
+            return
+        delays = self.policy.retry_delays_seconds
+        step = min(attempt - 1, len(delays) - 1)
+        headers = dict(message.headers or {})
+        headers[RETRY_HEADER] = attempt
+        headers["x-last-error"] = f"{type(exc).__name__}: {exc}"[:500]
+        copy = Message(
+            message.body,
+            headers=headers,
+            content_type=message.content_type,
+            delivery_mode=message.delivery_mode,
+            message_id=message.message_id,
+            type=message.type,
+            app_id=message.app_id,
+            correlation_id=message.correlation_id,
+        )
+        try:
+            await self.bus.publish_raw("", topology.retry_queue(self.queue_name, step), copy)
+        except Exception:
+            # Could not park it for later: let the broker redeliver (bounded by x-delivery-limit).
+            log.warning("retry publish failed; requeueing", extra={"queue": self.queue_name})
+            await message.nack(requeue=True)
+            return
+        await message.ack()
+        self._count(event_type, "retry")
+        log.warning(
+            "event handling failed; will retry",
+            extra={
+                "queue": self.queue_name,
+                "attempt": attempt,
+                "error": type(exc).__name__,
+                "detail": str(exc)[:300],
+            },
+        )
+
+    async def _dead_letter(
+        self, message: AbstractIncomingMessage, event_type: str, why: str
+    ) -> None:
+        await message.reject(requeue=False)
+        self._count(event_type, "dead_letter")
+        log.error(
+            "event dead-lettered",
+            extra={"queue": self.queue_name, "reason": why[:500], "message_id": message.message_id},
+        )
+
+    def _count(self, event_type: str, outcome: str) -> None:
+        metrics.EVENTS_CONSUMED.labels(self.service, self.queue_name, event_type, outcome).inc()

@@ -1,0 +1,78 @@
+"""Alembic per service, driven from code: `<service> migrate`, readiness at head, env.py helper."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command, context
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+from service_kit.db import Database
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.attributes["database_url"] = url
+    return cfg
+
+
+def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(migrations_dir, url), revision)
+
+
+def make_revision(migrations_dir: Path, message: str) -> None:
+    """Autogenerate the next revision by diffing the models against a scratch database at head."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite+aiosqlite:///{scratch}/scratch.db"
+        upgrade(migrations_dir, url)
+        command.revision(alembic_config(migrations_dir, url), message=message, autogenerate=True)
+
+
+def head_revision(migrations_dir: Path) -> str | None:
+    return ScriptDirectory(str(migrations_dir)).get_current_head()
+
+
+async def is_at_head(db: Database, migrations_dir: Path) -> bool:
+    async with db.engine.connect() as conn:
+        try:
+            current = (
+                await conn.execute(sa.text("SELECT version_num FROM alembic_version"))
+            ).scalar()
+        except sa.exc.DBAPIError:
+            return False
+    return current == head_revision(migrations_dir)
+
+
+def run_env() -> None:
+    """Body of every service's migrations/env.py (models must be imported before calling)."""
+    url = context.config.attributes.get("database_url")
+    if not url:
+        raise RuntimeError("run migrations with `python -m <service> migrate`")
+
+    def run(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=SQLModel.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_async_engine(url)
+        async with engine.connect() as conn:
+            await conn.run_sync(run)
+            await conn.commit()
+        await engine.dispose()
+
+    asyncio.run(main())

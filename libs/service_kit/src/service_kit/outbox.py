@@ -1,0 +1,183 @@
+"""Transactional outbox: events are rows written with the state change, published by a relay.
+
+The relay marks a row published only after the broker's confirm, backs off on failure and never
+drops a row. Intake never waits on the broker: a commit nudges the relay and returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel, col
+
+from event_contracts import CloudEvent
+from service_kit import metrics
+from service_kit.bus.connection import Bus, OutgoingMessage
+from service_kit.claims import claim
+from service_kit.db import Database, UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxEvent(SQLModel, table=True):
+    __tablename__ = "outbox_event"
+    __table_args__ = (sa.Index("ix_outbox_event_pending", "published_at", "available_at"),)
+
+    id: str = Field(primary_key=True, max_length=64, description="the CloudEvent id")
+    event_type: str = Field(max_length=200)
+    routing_key: str = Field(max_length=200)
+    payload: str = Field(sa_type=sa.Text, description="the complete CloudEvent as JSON")
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    available_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+
+    @classmethod
+    def from_event(cls, event: CloudEvent) -> OutboxEvent:
+        return cls(
+            id=event.id,
+            event_type=event.type,
+            routing_key=event.routing_key,
+            payload=event.to_json().decode(),
+            created_at=event.time,
+            available_at=utcnow(),
+        )
+
+
+def to_message(row: OutboxEvent) -> OutgoingMessage:
+    return OutgoingMessage(routing_key=row.routing_key, body=row.payload.encode())
+
+
+class OutboxRelay:
+    """Publishes pending rows in batches with confirms in flight; safe with many replicas on
+    PostgreSQL (rows are claimed with SKIP LOCKED), one per service on SQLite."""
+
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        service: str,
+        *,
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+        max_backoff_seconds: float = 60.0,
+    ) -> None:
+        self.db, self.bus, self.service = db, bus, service
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.max_backoff = max_backoff_seconds
+        self._wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                published = await self.publish_pending() if self.bus.is_connected else 0
+                await self._refresh_gauges()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay pass failed; retrying")
+                published = 0
+            if published < self.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def publish_pending(self) -> int:
+        """One pass: claim a batch, publish it, record the outcome of each row."""
+        pending = col(OutboxEvent.published_at).is_(None)
+        due = col(OutboxEvent.available_at) <= utcnow()
+        order = (OutboxEvent.created_at, OutboxEvent.id)
+        if self.db.is_sqlite:
+            # Never hold SQLite's write lock across broker I/O: read, publish, then record.
+            async with self.db.session() as session:
+                rows = await claim(
+                    session,
+                    OutboxEvent,
+                    pending,
+                    due,
+                    order_by=order,
+                    limit=self.batch_size,
+                    lock=False,
+                )
+            if not rows:
+                return 0
+            outcomes = await self.bus.publish_many([to_message(r) for r in rows])
+            async with self.db.transaction() as session:
+                await self._record(session, rows, outcomes)
+            return len(rows)
+        async with self.db.transaction() as session:
+            rows = await claim(
+                session, OutboxEvent, pending, due, order_by=order, limit=self.batch_size, lock=True
+            )
+            if not rows:
+                return 0
+            outcomes = await self.bus.publish_many([to_message(r) for r in rows])
+            await self._record(session, rows, outcomes)
+        return len(rows)
+
+    async def _record(
+        self, session: Any, rows: list[OutboxEvent], outcomes: list[BaseException | None]
+    ) -> None:
+        now = utcnow()
+        ok_ids = [r.id for r, err in zip(rows, outcomes, strict=True) if err is None]
+        if ok_ids:
+            await session.execute(
+                sa.update(OutboxEvent)
+                .where(col(OutboxEvent.id).in_(ok_ids))
+                .values(published_at=now)
+            )
+        for row, err in zip(rows, outcomes, strict=True):
+            outcome = "confirmed" if err is None else type(err).__name__
+            metrics.EVENTS_PUBLISHED.labels(self.service, row.event_type, outcome).inc()
+            if err is None:
+                continue
+            attempts = row.attempts + 1
+            delay = min(self.max_backoff, 0.5 * 2 ** min(attempts, 20))
+            await session.execute(
+                sa.update(OutboxEvent)
+                .where(col(OutboxEvent.id) == row.id)
+                .values(
+                    attempts=attempts,
+                    available_at=now + timedelta(seconds=delay),
+                    last_error=f"{type(err).__name__}: {err}"[:1000],
+                )
+            )
+            log.warning(
+                "outbox publish failed",
+                extra={"outbox_id": row.id, "attempts": attempts, "error": type(err).__name__},
+            )
+
+    async def _refresh_gauges(self) -> None:
+        async with self.db.session() as session:
+            count, oldest = (
+                await session.execute(
+                    sa.select(sa.func.count(), sa.func.min(OutboxEvent.created_at)).where(
+                        col(OutboxEvent.published_at).is_(None)
+                    )
+                )
+            ).one()
+        metrics.OUTBOX_PENDING.labels(self.service).set(count)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = UTCDateTime().process_result_value(oldest, self.db.engine.dialect)
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(max(age, 0.0))
+
+    async def pending_count(self) -> int:
+        async with self.db.session() as session:
+            return int(
+                (
+                    await session.execute(
+                        sa.select(sa.func.count()).where(col(OutboxEvent.published_at).is_(None))
+                    )
+                ).scalar_one()
+            )

@@ -1,0 +1,125 @@
+"""The composition root of a service process: database, bus, outbox relay, consumers, sweeps."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from aio_pika.abc import AbstractRobustConnection
+
+from event_contracts import CloudEvent
+from service_kit import migrations
+from service_kit.bus.connection import Bus
+from service_kit.bus.consumer import Consumer, Subscription
+from service_kit.bus.topology import QueuePolicy
+from service_kit.db import Database
+from service_kit.outbox import OutboxRelay
+from service_kit.settings import ServiceSettings
+from service_kit.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+BackgroundTask = Callable[["ServiceRuntime"], Coroutine[Any, Any, None]]
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        migrations_dir: Path,
+        subscriptions: Sequence[Subscription] = (),
+        background: Sequence[BackgroundTask] = (),
+    ) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.migrations_dir = migrations_dir
+        self.db = Database(settings.database_url)
+        self.bus = Bus(
+            settings.amqp_url.get_secret_value(),
+            self.name,
+            reconnect_seconds=settings.broker_reconnect_seconds,
+            publish_timeout_seconds=settings.publish_timeout_seconds,
+        )
+        self.relay = OutboxRelay(
+            self.db,
+            self.bus,
+            self.name,
+            batch_size=settings.outbox_batch_size,
+            poll_seconds=settings.outbox_poll_seconds,
+            max_backoff_seconds=settings.outbox_max_backoff_seconds,
+        )
+        policy = QueuePolicy(tuple(settings.retry_delays_seconds), settings.delivery_limit)
+        self.consumers = [
+            Consumer(
+                self.bus,
+                self.uow,
+                sub,
+                service=self.name,
+                policy=policy,
+                max_attempts=settings.max_attempts,
+                prefetch=settings.prefetch,
+                concurrency=settings.effective_concurrency,
+            )
+            for sub in subscriptions
+        ]
+        self.bus.on_connected(self._attach_consumers)
+        self._background = list(background)
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    def uow(
+        self, *, causation: CloudEvent | None = None, correlation_id: str | None = None
+    ) -> UnitOfWork:
+        return UnitOfWork(
+            self.db,
+            source=self.settings.source,
+            on_commit=self.relay.nudge,
+            causation=causation,
+            correlation_id=correlation_id,
+        )
+
+    async def _attach_consumers(self, connection: AbstractRobustConnection) -> None:
+        for consumer in self.consumers:
+            await consumer.attach(connection)
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self.bus.run(), name="bus"))
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for task in self._background:
+            self._tasks.append(
+                asyncio.create_task(task(self), name=getattr(task, "__name__", "bg"))
+            )
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.bus.close()
+        await self.db.dispose()
+
+    async def readiness(self) -> dict[str, str]:
+        """Each check's state; ready only when every one is `ok`."""
+        checks: dict[str, str] = {}
+        try:
+            await self.db.ping()
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            at_head = await migrations.is_at_head(self.db, self.migrations_dir)
+            checks["migrations"] = "ok" if at_head else "behind head"
+        except Exception as exc:
+            checks["migrations"] = f"error: {type(exc).__name__}"
+        checks["broker"] = "ok" if self.bus.is_connected else "disconnected"
+        for consumer in self.consumers:
+            checks[f"consumer:{consumer.queue_name}"] = (
+                "ok" if consumer.attached and self.bus.is_connected else "not attached"
+            )
+        return checks

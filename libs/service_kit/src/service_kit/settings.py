@@ -1,0 +1,94 @@
+"""Settings every service needs, read from the environment with a per-service prefix.
+
+`MEETINGS_DATABASE_URL` configures the meetings service; `CHIBO_AMQP_URL` is the shared fallback
+for the broker so one variable points all four services at the same RabbitMQ.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(os.environ.get("CHIBO_DATA_DIR", ".data"))
+
+
+class ServiceSettings(BaseSettings):
+    """Subclass per service with `model_config = SettingsConfigDict(env_prefix="MEETINGS_")`."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    service_name: str = "service"
+    environment: str = "development"
+    version: str = "0.1.0"
+    log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|text)$")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    public_url: str | None = None
+
+    database_url: str = ""
+    amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    migrate_on_start: bool = True
+
+    prefetch: int = Field(default=32, ge=1, le=1000)
+    consumer_concurrency: int = Field(default=0, ge=0, description="0: 1 on SQLite, 8 otherwise")
+    retry_delays_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 30.0, 120.0])
+    max_attempts: int = Field(default=6, ge=1, description="deliveries before a message is DLQ'd")
+    delivery_limit: int = Field(default=20, ge=1, description="broker safety net for crash loops")
+
+    outbox_batch_size: int = Field(default=500, ge=1)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    publish_timeout_seconds: float = Field(default=10.0, gt=0)
+    broker_reconnect_seconds: float = Field(default=2.0, gt=0)
+
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_fallbacks(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("amqp_url"):
+            shared = os.environ.get("CHIBO_AMQP_URL")
+            if shared:
+                values["amqp_url"] = shared
+        return values
+
+    @model_validator(mode="after")
+    def _default_database(self) -> ServiceSettings:
+        if not self.database_url:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            self.database_url = f"sqlite+aiosqlite:///{DATA_DIR.resolve()}/{self.service_name}.db"
+        return self
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, url: str) -> str:
+        """Accept the plain forms operators type and use the async drivers we ship."""
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if url.startswith(plain):
+                return driver + url.removeprefix(plain)
+        return url
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source` of everything this service publishes."""
+        return f"/services/{self.service_name}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def effective_concurrency(self) -> int:
+        if self.consumer_concurrency:
+            return self.consumer_concurrency
+        return 1 if self.is_sqlite else 8

@@ -1,0 +1,1 @@
+"""Test helpers: real RabbitMQ / PostgreSQL servers for tests and a cuttable TCP proxy."""

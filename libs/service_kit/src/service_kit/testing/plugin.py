@@ -1,0 +1,80 @@
+"""pytest fixtures shared by every test suite: real broker, real PostgreSQL, fresh databases.
+
+Loaded for the whole repository from the root pyproject (`-p service_kit.testing.plugin`).
+A missing server is an error with instructions, never a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from service_kit.db import Database
+from service_kit.testing.servers import Broker, Postgres, get_broker, get_postgres
+
+
+@pytest.fixture(scope="session")
+def broker() -> Broker:
+    return get_broker()
+
+
+@pytest.fixture
+def amqp_url(broker: Broker) -> Iterator[str]:
+    """A fresh vhost per test: queues and exchanges of one test never meet another's."""
+    name = f"t-{uuid.uuid4().hex[:12]}"
+    url = broker.new_vhost(name)
+    yield url
+    broker.delete_vhost(name)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Postgres:
+    return get_postgres()
+
+
+@pytest.fixture
+def pg_url(postgres: Postgres) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = postgres.new_database(name)
+    yield url
+    postgres.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/test.db"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Runs the test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/test.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+async def migrated(url: str, migrations_dir: Path) -> Database:
+    """A Database at head (Alembic runs its own event loop, so it gets a thread)."""
+    from service_kit import migrations
+
+    await asyncio.to_thread(migrations.upgrade, migrations_dir, url)
+    return Database(url)
+
+
+@pytest.fixture
+async def kit_db(db_url: str) -> AsyncIterator[Database]:
+    """A database holding only service_kit's own tables (outbox, inbox, idempotency)."""
+    from sqlmodel import SQLModel
+
+    import service_kit.tables as tables
+
+    db = Database(db_url)
+    own = [t.__table__ for t in (tables.OutboxEvent, tables.InboxEvent, tables.IdempotencyRecord)]
+    async with db.engine.begin() as conn:
+        await conn.run_sync(lambda c: SQLModel.metadata.create_all(c, tables=own))
+    yield db
+    await db.dispose()

@@ -1,0 +1,1 @@
+"""FastAPI pieces every service uses: problem+json, idempotency, pagination, health, metrics."""

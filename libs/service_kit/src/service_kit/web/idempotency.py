@@ -1,0 +1,124 @@
+"""`Idempotency-Key` on creates: the same key never creates a second resource.
+
+The stored response is written in the same transaction as the creation, so a retry after any
+crash either finds it (and gets the same answer) or finds nothing created at all. A concurrent
+duplicate waits on the primary key, then replays. Same key with another body: 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel
+
+from service_kit.db import UTCDateTime, utcnow
+from service_kit.uow import UnitOfWork, UnitOfWorkFactory
+from service_kit.web.problems import Problem
+
+MAX_KEY_LENGTH = 255
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_record"
+
+    client_id: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=MAX_KEY_LENGTH)
+    fingerprint: str = Field(max_length=64)
+    status_code: int
+    response_body: str = Field(sa_type=sa.Text)
+    location: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+@dataclass
+class Created:
+    status_code: int
+    body: dict[str, Any]
+    location: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def require_key(key: str | None) -> str:
+    if not key:
+        raise Problem(
+            400,
+            "idempotency-key-missing",
+            "Thiếu tiêu đề Idempotency-Key: mỗi lần gửi cần một khóa duy nhất để gửi lại an toàn.",
+            errors=[],
+        )
+    if len(key) > MAX_KEY_LENGTH:
+        raise Problem(400, "idempotency-key-invalid", "Idempotency-Key dài quá 255 ký tự.")
+    return key
+
+
+def _replay(record: IdempotencyRecord, fp: str) -> JSONResponse:
+    if record.fingerprint != fp:
+        raise Problem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key này đã được dùng cho một nội dung khác; hãy dùng khóa mới.",
+        )
+    headers = {"Idempotent-Replayed": "true"}
+    if record.location:
+        headers["Location"] = record.location
+    return JSONResponse(
+        json.loads(record.response_body), status_code=record.status_code, headers=headers
+    )
+
+
+async def idempotent(
+    uow_factory: UnitOfWorkFactory,
+    *,
+    client_id: str,
+    key: str,
+    fp: str,
+    ttl_seconds: int,
+    create: Callable[[UnitOfWork], Awaitable[Created]],
+) -> JSONResponse:
+    """Run `create` once per (client, key); it must not commit — this does, with the record."""
+    for _ in range(2):
+        async with uow_factory(correlation_id=None) as uow:
+            existing = await uow.session.get(IdempotencyRecord, (client_id, key))
+            if existing is not None and existing.expires_at > utcnow():
+                return _replay(existing, fp)
+            if existing is not None:
+                await uow.session.delete(existing)
+                await uow.session.flush()
+            result = await create(uow)
+            body = json.dumps(result.body, ensure_ascii=False, default=str)
+            uow.session.add(
+                IdempotencyRecord(
+                    client_id=client_id,
+                    key=key,
+                    fingerprint=fp,
+                    status_code=result.status_code,
+                    response_body=body,
+                    location=result.location,
+                    expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+                )
+            )
+            try:
+                await uow.commit()
+            except IntegrityError:
+                continue  # a concurrent request with the same key won: replay its answer
+            headers = dict(result.headers)
+            if result.location:
+                headers["Location"] = result.location
+            return JSONResponse(json.loads(body), status_code=result.status_code, headers=headers)
+    raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")

@@ -1,0 +1,1 @@
+"""Meeting records: submission, validation against the rules, storage, events."""

@@ -1,0 +1,41 @@
+"""Tables of meeting records: the meeting and its roll (one row per member, bulk-inserted)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from service_kit.db import UTCDateTime, utcnow
+
+
+class BranchMeeting(SQLModel, table=True):
+    __tablename__ = "branch_meeting"
+    __table_args__ = (sa.Index("ix_branch_meeting_branch_held", "branch_id", "held_on"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    branch_id: str = Field(max_length=64)
+    meeting_type: str = Field(max_length=32)
+    status: str = Field(default="submitted", max_length=16)
+    version: int = 1
+    held_on: date
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime = Field(sa_type=UTCDateTime)
+    duration_minutes: int
+    within_scheduled_window: bool
+    place: str | None = Field(default=None, max_length=500)
+    record: dict[str, Any] = Field(sa_type=sa.JSON, description="the rest of the record as sent")
+    submitted_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class AttendanceRecord(SQLModel, table=True):
+    __tablename__ = "attendance_record"
+
+    meeting_id: str = Field(primary_key=True, foreign_key="branch_meeting.id", max_length=64)
+    member_id: str = Field(primary_key=True, max_length=64)
+    attendance: str = Field(max_length=16)
+    reason: str | None = Field(default=None, max_length=500)
+    probationary: bool = False
+    on_duty: bool = False

@@ -1,0 +1,88 @@
+"""HTTP edge of meeting records: translate requests to service calls and back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Header, Request, Response
+
+from meetings.meetings import service
+from meetings.meetings.models import BranchMeeting
+from meetings.meetings.rules import VIETNAM
+from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
+from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
+from service_kit.web.app import get_runtime
+from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.problems import Problem
+
+router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=MeetingOut,
+    summary="Submit a complete meeting record (Idempotency-Key required)",
+)
+async def submit(
+    body: MeetingSubmissionIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Response:
+    key = require_key(idempotency_key)
+    client_id = "anonymous"  # replaced by the token's subject once auth lands (issue 3)
+
+    async def create(uow: UnitOfWork) -> Created:
+        today = datetime.now(VIETNAM).date()
+        out = await service.submit_meeting(uow, body, today)
+        return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
+
+    return await idempotent(
+        runtime.uow,
+        client_id=client_id,
+        key=key,
+        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )
+
+
+@router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting record")
+async def get_meeting(
+    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> MeetingOut:
+    async with runtime.db.session() as session:
+        meeting = await session.get(BranchMeeting, meeting_id)
+        if meeting is None:
+            raise Problem(404, "meeting-not-found", f"Không có cuộc họp {meeting_id}.")
+        counts = await service.attendance_counts(session, [meeting_id])
+    return service.meeting_out(meeting, counts[meeting_id])
+
+
+@router.get("", response_model=Page[MeetingOut], summary="Meetings, newest submission last")
+async def list_meetings(
+    request: Request,
+    response: Response,
+    branch_id: str | None = None,
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[MeetingOut]:
+    stmt = sa.select(BranchMeeting).order_by(BranchMeeting.id).limit(page.limit + 1)
+    if branch_id:
+        stmt = stmt.where(BranchMeeting.branch_id == branch_id)
+    if page.after:
+        stmt = stmt.where(BranchMeeting.id > page.after[0])
+    async with runtime.db.session() as session:
+        meetings = list((await session.execute(stmt)).scalars())
+        more = len(meetings) > page.limit
+        meetings = meetings[: page.limit]
+        counts = await service.attendance_counts(session, [m.id for m in meetings])
+    next_cursor = encode_cursor(meetings[-1].id) if more and meetings else None
+    link_next(request, response, next_cursor)
+    return Page[MeetingOut](
+        items=[service.meeting_out(m, counts[m.id]) for m in meetings], next_cursor=next_cursor
+    )

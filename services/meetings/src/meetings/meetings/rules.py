@@ -1,0 +1,78 @@
+"""Rules a meeting record must satisfy, as plain functions over the submission (no I/O)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta, timezone
+
+from meetings.meetings.schemas import MeetingSubmissionIn
+from service_kit.web.problems import FieldError
+
+# Default scheduled day window of a branch (days of the month); the branch's own window from the
+# registry replaces it once the branch has one.
+DEFAULT_WINDOW_DAYS = (1, 5)
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def duration_minutes(sub: MeetingSubmissionIn) -> int:
+    return max(0, int((sub.ended_at - sub.started_at).total_seconds() // 60))
+
+
+def within_window(held_on: date, window: tuple[int, int] = DEFAULT_WINDOW_DAYS) -> bool:
+    return window[0] <= held_on.day <= window[1]
+
+
+def violations(sub: MeetingSubmissionIn, today: date) -> list[FieldError]:
+    """Every broken rule, each naming its field; empty when the record can be accepted."""
+    errors: list[FieldError] = []
+    if sub.held_on > today:
+        errors.append(FieldError("/held_on", "Ngày họp không được ở tương lai.", "date-in-future"))
+    if sub.ended_at <= sub.started_at:
+        errors.append(
+            FieldError("/ended_at", "Giờ kết thúc phải sau giờ bắt đầu.", "end-before-start")
+        )
+    if sub.started_at.astimezone(VIETNAM).date() != sub.held_on:
+        errors.append(
+            FieldError(
+                "/started_at",
+                "Giờ bắt đầu (giờ Việt Nam) không thuộc ngày họp.",
+                "start-not-on-meeting-day",
+            )
+        )
+    seen = Counter(entry.member_id for entry in sub.roll)
+    for i, entry in enumerate(sub.roll):
+        if seen[entry.member_id] > 1:
+            errors.append(
+                FieldError(
+                    f"/roll/{i}/member_id",
+                    f"Đảng viên {entry.member_id} có tên hơn một lần trong danh sách.",
+                    "roll-duplicate-member",
+                )
+            )
+        if entry.attendance == "excused" and not entry.reason:
+            errors.append(
+                FieldError(
+                    f"/roll/{i}/reason",
+                    "Vắng có lý do phải ghi rõ lý do.",
+                    "excused-without-reason",
+                )
+            )
+    if sub.previous_action_items_done_on_time > sub.previous_action_items_total:
+        errors.append(
+            FieldError(
+                "/previous_action_items_done_on_time",
+                "Số việc hoàn thành đúng hạn vượt quá tổng số việc.",
+                "action-items-over-total",
+            )
+        )
+    roll_ids = set(seen)
+    for i, speaker in enumerate(sub.speaker_ids):
+        if speaker not in roll_ids:
+            errors.append(
+                FieldError(
+                    f"/speaker_ids/{i}",
+                    "Người phát biểu không có trong danh sách.",
+                    "speaker-not-on-roll",
+                )
+            )
+    return errors

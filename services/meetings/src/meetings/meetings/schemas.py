@@ -1,0 +1,75 @@
+"""Request and response bodies of the meetings API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from event_contracts.events.meetings import Attendance, MeetingType
+from service_kit.web.models import ApiModel
+
+Id = Field(min_length=1, max_length=64)
+
+
+class RollEntryIn(ApiModel):
+    member_id: str = Id
+    attendance: Attendance
+    reason: str | None = Field(
+        default=None, max_length=500, description="required when attendance is `excused`"
+    )
+    probationary: bool = False
+    on_duty: bool = False
+
+
+class RequestIn(ApiModel):
+    subject: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=10_000)
+    addressee_id: str = Id
+
+
+class MeetingSubmissionIn(ApiModel):
+    """A complete meeting record. Times are ISO 8601 with a time zone (e.g. +07:00)."""
+
+    branch_id: str = Id
+    meeting_type: MeetingType = "regular"
+    held_on: date
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    place: str | None = Field(default=None, max_length=500)
+    chair_member_id: str | None = Field(default=None, max_length=64)
+    minute_taker_member_id: str | None = Field(default=None, max_length=64)
+    roll: list[RollEntryIn] = Field(min_length=1, max_length=2000)
+    speaker_ids: list[str] = Field(default_factory=list, max_length=2000)
+    agenda_steps_completed: list[str] = Field(default_factory=list, max_length=100)
+    previous_action_items_total: int = Field(default=0, ge=0)
+    previous_action_items_done_on_time: int = Field(default=0, ge=0)
+    resolution_voted: bool = False
+    requests_raised: list[RequestIn] = Field(default_factory=list, max_length=100)
+    self_score: dict[str, float] = Field(
+        default_factory=dict, description='manual criteria the branch scored itself, e.g. {"C5": 4}'
+    )
+    minutes: str | None = Field(default=None, max_length=100_000)
+
+
+class AttendanceCounts(BaseModel):
+    present: int
+    excused: int
+    unexcused: int
+    exempt: int
+
+
+class MeetingOut(BaseModel):
+    id: str
+    branch_id: str
+    meeting_type: str
+    status: Literal["submitted", "amended"] | str
+    version: int
+    held_on: date
+    started_at: datetime
+    ended_at: datetime
+    duration_minutes: int
+    within_scheduled_window: bool
+    attendance: AttendanceCounts
+    submitted_at: datetime

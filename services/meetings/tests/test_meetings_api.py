@@ -1,0 +1,192 @@
+"""The meeting submission API: validation as problem+json naming the field, idempotent creates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from meetings_factories import submission
+
+from meetings.main import MIGRATIONS, build_app
+from meetings.meetings.models import AttendanceRecord, BranchMeeting
+from meetings.settings import MeetingsSettings
+from service_kit.outbox import OutboxEvent
+from service_kit.testing.plugin import migrated
+
+
+@pytest.fixture
+async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
+    """The app in-process, with no broker at all: intake must not need one."""
+    db = await migrated(db_url, MIGRATIONS)
+    await db.dispose()
+    settings = MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
+    app = build_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://meetings") as client:
+        yield client, app.state.runtime
+    await app.state.runtime.db.dispose()
+
+
+async def rows(runtime, model) -> int:  # type: ignore[no-untyped-def]
+    async with runtime.db.session() as session:
+        return int(
+            (await session.execute(sa.select(sa.func.count()).select_from(model))).scalar_one()
+        )
+
+
+async def test_submission_is_stored_with_its_event_without_a_broker(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    response = await client.post(
+        "/v1/meetings", json=submission(), headers={"Idempotency-Key": "k1"}
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert response.headers["Location"] == f"/v1/meetings/{body['id']}"
+    assert body["attendance"] == {"present": 20, "excused": 1, "unexcused": 0, "exempt": 1}
+    assert body["duration_minutes"] == 100
+    assert await rows(runtime, AttendanceRecord) == 22
+    assert await rows(runtime, OutboxEvent) == 1
+    got = await client.get(body["Location"] if "Location" in body else f"/v1/meetings/{body['id']}")
+    assert got.json()["id"] == body["id"]
+
+
+async def test_repeated_idempotency_key_returns_first_response(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    first = await client.post(
+        "/v1/meetings", json=submission(), headers={"Idempotency-Key": "same"}
+    )
+    again = await client.post(
+        "/v1/meetings", json=submission(), headers={"Idempotency-Key": "same"}
+    )
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await rows(runtime, BranchMeeting) == 1
+    assert await rows(runtime, OutboxEvent) == 1
+    other = await client.post(
+        "/v1/meetings", json=submission(place="Hội trường xã"), headers={"Idempotency-Key": "same"}
+    )
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency-key-reused"
+    assert await rows(runtime, BranchMeeting) == 1
+
+
+async def test_missing_idempotency_key_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    response = await client.post("/v1/meetings", json=submission())
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "idempotency-key-missing"
+    assert await rows(runtime, BranchMeeting) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "code"),
+    [
+        ({"held_on": None}, "/held_on", "date_type"),
+        ({"roll": []}, "/roll", "too_short"),
+        ({"started_at": "2026-11-03T19:30:00"}, "/started_at", "timezone_aware"),
+        ({"meeting_type": "party"}, "/meeting_type", "literal_error"),
+        ({"surprise": 1}, "/surprise", "extra_forbidden"),
+        (
+            {
+                "held_on": "2099-01-05",
+                "started_at": "2099-01-05T19:30:00+07:00",
+                "ended_at": "2099-01-05T21:30:00+07:00",
+            },
+            "/held_on",
+            "date-in-future",
+        ),
+        ({"ended_at": "2026-11-03T19:00:00+07:00"}, "/ended_at", "end-before-start"),
+        (
+            {"started_at": "2026-11-04T19:30:00+07:00", "ended_at": "2026-11-04T21:30:00+07:00"},
+            "/started_at",
+            "start-not-on-meeting-day",
+        ),
+        (
+            {
+                "roll": [
+                    {"member_id": "m1", "attendance": "present"},
+                    {"member_id": "m1", "attendance": "excused", "reason": "ốm"},
+                ],
+                "speaker_ids": [],
+            },
+            "/roll/1/member_id",
+            "roll-duplicate-member",
+        ),
+        (
+            {"roll": [{"member_id": "m1", "attendance": "excused"}], "speaker_ids": []},
+            "/roll/0/reason",
+            "excused-without-reason",
+        ),
+        (
+            {"previous_action_items_done_on_time": 9},
+            "/previous_action_items_done_on_time",
+            "action-items-over-total",
+        ),
+        ({"speaker_ids": ["stranger"]}, "/speaker_ids/0", "speaker-not-on-roll"),
+    ],
+)
+async def test_bad_submissions_name_the_field(api, change, pointer, code) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    response = await client.post(
+        "/v1/meetings",
+        json=submission(**change),
+        headers={"Idempotency-Key": f"bad-{pointer}-{code}"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 422 and problem["title"] and problem["detail"]
+    assert {"pointer": pointer, "code": code} in [
+        {"pointer": e["pointer"], "code": e["code"]} for e in problem["errors"]
+    ], problem["errors"]
+    assert await rows(runtime, BranchMeeting) == 0
+    assert await rows(runtime, OutboxEvent) == 0
+
+
+async def test_text_is_nfc_normalised(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    decomposed = "Nha\u0300 văn hóa"  # 'à' as a + combining grave
+    response = await client.post(
+        "/v1/meetings", json=submission(place=decomposed), headers={"Idempotency-Key": "nfc"}
+    )
+    assert response.status_code == 201
+    async with runtime.db.session() as session:
+        place = (await session.execute(sa.select(BranchMeeting.place))).scalar_one()
+    assert place == "Nhà văn hóa"
+
+
+async def test_unknown_route_and_meeting_are_problems(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    missing = await client.get("/v1/meetings/nope")
+    assert missing.status_code == 404 and missing.json()["code"] == "meeting-not-found"
+    nowhere = await client.get("/v1/nowhere")
+    assert nowhere.status_code == 404
+    assert nowhere.headers["content-type"] == "application/problem+json"
+
+
+async def test_listing_pages_with_a_cursor(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    for i in range(5):
+        r = await client.post(
+            "/v1/meetings",
+            json=submission(branch_id=f"b{i}"),
+            headers={"Idempotency-Key": f"page-{i}"},
+        )
+        assert r.status_code == 201
+    seen: list[str] = []
+    url = "/v1/meetings?limit=2"
+    for _ in range(5):
+        page = await client.get(url)
+        body = page.json()
+        seen += [m["id"] for m in body["items"]]
+        if not body["next_cursor"]:
+            break
+        assert 'rel="next"' in page.headers["Link"]
+        url = f"/v1/meetings?limit=2&cursor={body['next_cursor']}"
+    assert len(seen) == len(set(seen)) == 5
+    bad = await client.get("/v1/meetings?cursor=@@@")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid-cursor"

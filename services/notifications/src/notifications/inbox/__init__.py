@@ -1,0 +1,1 @@
+"""The in-app inbox: one notification per (event, recipient, channel)."""

@@ -1,0 +1,29 @@
+"""Notifications as stored: exactly one per (event, recipient, channel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from service_kit.db import UTCDateTime, utcnow
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "recipient", "channel", name="uq_notification_delivery"),
+        sa.Index("ix_notification_recipient", "recipient", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    event_id: str = Field(max_length=64)
+    event_type: str = Field(max_length=200)
+    recipient: str = Field(max_length=200, description="role address, e.g. branch-secretary:<id>")
+    channel: str = Field(max_length=16)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=sa.Text)
+    urgent: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,27 @@
+"""App factory of the notifications service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from notifications.inbox.router import router as inbox_router
+from notifications.settings import NotificationsSettings
+from notifications.subscriptions import SUBSCRIPTIONS
+from service_kit.runtime import ServiceRuntime
+from service_kit.settings import ServiceSettings
+from service_kit.web.app import create_app
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or NotificationsSettings()
+    runtime = ServiceRuntime(settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS)
+    return create_app(
+        runtime,
+        title="chibo notifications",
+        description="Thông báo: thư điện tử, webhook có chữ ký và hộp thư trong ứng dụng.",
+        routers=[inbox_router],
+    )

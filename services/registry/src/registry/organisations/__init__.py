@@ -1,0 +1,1 @@
+"""The organisation tree: provinces, communes, grassroots organisations, branches."""

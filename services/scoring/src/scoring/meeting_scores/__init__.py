@@ -1,0 +1,1 @@
+"""Scores of single meetings: computed from the record, explained criterion by criterion."""
