@@ -109,6 +109,9 @@ def main() -> int:
         print()
         return 0
     finally:
+        # A second Ctrl-C (or make's own signal) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop.set()
         say("Đang dừng các dịch vụ…")
         for proc in procs:
