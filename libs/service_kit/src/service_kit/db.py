@@ -43,22 +43,37 @@ def utcnow() -> datetime:
 
 
 class Database:
-    """Engine and sessions. On SQLite every transaction starts with BEGIN IMMEDIATE so writers
-    queue on the lock instead of failing half-way; on PostgreSQL rows are claimed with
+    """Engines and sessions. On SQLite every write transaction starts with BEGIN IMMEDIATE so
+    writers queue on the lock instead of failing half-way; on PostgreSQL rows are claimed with
     FOR UPDATE SKIP LOCKED so any number of replicas can share the work."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            # One writer connection: in-process writers queue on the pool (an asyncio wait)
+            # instead of sleeping in SQLite's busy handler; readers use their own connections
+            # and never block on WAL.
+            self.engine: AsyncEngine = create_async_engine(
+                url,
+                echo=echo,
+                connect_args={"timeout": 30},
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=120,
+            )
+            _sqlite_pragmas(self.engine, immediate=True)
+            self.read_engine: AsyncEngine = create_async_engine(
+                url, echo=echo, connect_args={"timeout": 30}
+            )
+            _sqlite_pragmas(self.read_engine, immediate=False)
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if self.is_sqlite:
-            _sqlite_pragmas(self.engine)
+            self.engine = create_async_engine(
+                url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
+            self.read_engine = self.engine
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -66,7 +81,8 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
+        """A session for reading. Write through `transaction()` or a unit of work."""
+        async with self.read_sessions() as session:
             yield session
 
     @asynccontextmanager
@@ -76,14 +92,16 @@ class Database:
             yield session
 
     async def ping(self) -> None:
-        async with self.engine.connect() as conn:
+        async with self.read_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
+def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the write lock).
@@ -100,4 +118,4 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

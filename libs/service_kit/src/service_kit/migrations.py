@@ -42,7 +42,7 @@ def head_revision(migrations_dir: Path) -> str | None:
 
 
 async def is_at_head(db: Database, migrations_dir: Path) -> bool:
-    async with db.engine.connect() as conn:
+    async with db.read_engine.connect() as conn:
         try:
             current = (
                 await conn.execute(sa.text("SELECT version_num FROM alembic_version"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit import metrics
 from service_kit.logging import request_id_var
@@ -20,15 +21,57 @@ from service_kit.web.problems import install_problem_handlers
 log = logging.getLogger("service_kit.http")
 
 
+_QUIET = {"/metrics", "/healthz/live", "/healthz/ready"}
+
+
 def get_runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
 
-def _route_template(request: Request) -> str:
-    """The matched route's template (bounded label values), known once routing has run."""
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+class ObserveMiddleware:
+    """Request id, one log line and RED metrics per request (pure ASGI: no extra task hop)."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            if route not in _QUIET:
+                method = scope["method"]
+                metrics.HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+                metrics.HTTP_DURATION.labels(self.service, method, route).observe(elapsed)
+                log.info(
+                    "http request",
+                    extra={
+                        "method": method,
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 1),
+                    },
+                )
+            request_id_var.reset(token)
 
 
 def create_app(
@@ -52,37 +95,8 @@ def create_app(
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    service = runtime.name
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["X-Request-Id"] = request_id
-            return response
-        finally:
-            elapsed = time.perf_counter() - started
-            route = _route_template(request)
-            if route not in ("/metrics", "/healthz/live", "/healthz/ready"):
-                metrics.HTTP_REQUESTS.labels(service, request.method, route, str(status)).inc()
-                metrics.HTTP_DURATION.labels(service, request.method, route).observe(elapsed)
-                log.info(
-                    "http request",
-                    extra={
-                        "method": request.method,
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 1),
-                    },
-                )
-            request_id_var.reset(token)
+    app.add_middleware(ObserveMiddleware, service=runtime.name)
 
     @app.get("/healthz/live", tags=["ops"], summary="Process is up")
     async def live() -> dict[str, str]:
