@@ -1,0 +1,167 @@
+"""Deadlines, reminders and the escalation ladder of a request, as pure functions of data.
+
+The sweeper (`scheduled.py`) loads requests, asks `due_actions` what is due at `now`, and records
+each action's key, so every reminder and every (request, level) escalation happens once even if the
+sweeper restarts or the clock jumps.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from meetings.requests.calendar import WorkingCalendar, end_of_day, local_date
+
+POLICY_DIR = Path(__file__).with_name("data")
+Stage = Literal["acknowledge", "answer"]
+
+
+class EscalationPolicy(BaseModel):
+    """Versioned policy data; which one applies is chosen by province and effective date."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    version: str
+    effective_from: date
+    province_code: str | None = None
+    acknowledge_working_days: int = Field(ge=1)
+    answer_days: dict[str, int]
+    reminder_fractions: tuple[float, ...] = (0.5, 0.8)
+
+    def answer_days_for(self, kind: str) -> int:
+        return self.answer_days.get(kind, self.answer_days["default"])
+
+
+def load_policies(directory: Path = POLICY_DIR) -> list[EscalationPolicy]:
+    return [
+        EscalationPolicy.model_validate(json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(directory.glob("escalation-*.json"))
+    ]
+
+
+def policy_for(
+    policies: list[EscalationPolicy], province_code: str | None, on: date
+) -> EscalationPolicy:
+    """The latest policy in force on `on`, the province's own before the default."""
+    candidates = [
+        p for p in policies if p.effective_from <= on and p.province_code in (province_code, None)
+    ]
+    if not candidates:
+        raise LookupError(f"no escalation policy in force on {on}")
+    return max(candidates, key=lambda p: (p.province_code is not None, p.effective_from))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    stage: Stage
+    starts_at: datetime
+    due_at: datetime
+
+    def reminder_at(self, fraction: float) -> datetime:
+        return self.starts_at + (self.due_at - self.starts_at) * fraction
+
+
+def deadlines(
+    level_kind: str, started_at: datetime, policy: EscalationPolicy, calendar: WorkingCalendar
+) -> tuple[Deadline, Deadline]:
+    """(acknowledge, answer) deadlines of a level whose clock started at `started_at`."""
+    day = local_date(started_at)
+    ack_day = calendar.add_working_days(day, policy.acknowledge_working_days)
+    answer_day = day + timedelta(days=policy.answer_days_for(level_kind))
+    return (
+        Deadline("acknowledge", started_at, end_of_day(ack_day)),
+        Deadline("answer", started_at, end_of_day(answer_day)),
+    )
+
+
+@dataclass(frozen=True)
+class LadderNode:
+    """An ancestor of the addressee as the registry replica knows it on the day in question."""
+
+    organisation_id: str
+    kind: str
+    active: bool = True
+    vacant: bool = False
+
+
+@dataclass(frozen=True)
+class Ladder:
+    levels: tuple[LadderNode, ...]
+    skipped: tuple[tuple[LadderNode, str], ...]
+
+
+def ladder(addressee: LadderNode, ancestors_upwards: list[LadderNode]) -> Ladder:
+    """Level 0 is the addressee; then each ancestor, skipping (and saying why) the abolished
+    and the vacant ones — after 7/2025 a dissolved district is passed over for the province."""
+    levels, skipped = [addressee], []
+    for node in ancestors_upwards:
+        if not node.active:
+            skipped.append((node, "abolished"))
+        elif node.vacant:
+            skipped.append((node, "vacant"))
+        else:
+            levels.append(node)
+    return Ladder(tuple(levels), tuple(skipped))
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What the sweeper needs to know of one request."""
+
+    request_id: str
+    level: int
+    level_kind: str
+    level_started_at: datetime
+    acknowledged: bool
+    open: bool
+    top_level: bool
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    kind: Literal["remind", "escalate", "overdue_at_top"]
+    stage: Stage
+    level: int
+    due_at: datetime
+
+
+def due_actions(
+    state: ClockState,
+    now: datetime,
+    policy: EscalationPolicy,
+    calendar: WorkingCalendar,
+    done: frozenset[str] | set[str],
+) -> list[Action]:
+    """Everything due at `now` not yet done. Nothing is ever due before its time; a breach of
+    either stage climbs the ladder once per level."""
+    if not state.open:
+        return []
+    actions: list[Action] = []
+    ack, answer = deadlines(state.level_kind, state.level_started_at, policy, calendar)
+    stages = [answer] if state.acknowledged else [ack, answer]
+    for deadline in stages:
+        for fraction in policy.reminder_fractions:
+            key = f"remind:{state.level}:{deadline.stage}:{fraction:g}"
+            if deadline.reminder_at(fraction) <= now < deadline.due_at and key not in done:
+                actions.append(
+                    Action(
+                        key, "remind", deadline.stage, state.level, deadline.reminder_at(fraction)
+                    )
+                )
+    breached = [d for d in stages if d.due_at <= now]
+    if breached:
+        first = min(breached, key=lambda d: d.due_at)
+        kind: Literal["escalate", "overdue_at_top"] = (
+            "overdue_at_top" if state.top_level else "escalate"
+        )
+        key = f"{kind}:{state.level}"
+        if key not in done:
+            actions.append(Action(key, kind, first.stage, state.level, first.due_at))
+    return actions

@@ -1,0 +1,76 @@
+"""The request lifecycle as one explicit transition table (previous state, action → new state)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RequestStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    FORWARDED = "forwarded"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+
+
+class RequestAction(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    START = "start"
+    ANSWER = "answer"
+    FORWARD = "forward"
+    RETURN = "return"
+    REJECT = "reject"
+    ACCEPT_ANSWER = "accept_answer"  # the branch is satisfied at its next meeting
+    REOPEN = "reopen"  # the branch is not satisfied, or re-raises it
+
+
+S, A = RequestStatus, RequestAction
+TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestStatus] = {
+    (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
+    (S.SUBMITTED, A.FORWARD): S.FORWARDED,
+    (S.SUBMITTED, A.RETURN): S.RETURNED,
+    (S.SUBMITTED, A.REJECT): S.REJECTED,
+    (S.SUBMITTED, A.ANSWER): S.ANSWERED,
+    (S.FORWARDED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
+    (S.FORWARDED, A.FORWARD): S.FORWARDED,
+    (S.FORWARDED, A.RETURN): S.RETURNED,
+    (S.FORWARDED, A.REJECT): S.REJECTED,
+    (S.FORWARDED, A.ANSWER): S.ANSWERED,
+    (S.ACKNOWLEDGED, A.START): S.IN_PROGRESS,
+    (S.ACKNOWLEDGED, A.ANSWER): S.ANSWERED,
+    (S.ACKNOWLEDGED, A.FORWARD): S.FORWARDED,
+    (S.ACKNOWLEDGED, A.REJECT): S.REJECTED,
+    (S.IN_PROGRESS, A.ANSWER): S.ANSWERED,
+    (S.IN_PROGRESS, A.FORWARD): S.FORWARDED,
+    (S.IN_PROGRESS, A.REJECT): S.REJECTED,
+    (S.ANSWERED, A.ACCEPT_ANSWER): S.CLOSED,
+    (S.ANSWERED, A.REOPEN): S.SUBMITTED,
+    (S.REJECTED, A.REOPEN): S.SUBMITTED,
+    (S.RETURNED, A.REOPEN): S.SUBMITTED,
+    (S.CLOSED, A.REOPEN): S.SUBMITTED,
+}
+
+# States in which the addressee still owes something, so deadlines run and escalation applies.
+OPEN = frozenset({S.SUBMITTED, S.FORWARDED, S.ACKNOWLEDGED, S.IN_PROGRESS})
+# Actions that need a written reason or explanation.
+NEEDS_TEXT = frozenset({A.ANSWER, A.RETURN, A.REJECT, A.REOPEN, A.FORWARD})
+
+
+class TransitionError(ValueError):
+    def __init__(self, status: RequestStatus, action: RequestAction) -> None:
+        allowed = sorted(a.value for (s, a) in TRANSITIONS if s == status)
+        super().__init__(
+            f"Không thể '{action.value}' khi kiến nghị đang ở trạng thái '{status.value}'"
+            f" (được phép: {', '.join(allowed) or 'không có'})."
+        )
+        self.status, self.action, self.allowed = status, action, allowed
+
+
+def next_status(status: RequestStatus, action: RequestAction) -> RequestStatus:
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise TransitionError(status, action) from None
