@@ -6,6 +6,7 @@ Every call carries an Idempotency-Key derived from the data, so loading twice ch
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,10 +27,17 @@ VILLAGES = [
 
 
 def _post(client: httpx.Client, url: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(url, json=body, headers={"Idempotency-Key": key})
-    if response.status_code not in (200, 201):
-        raise RuntimeError(f"{url}: {response.status_code} {response.text}")
-    return dict(response.json())
+    # The meetings service learns of new organisations through events: until its replica has
+    # the addressee of a request, it answers 422 "request-invalid"; wait for it (bounded).
+    deadline = time.monotonic() + 30
+    while True:
+        response = client.post(url, json=body, headers={"Idempotency-Key": key})
+        if response.status_code in (200, 201):
+            return dict(response.json())
+        lag = response.status_code == 422 and response.json().get("code") == "request-invalid"
+        if not lag or time.monotonic() > deadline:
+            raise RuntimeError(f"{url}: {response.status_code} {response.text}")
+        time.sleep(0.3)
 
 
 def last_month_day(day: int) -> date:
@@ -126,9 +134,19 @@ def load_demo(urls: dict[str, str]) -> str:
                     "previous_action_items_done_on_time": 5 - n % 3,
                     "resolution_voted": True,
                     "self_score": {"C3": 2, "C4": 15, "C5": 4},
+                    "requests_raised": []
+                    if n % 3
+                    else [
+                        {
+                            "subject": "Sửa đường bê tông liên thôn",
+                            "text": f"Đường thôn {VILLAGES[n]} hỏng 300 m, đề nghị xã hỗ trợ.",
+                            "addressee_id": commune["id"],
+                            "category": "ha_tang",
+                        }
+                    ],
                 },
             )
     return (
         f"{province['name']} › {commune['name']}: {len(branches)} chi bộ, "
-        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}"
+        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, 4 kiến nghị gửi xã"
     )

@@ -22,8 +22,9 @@ SERVICES = ("registry", "meetings", "scoring", "notifications")
 def subscriptions() -> dict[str, list[Any]]:
     import importlib
 
-    return {name: importlib.import_module(f"{name}.subscriptions").SUBSCRIPTIONS
-            for name in SERVICES}
+    return {
+        name: importlib.import_module(f"{name}.subscriptions").SUBSCRIPTIONS for name in SERVICES
+    }
 
 
 def definitions() -> dict[str, Any]:
@@ -37,30 +38,66 @@ def definitions() -> dict[str, Any]:
     ]
     queues: list[dict[str, Any]] = [{"name": topology.AUDIT, "arguments": topology.AUDIT_ARGS}]
     bindings: list[dict[str, Any]] = [
-        {"source": topology.EVENTS, "destination": topology.PUBLIC, "destination_type": "exchange",
-         "routing_key": spec.routing_key}
-        for spec in CATALOG if spec.public
+        {
+            "source": topology.EVENTS,
+            "destination": topology.PUBLIC,
+            "destination_type": "exchange",
+            "routing_key": spec.routing_key,
+        }
+        for spec in CATALOG
+        if spec.public
     ]
-    bindings.append({"source": topology.EVENTS, "destination": topology.AUDIT,
-                     "destination_type": "queue", "routing_key": "#"})
+    bindings.append(
+        {
+            "source": topology.EVENTS,
+            "destination": topology.AUDIT,
+            "destination_type": "queue",
+            "routing_key": "#",
+        }
+    )
     for service, subs in subscriptions().items():
         for sub in subs:
             name = f"{service}.{sub.purpose}"
             queues.append({"name": name, "arguments": topology.main_queue_args(name, policy)})
-            bindings += [{"source": topology.EVENTS, "destination": name,
-                          "destination_type": "queue", "routing_key": key}
-                         for key in sub.routing_keys]
+            bindings += [
+                {
+                    "source": topology.EVENTS,
+                    "destination": name,
+                    "destination_type": "queue",
+                    "routing_key": key,
+                }
+                for key in sub.routing_keys
+            ]
             for step, delay in enumerate(policy.retry_delays_seconds):
-                queues.append({"name": topology.retry_queue(name, step),
-                               "arguments": topology.retry_queue_args(name, delay)})
+                queues.append(
+                    {
+                        "name": topology.retry_queue(name, step),
+                        "arguments": topology.retry_queue_args(name, delay),
+                    }
+                )
             queues.append({"name": topology.dlq(name), "arguments": topology.DLQ_ARGS})
-            bindings.append({"source": topology.DLX, "destination": topology.dlq(name),
-                             "destination_type": "queue", "routing_key": name})
+            bindings.append(
+                {
+                    "source": topology.DLX,
+                    "destination": topology.dlq(name),
+                    "destination_type": "queue",
+                    "routing_key": name,
+                }
+            )
     return {
         "rabbit_version": "3.10.8",
         "vhosts": [{"name": vhost}],
-        "exchanges": [{**e, "vhost": vhost, "durable": True, "auto_delete": False,
-                       "internal": False, "arguments": {}} for e in exchanges],
+        "exchanges": [
+            {
+                **e,
+                "vhost": vhost,
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+            for e in exchanges
+        ],
         "queues": [{**q, "vhost": vhost, "durable": True, "auto_delete": False} for q in queues],
         "bindings": [{**b, "vhost": vhost, "arguments": {}} for b in bindings],
         "policies": [],

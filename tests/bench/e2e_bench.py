@@ -35,8 +35,9 @@ def roll(n: int) -> list[dict[str, str]]:
     return [{"member_id": f"m{i:03d}", "attendance": "present"} for i in range(n)]
 
 
-async def hammer(url: str, bodies: list[dict] | None, count: int, concurrency: int
-                 ) -> tuple[float, dict[int, float]]:
+async def hammer(
+    url: str, bodies: list[dict] | None, count: int, concurrency: int
+) -> tuple[float, dict[int, float]]:
     """Returns (elapsed seconds, {index: accepted time as epoch seconds})."""
     accepted: dict[int, float] = {}
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -52,8 +53,9 @@ async def hammer(url: str, bodies: list[dict] | None, count: int, concurrency: i
                     r = await client.get(url)
                     assert r.status_code == 200, r.text
                 else:
-                    r = await client.post(url, json=bodies[i],
-                                          headers={"Idempotency-Key": f"bench-{i}"})
+                    r = await client.post(
+                        url, json=bodies[i], headers={"Idempotency-Key": f"bench-{i}"}
+                    )
                     assert r.status_code == 201, r.text
                     accepted[i] = time.time()
 
@@ -81,11 +83,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp, stack(amqp_url, Path(tmp)) as svc:
             meetings = svc["meetings"].url
             baseline_s, _ = asyncio.run(
-                hammer(f"{meetings}/healthz/live", None, args.meetings, args.concurrency))
-            bodies = [submission(branch_id=f"b{i}", roll=roll(args.members),
-                                 speaker_ids=["m001", "m002"]) for i in range(args.meetings)]
+                hammer(f"{meetings}/healthz/live", None, args.meetings, args.concurrency)
+            )
+            bodies = [
+                submission(branch_id=f"b{i}", roll=roll(args.members), speaker_ids=["m001", "m002"])
+                for i in range(args.meetings)
+            ]
             submit_s, accepted = asyncio.run(
-                hammer(f"{meetings}/v1/meetings", bodies, args.meetings, args.concurrency))
+                hammer(f"{meetings}/v1/meetings", bodies, args.meetings, args.concurrency)
+            )
             # Wait for every notification (the end of the chain), bounded.
             deadline = time.monotonic() + 600
             notes_db = Path(tmp) / "notifications.db"
@@ -111,17 +117,25 @@ def main() -> None:
 
     to_scored = [epoch(scored[f"b{i}"]) - t for i, t in accepted.items() if f"b{i}" in scored]
     n = args.meetings
-    print(f"meetings: {n} x {args.members} members, {args.concurrency} in flight, "
-          f"{len(branch_of)} stored, {len(scored)} scored, {len(notified)} notified")
+    print(
+        f"meetings: {n} x {args.members} members, {args.concurrency} in flight, "
+        f"{len(branch_of)} stored, {len(scored)} scored, {len(notified)} notified"
+    )
     print(f"baseline GET /healthz/live: {n / baseline_s:,.0f} req/s")
-    print(f"POST /v1/meetings: {n / submit_s:,.0f} submissions/s "
-          f"({(n / submit_s) / (n / baseline_s):.2f}x baseline)")
-    print(f"accepted → scored: p50 {statistics.median(to_scored):.2f}s, "
-          f"p95 {pct(to_scored, 0.95):.2f}s, max {max(to_scored):.2f}s")
+    print(
+        f"POST /v1/meetings: {n / submit_s:,.0f} submissions/s "
+        f"({(n / submit_s) / (n / baseline_s):.2f}x baseline)"
+    )
+    print(
+        f"accepted → scored: p50 {statistics.median(to_scored):.2f}s, "
+        f"p95 {pct(to_scored, 0.95):.2f}s, max {max(to_scored):.2f}s"
+    )
     last_note = max(epoch(t) for t in notified)
-    print(f"whole chain (first accept → last notification): {last_note - first_accept:.1f}s "
-          f"= {n / (last_note - first_accept):,.0f} meetings/s end to end "
-          f"(drain observed {drained_at - first_accept:.1f}s)")
+    print(
+        f"whole chain (first accept → last notification): {last_note - first_accept:.1f}s "
+        f"= {n / (last_note - first_accept):,.0f} meetings/s end to end "
+        f"(drain observed {drained_at - first_accept:.1f}s)"
+    )
 
 
 if __name__ == "__main__":

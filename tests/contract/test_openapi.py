@@ -13,8 +13,11 @@ SERVICES = ("registry", "meetings", "scoring", "notifications")
 def test_openapi_is_versioned_and_summarised(service: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     main = importlib.import_module(f"{service}.main")
     settings_mod = importlib.import_module(f"{service}.settings")
-    settings_cls = next(v for k, v in vars(settings_mod).items() if k.endswith("Settings")
-                        and k != "ServiceSettings")
+    settings_cls = next(
+        v
+        for k, v in vars(settings_mod).items()
+        if k.endswith("Settings") and k != "ServiceSettings"
+    )
     app = main.build_app(settings_cls(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db"))
     doc = app.openapi()
     paths = [p for p in doc["paths"] if not p.startswith("/healthz")]

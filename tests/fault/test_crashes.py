@@ -23,8 +23,11 @@ def submit(meetings: str, n: int, tag: str) -> list[str]:
     ids = []
     with httpx.Client(timeout=10) as client:
         for i in range(n):
-            r = client.post(f"{meetings}/v1/meetings", json=submission(branch_id=f"{tag}{i}"),
-                            headers={"Idempotency-Key": f"{tag}-{i}"})
+            r = client.post(
+                f"{meetings}/v1/meetings",
+                json=submission(branch_id=f"{tag}{i}"),
+                headers={"Idempotency-Key": f"{tag}-{i}"},
+            )
             assert r.status_code == 201, r.text
             ids.append(r.json()["id"])
     return ids
@@ -33,21 +36,31 @@ def submit(meetings: str, n: int, tag: str) -> list[str]:
 def assert_all_scored_once(svc: dict, ids: list[str]) -> None:
     scoring, notes = svc["scoring"].url, svc["notifications"].url
     for meeting_id in ids:
-        score = wait_for(lambda m=meeting_id: get_json(f"{scoring}/v1/meeting-scores/{m}"),
-                         lambda s: s is not None, timeout=120, what=f"{meeting_id} scored")
+        score = wait_for(
+            lambda m=meeting_id: get_json(f"{scoring}/v1/meeting-scores/{m}"),
+            lambda s: s is not None,
+            timeout=120,
+            what=f"{meeting_id} scored",
+        )
         assert score["score_version"] == 1
-    found = wait_for(lambda: all_notifications(notes), lambda n: len(n) >= len(ids),
-                     timeout=120, what="every meeting notified")
+    found = wait_for(
+        lambda: all_notifications(notes),
+        lambda n: len(n) >= len(ids),
+        timeout=120,
+        what="every meeting notified",
+    )
     time.sleep(1.0)  # anything doubled would show up by now
     assert len(all_notifications(notes)) == len(found) == len(ids)
 
 
-def test_scoring_killed_mid_stream_loses_and_doubles_nothing(amqp_url: str, tmp_path: Path
-                                                             ) -> None:
+def test_scoring_killed_mid_stream_loses_and_doubles_nothing(amqp_url: str, tmp_path: Path) -> None:
     with stack(amqp_url, tmp_path, names=("meetings", "scoring", "notifications")) as svc:
         ids = submit(svc["meetings"].url, 60, "crash")
-        wait_for(lambda: get_json(f"{svc['scoring'].url}/v1/meeting-scores/{ids[5]}"),
-                 lambda s: s is not None, what="scoring under way")
+        wait_for(
+            lambda: get_json(f"{svc['scoring'].url}/v1/meeting-scores/{ids[5]}"),
+            lambda s: s is not None,
+            what="scoring under way",
+        )
         svc["scoring"].kill()  # SIGKILL: no clean shutdown, deliveries in flight
         more = submit(svc["meetings"].url, 20, "while-down")
         svc["scoring"].start()
@@ -57,8 +70,10 @@ def test_scoring_killed_mid_stream_loses_and_doubles_nothing(amqp_url: str, tmp_
 
 def test_real_broker_stop_and_start(broker: Broker, amqp_url: str, tmp_path: Path) -> None:
     if not broker.controllable:
-        pytest.skip("the broker was given by URL, so it is not ours to stop; "
-                    "test_broker_outage covers the same path through a TCP proxy")
+        pytest.skip(
+            "the broker was given by URL, so it is not ours to stop; "
+            "test_broker_outage covers the same path through a TCP proxy"
+        )
     with stack(amqp_url, tmp_path, names=("meetings", "scoring", "notifications")) as svc:
         before = submit(svc["meetings"].url, 10, "before")
         with broker.app_stopped():

@@ -1,8 +1,48 @@
-"""Factories for meeting submissions as a branch would send them."""
+"""Factories for meeting submissions as a branch would send them, and a replica tree to match."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from event_contracts.events.registry import OrganisationRegistered
+from meetings.replica.service import apply_registered
+from service_kit.uow import UnitOfWork
+
+# (id, kind, parent, valid_from): Hà Tĩnh before and after the 2025 reform.
+TREE = [
+    ("tinh-ha-tinh", "province", None, date(2020, 1, 1)),
+    ("huyen-thach-ha", "legacy_district", "tinh-ha-tinh", date(2020, 1, 1)),
+    ("xa-thach-ngoc", "commune", "huyen-thach-ha", date(2020, 1, 1)),
+    ("branch-dong-ha", "grassroots_branch", "xa-thach-ngoc", date(2020, 1, 1)),
+]
+
+
+async def seed_tree(uow: UnitOfWork, tree: list[tuple[str, str, str | None, date]] = TREE) -> None:
+    """Put organisations into the replica the way registry events do."""
+    for org_id, kind, parent, valid_from in tree:
+        await apply_registered(
+            uow.session,
+            OrganisationRegistered.produce(
+                aggregate_version=1,
+                organisation_id=org_id,
+                code=org_id,
+                name=org_id,
+                kind=kind,
+                parent_id=parent,
+                valid_from=valid_from,
+            ),
+        )
+
+
+def request(addressee_id: str = "xa-thach-ngoc", **overrides: Any) -> dict[str, Any]:
+    body = {
+        "subject": "Đường liên thôn xuống cấp",
+        "text": "Đề nghị xã sửa đoạn đường 2 km.",
+        "addressee_id": addressee_id,
+    }
+    body.update(overrides)
+    return body
 
 
 def submission(**overrides: Any) -> dict[str, Any]:
@@ -23,9 +63,7 @@ def submission(**overrides: Any) -> dict[str, Any]:
         "previous_action_items_total": 4,
         "previous_action_items_done_on_time": 4,
         "resolution_voted": True,
-        "requests_raised": [
-            {"subject": "Đường liên thôn", "text": "Đề nghị sửa đường", "addressee_id": "commune-1"}
-        ],
+        "requests_raised": [],
         "self_score": {"C5": 4},
     }
     body.update(overrides)

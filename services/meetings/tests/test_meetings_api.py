@@ -190,3 +190,53 @@ async def test_listing_pages_with_a_cursor(api) -> None:  # type: ignore[no-unty
     assert len(seen) == len(set(seen)) == 5
     bad = await client.get("/v1/meetings?cursor=@@@")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid-cursor"
+
+
+async def test_amendment_makes_a_new_version_with_its_reason(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    first = await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "a0"})
+    meeting = first.json()
+    fixed = submission(ended_at="2026-11-03T21:30:00+07:00")
+    body = {"reason": "Ghi nhầm giờ kết thúc", "record": fixed}
+    stale = await client.post(
+        f"/v1/meetings/{meeting['id']}/amendments",
+        json=body,
+        headers={"Idempotency-Key": "a1", "If-Match": '"7"'},
+    )
+    assert stale.status_code == 412 and stale.json()["code"] == "meeting-changed"
+    amended = await client.post(
+        f"/v1/meetings/{meeting['id']}/amendments",
+        json=body,
+        headers={"Idempotency-Key": "a2", "If-Match": '"1"'},
+    )
+    assert amended.status_code == 201, amended.text
+    assert amended.json()["version"] == 2 and amended.json()["duration_minutes"] == 120
+    again = await client.post(
+        f"/v1/meetings/{meeting['id']}/amendments",
+        json=body,
+        headers={"Idempotency-Key": "a2", "If-Match": '"1"'},
+    )
+    assert again.json() == amended.json()  # replayed, not a third version
+    revisions = (await client.get(f"/v1/meetings/{meeting['id']}/revisions")).json()
+    assert [(r["version"], r["reason"]) for r in revisions] == [
+        (1, None),
+        (2, "Ghi nhầm giờ kết thúc"),
+    ]
+    async with runtime.db.session() as session:
+        keys = (await session.execute(sa.select(OutboxEvent.routing_key))).scalars().all()
+    assert sorted(keys) == ["meetings.meeting.amended.v1", "meetings.meeting.submitted.v1"]
+    assert await rows(runtime, AttendanceRecord) == 22  # the roll rewritten, not doubled
+
+
+async def test_amendment_cannot_move_a_meeting_to_another_branch(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    meeting = (
+        await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "b0"})
+    ).json()
+    moved = await client.post(
+        f"/v1/meetings/{meeting['id']}/amendments",
+        json={"reason": "nhầm chi bộ", "record": submission(branch_id="x")},
+        headers={"Idempotency-Key": "b1"},
+    )
+    assert moved.status_code == 422
+    assert moved.json()["errors"][0]["pointer"] == "/record/branch_id"

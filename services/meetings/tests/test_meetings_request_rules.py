@@ -93,6 +93,14 @@ def test_dissolved_district_is_skipped_for_the_province() -> None:
     assert result.skipped == ((district, "abolished"),)
 
 
+def test_request_to_a_dissolved_district_goes_to_the_province() -> None:
+    district = LadderNode("huyen-thach-ha", "legacy_district", active=False)
+    province = LadderNode("tinh-ha-tinh", "province")
+    result = ladder(district, [province])
+    assert [n.organisation_id for n in result.levels] == ["tinh-ha-tinh"]
+    assert result.skipped == ((district, "abolished"),)
+
+
 # --- escalation ---------------------------------------------------------------------------------
 
 

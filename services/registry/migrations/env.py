@@ -1,6 +1,11 @@
 """Alembic environment of the registry service."""
 
-import registry.organisations.models  # noqa: F401  (registers the tables)
+# Importing the models registers their tables with the metadata Alembic compares.
+import registry.clusters.models
+import registry.households.models
+import registry.members.models
+import registry.organisations.models
+import registry.roles.models  # noqa: F401
 import service_kit.tables  # noqa: F401
 from service_kit.migrations import run_env
 

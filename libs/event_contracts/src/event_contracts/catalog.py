@@ -46,6 +46,29 @@ CATALOG: tuple[EventSpec, ...] = (
         description="An organisation (province, commune, grassroots organisation, branch…) "
         "was added to the tree.",
     ),
+    *(
+        EventSpec(model, public=True, description=text)
+        for model, text in (
+            (registry.OrganisationRenamed, "An organisation carries a new name from a date."),
+            (registry.OrganisationMoved, "An organisation hangs under another parent from a date."),
+            (registry.OrganisationMerged, "An organisation was merged into another from a date."),
+            (registry.OrganisationSplit, "An organisation was split into several from a date."),
+            (registry.OrganisationDissolved, "An organisation ceased; its children moved up."),
+        )
+    ),
+    *(
+        EventSpec(model, public=False, description=text)
+        for model, text in (
+            (registry.MemberAdmitted, "A member is on a branch's roll (ids only)."),
+            (registry.MemberStatusChanged, "A member's status changed from a date."),
+            (registry.MemberTransferred, "A member's home branch changed from a date."),
+            (registry.RoleAssigned, "A member holds a role in an organisation for a period."),
+            (registry.RoleEnded, "A member's role ended."),
+            (registry.ObserverAssigned, "An upper-level committee member follows a branch."),
+            (registry.ObserverEnded, "An observer assignment ended."),
+            (registry.RotationClusterFormed, "Branches that attend each other's meetings."),
+        )
+    ),
     EventSpec(
         meetings.MeetingSubmitted,
         public=False,
@@ -53,10 +76,51 @@ CATALOG: tuple[EventSpec, ...] = (
         "data). Scoring computes its score from it.",
     ),
     EventSpec(
+        meetings.MeetingAmended,
+        public=False,
+        description="A submitted meeting was amended (a new version, with the reason); scores "
+        "follow the latest version.",
+    ),
+    EventSpec(
+        meetings.ObserverReportFiled,
+        public=False,
+        description="An observer filed the report on a meeting (attendance, scores, requests).",
+    ),
+    EventSpec(
+        meetings.ObserverReportOverdue,
+        public=False,
+        description="An assigned observer's report is overdue.",
+    ),
+    EventSpec(
+        meetings.MeetingMissed,
+        public=True,
+        description="A branch held no regular meeting in a month (window plus grace passed).",
+    ),
+    *(
+        EventSpec(model, public=True, description=text)
+        for model, text in (
+            (meetings.RequestRaised, "A request (kiến nghị) was raised at a meeting."),
+            (meetings.RequestAcknowledged, "The addressee acknowledged a request."),
+            (meetings.RequestAnswered, "The organisation that owes the answer answered."),
+            (meetings.RequestClosed, "The branch was satisfied with the answer."),
+            (meetings.RequestReopened, "The branch was not satisfied, or raised it again."),
+            (meetings.RequestForwarded, "Forwarded to a higher competence, with a new clock."),
+            (meetings.RequestReturned, "Returned to the branch with a reason."),
+            (meetings.RequestRejected, "Rejected with an explanation."),
+            (meetings.RequestDueSoon, "Part of the time to acknowledge or answer has passed."),
+            (meetings.RequestEscalated, "A deadline passed: the next level up must answer."),
+        )
+    ),
+    EventSpec(
         scoring.MeetingScored,
         public=True,
         description="A meeting was scored against a rubric version; carries the total, the grade "
         "and the points of each criterion.",
+    ),
+    EventSpec(
+        scoring.MeetingScoreConfirmed,
+        public=False,
+        description="The superior committee confirmed a meeting's score, which is now official.",
     ),
 )
 

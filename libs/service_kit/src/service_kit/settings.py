@@ -48,6 +48,10 @@ class ServiceSettings(BaseSettings):
     broker_reconnect_seconds: float = Field(default=2.0, gt=0)
 
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    clock_offset_file: Path | None = Field(
+        default=None, description="tests and demos only: a file holding a clock offset in seconds"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -57,6 +61,12 @@ class ServiceSettings(BaseSettings):
             if shared:
                 values["amqp_url"] = shared
         return values
+
+    @model_validator(mode="after")
+    def _no_fake_clock_in_production(self) -> ServiceSettings:
+        if self.clock_offset_file is not None and self.environment == "production":
+            raise ValueError("clock_offset_file is for tests and demos, not production")
+        return self
 
     @model_validator(mode="after")
     def _default_database(self) -> ServiceSettings:

@@ -7,6 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from meetings.meetings.router import router as meetings_router
+from meetings.observers.router import router as observers_router
+from meetings.observers.scheduled import overdue_report_sweeper
+from meetings.requests.router import router as requests_router
+from meetings.requests.scheduled import request_sweeper
+from meetings.requests.service import RequestRules
+from meetings.schedules.scheduled import missed_meeting_sweeper
 from meetings.settings import MeetingsSettings
 from meetings.subscriptions import SUBSCRIPTIONS
 from service_kit.runtime import ServiceRuntime
@@ -18,10 +24,18 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or MeetingsSettings()
-    runtime = ServiceRuntime(settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS)
-    return create_app(
+    rules = RequestRules()
+    runtime = ServiceRuntime(
+        settings,
+        migrations_dir=MIGRATIONS,
+        subscriptions=SUBSCRIPTIONS,
+        background=[request_sweeper(rules), missed_meeting_sweeper(), overdue_report_sweeper()],
+    )
+    app = create_app(
         runtime,
         title="chibo meetings",
         description="Biên bản sinh hoạt chi bộ, báo cáo của cấp ủy viên dự họp và kiến nghị.",
-        routers=[meetings_router],
+        routers=[meetings_router, requests_router, observers_router],
     )
+    app.state.request_rules = rules
+    return app

@@ -1,5 +1,16 @@
-"""What the meetings service consumes: routing key → handler (the registry replica comes next)."""
+"""What the meetings service consumes: queue → routing key → handler."""
 
+from meetings.replica import handlers as replica
 from service_kit.bus.consumer import Subscription
 
-SUBSCRIPTIONS: list[Subscription] = []
+SUBSCRIPTIONS = [
+    Subscription(
+        purpose="registry-events",
+        handlers={
+            **dict.fromkeys(replica.ORGANISATION_KEYS, replica.on_organisation_event),
+            **dict.fromkeys(replica.OBSERVER_KEYS, replica.on_observer_event),
+            **dict.fromkeys(replica.MEMBER_KEYS, replica.on_member_event),
+        },
+        description="replica of the organisation tree, rosters and observer assignments",
+    ),
+]

@@ -6,7 +6,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from registry.clusters.router import router as clusters_router
+from registry.households.router import router as households_router
+from registry.members.router import router as members_router
 from registry.organisations.router import router as organisations_router
+from registry.roles.router import router as roles_router
 from registry.settings import RegistrySettings
 from registry.subscriptions import SUBSCRIPTIONS
 from service_kit.runtime import ServiceRuntime
@@ -25,5 +29,11 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         description=(
             "Cây tổ chức đảng, đảng viên, chức danh, phân công dự họp, người dùng và mã truy cập."
         ),
-        routers=[organisations_router],
+        routers=[
+            organisations_router,
+            members_router,
+            roles_router,
+            clusters_router,
+            households_router,
+        ],
     )

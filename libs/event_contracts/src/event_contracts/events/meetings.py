@@ -49,3 +49,134 @@ class MeetingSubmitted(EventData):
     self_score: dict[str, float] = Field(
         default_factory=dict, description="Manual criteria scored by the branch itself, by code."
     )
+
+
+class MeetingAmended(MeetingSubmitted):
+    """A submitted meeting was corrected: the full record as it now stands, and why."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.meeting.amended.v1"
+
+    amendment_reason: str
+
+
+class MeetingMissed(EventData):
+    """A branch logged no regular meeting for `period` by the end of its window plus the grace."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.meeting.missed.v1"
+
+    branch_id: str
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")
+    window_from_day: int = Field(ge=1, le=31)
+    window_to_day: int = Field(ge=1, le=31)
+    due_at: datetime
+
+
+class ObserverReportFiled(EventData):
+    """The assigned upper-level observer reported on a branch's meeting."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.observer_report.filed.v1"
+
+    report_id: str
+    meeting_id: str
+    branch_id: str
+    observer_member_id: str
+    attended: bool
+    scores: dict[str, float] = Field(
+        default_factory=dict, description="observer score per manual criterion code"
+    )
+    filed_on_time: bool
+    request_count: int = Field(default=0, ge=0)
+
+
+class ObserverReportOverdue(EventData):
+    """No report from the assigned observer by its due time (counts in their own evaluation)."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.observer_report.overdue.v1"
+
+    meeting_id: str
+    branch_id: str
+    observer_member_id: str
+    due_at: datetime
+
+
+RequestStatus = Literal[
+    "submitted",
+    "acknowledged",
+    "in_progress",
+    "answered",
+    "closed",
+    "forwarded",
+    "returned",
+    "rejected",
+]
+
+
+class RequestFacts(EventData):
+    """What every request event carries: where the request is and who owes the answer now."""
+
+    event_type: ClassVar[str] = ""
+
+    request_id: str
+    branch_id: str = Field(description="the branch that raised it")
+    meeting_id: str | None = None
+    subject: str = Field(description="short subject line (the full text stays in meetings)")
+    category: str | None = None
+    addressee_id: str = Field(description="the organisation first asked to answer")
+    status: RequestStatus
+    level: int = Field(ge=0, description="0 = the addressee; n = n levels up the ladder")
+    level_organisation_id: str = Field(description="the organisation that owes the answer now")
+
+
+class RequestRaised(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.raised.v1"
+
+
+class RequestAcknowledged(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.acknowledged.v1"
+
+
+class RequestAnswered(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.answered.v1"
+
+
+class RequestClosed(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.closed.v1"
+
+
+class RequestReopened(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.reopened.v1"
+
+
+class RequestForwarded(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.forwarded.v1"
+
+
+class RequestReturned(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.returned.v1"
+
+
+class RequestRejected(RequestFacts):
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.rejected.v1"
+
+
+class RequestDueSoon(RequestFacts):
+    """A reminder: `fraction` of the time for `stage` has passed."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.due_soon.v1"
+
+    stage: Literal["acknowledge", "answer"]
+    fraction: float = Field(gt=0, lt=1)
+    due_at: datetime
+
+
+class RequestEscalated(RequestFacts):
+    """The level below let a deadline pass; `level_organisation_id` must now answer."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.request.escalated.v1"
+
+    from_level_organisation_id: str
+    breached_stage: Literal["acknowledge", "answer", "re_raised"]
+    breached_due_at: datetime | None = None
+    skipped_organisation_ids: list[str] = Field(
+        default_factory=list, description="abolished or vacant levels passed over"
+    )

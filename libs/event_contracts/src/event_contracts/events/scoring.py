@@ -33,3 +33,25 @@ class MeetingScored(EventData):
     max_points: float = Field(ge=0)
     grade: Grade
     criteria: list[CriterionScore]
+
+
+class MeetingScoreConfirmed(EventData):
+    """The superior committee confirmed a meeting's score; from now on it is the official one.
+
+    `aggregate_version` is the score's version; `self_total_points` is what the branch gave
+    itself, so `total_points - self_total_points` is the committee's correction.
+    """
+
+    event_type: ClassVar[str] = "vn.chibo.scoring.meeting.confirmed.v1"
+
+    meeting_id: str
+    branch_id: str
+    meeting_version: int = Field(ge=1, description="aggregate_version of the meeting scored.")
+    rubric_id: str
+    rubric_version: str
+    total_points: float = Field(ge=0, description="The confirmed (official) total.")
+    self_total_points: float = Field(ge=0)
+    max_points: float = Field(ge=0)
+    grade: Grade
+    reason: str = Field(description="Why the committee confirmed or corrected the score.")
+    criteria: list[CriterionScore]

@@ -39,3 +39,16 @@ class AttendanceRecord(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     probationary: bool = False
     on_duty: bool = False
+
+
+class MeetingRevision(SQLModel, table=True):
+    """Every version of a meeting record as submitted or amended, with who and why: the audit."""
+
+    __tablename__ = "meeting_revision"
+
+    meeting_id: str = Field(primary_key=True, foreign_key="branch_meeting.id", max_length=64)
+    version: int = Field(primary_key=True)
+    submission: dict[str, Any] = Field(sa_type=sa.JSON, description="the body as accepted")
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    actor: str | None = Field(default=None, max_length=200)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from meetings.meetings import service
 from meetings.meetings.models import BranchMeeting
-from meetings.meetings.rules import VIETNAM
-from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
+from meetings.meetings.schemas import AmendmentIn, MeetingOut, MeetingSubmissionIn, RevisionOut
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
@@ -37,8 +34,9 @@ async def submit(
     client_id = "anonymous"  # replaced by the token's subject once auth lands (issue 3)
 
     async def create(uow: UnitOfWork) -> Created:
-        today = datetime.now(VIETNAM).date()
-        out = await service.submit_meeting(uow, body, today)
+        out = await service.submit_meeting(
+            uow, body, runtime.clock.now(), request.app.state.request_rules
+        )
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 
     return await idempotent(
@@ -53,13 +51,14 @@ async def submit(
 
 @router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting record")
 async def get_meeting(
-    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+    meeting_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
 ) -> MeetingOut:
     async with runtime.db.session() as session:
         meeting = await session.get(BranchMeeting, meeting_id)
         if meeting is None:
             raise Problem(404, "meeting-not-found", f"Không có cuộc họp {meeting_id}.")
         counts = await service.attendance_counts(session, [meeting_id])
+    response.headers["ETag"] = f'"{meeting.version}"'
     return service.meeting_out(meeting, counts[meeting_id])
 
 
@@ -86,3 +85,67 @@ async def list_meetings(
     return Page[MeetingOut](
         items=[service.meeting_out(m, counts[m.id]) for m in meetings], next_cursor=next_cursor
     )
+
+
+@router.post(
+    "/{meeting_id}/amendments",
+    status_code=201,
+    response_model=MeetingOut,
+    summary="Amend a submitted meeting: a new version with a reason (Idempotency-Key)",
+)
+async def amend(
+    meeting_id: str,
+    body: AmendmentIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    if_match: str | None = Header(
+        default=None, alias="If-Match", description='the version read, e.g. "1"'
+    ),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Response:
+    key = require_key(idempotency_key)
+    expected = _version_from_etag(if_match)
+
+    async def create(uow: UnitOfWork) -> Created:
+        out = await service.amend_meeting(
+            uow, meeting_id, body.record, body.reason, runtime.clock.now(), expected
+        )
+        return Created(
+            201,
+            out.model_dump(mode="json"),
+            location=f"/v1/meetings/{out.id}",
+            headers={"ETag": f'"{out.version}"'},
+        )
+
+    return await idempotent(
+        runtime.uow,
+        client_id="anonymous",
+        key=key,
+        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )
+
+
+@router.get(
+    "/{meeting_id}/revisions",
+    response_model=list[RevisionOut],
+    summary="Every version of a meeting record, with who changed it and why",
+)
+async def list_revisions(
+    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> list[RevisionOut]:
+    async with runtime.db.session() as session:
+        rows = await service.revisions(session, meeting_id)
+    if not rows:
+        raise Problem(404, "meeting-not-found", f"Không có cuộc họp {meeting_id}.")
+    return [RevisionOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+def _version_from_etag(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    try:
+        return int(if_match.strip().strip('"').removeprefix("W/").strip('"'))
+    except ValueError:
+        raise Problem(400, "invalid-if-match", 'If-Match phải là ETag đã đọc, ví dụ "1".') from None

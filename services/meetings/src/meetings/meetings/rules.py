@@ -76,3 +76,51 @@ def violations(sub: MeetingSubmissionIn, today: date) -> list[FieldError]:
                 )
             )
     return errors
+
+
+def roll_violations(sub: MeetingSubmissionIn, roster: dict[str, str] | None) -> list[FieldError]:
+    """The roll against the branch's roster on the meeting day (`None`: roster unknown, so not
+    checked): everyone on the roster exactly once, nobody else, exempt members marked exempt and
+    only they, probationary members flagged so they are not counted as voters."""
+    if roster is None:
+        return []
+    errors: list[FieldError] = []
+    listed = {e.member_id for e in sub.roll}
+    for i, entry in enumerate(sub.roll):
+        status = roster.get(entry.member_id)
+        if status is None:
+            errors.append(
+                FieldError(
+                    f"/roll/{i}/member_id",
+                    f"{entry.member_id} không thuộc danh sách chi bộ ngày họp.",
+                    "not-on-roster",
+                )
+            )
+            continue
+        if (status == "exempt") != (entry.attendance == "exempt"):
+            detail = (
+                "Đảng viên được miễn sinh hoạt phải ghi là miễn."
+                if status == "exempt"
+                else "Chỉ đảng viên được miễn sinh hoạt mới ghi là miễn."
+            )
+            errors.append(FieldError(f"/roll/{i}/attendance", detail, "exempt-mismatch"))
+        if (status == "probationary") != entry.probationary:
+            errors.append(
+                FieldError(
+                    f"/roll/{i}/probationary",
+                    "Đảng viên dự bị phải được đánh dấu (không biểu quyết)."
+                    if status == "probationary"
+                    else "Đảng viên chính thức không đánh dấu dự bị.",
+                    "probationary-mismatch",
+                )
+            )
+    missing = sorted(set(roster) - listed)
+    if missing:
+        errors.append(
+            FieldError(
+                "/roll",
+                "Thiếu trong danh sách điểm danh: " + ", ".join(missing),
+                "roll-missing-member",
+            )
+        )
+    return errors

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
 from event_contracts.events.meetings import Attendance, MeetingType
+from meetings.requests.schemas import RequestIn
 from service_kit.web.models import ApiModel
 
 Id = Field(min_length=1, max_length=64)
@@ -21,12 +22,6 @@ class RollEntryIn(ApiModel):
     )
     probationary: bool = False
     on_duty: bool = False
-
-
-class RequestIn(ApiModel):
-    subject: str = Field(min_length=1, max_length=300)
-    text: str = Field(min_length=1, max_length=10_000)
-    addressee_id: str = Id
 
 
 class MeetingSubmissionIn(ApiModel):
@@ -46,7 +41,11 @@ class MeetingSubmissionIn(ApiModel):
     previous_action_items_total: int = Field(default=0, ge=0)
     previous_action_items_done_on_time: int = Field(default=0, ge=0)
     resolution_voted: bool = False
-    requests_raised: list[RequestIn] = Field(default_factory=list, max_length=100)
+    requests_raised: list[RequestIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="requests (kiến nghị) raised: each becomes a tracked request with deadlines",
+    )
     self_score: dict[str, float] = Field(
         default_factory=dict, description='manual criteria the branch scored itself, e.g. {"C5": 4}'
     )
@@ -73,3 +72,18 @@ class MeetingOut(BaseModel):
     within_scheduled_window: bool
     attendance: AttendanceCounts
     submitted_at: datetime
+
+
+class AmendmentIn(ApiModel):
+    """A corrected record and why it was corrected; the score follows the latest version."""
+
+    reason: str = Field(min_length=3, max_length=2000)
+    record: MeetingSubmissionIn
+
+
+class RevisionOut(BaseModel):
+    version: int
+    reason: str | None
+    actor: str | None
+    recorded_at: datetime
+    submission: dict[str, Any]

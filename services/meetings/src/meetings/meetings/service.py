@@ -1,20 +1,31 @@
-"""Accepting a meeting: validate, store the record and its roll in one statement, emit the event."""
+"""Accepting a meeting: validate, store the record, its roll (one multi-row INSERT) and its
+revision, raise its requests, and emit the event — all in the caller's unit of work."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from event_contracts.events.meetings import MeetingSubmitted, RollEntry
+from event_contracts.events.meetings import MeetingAmended, MeetingSubmitted, RollEntry
 from meetings.meetings import rules
-from meetings.meetings.models import AttendanceRecord, BranchMeeting
+from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRevision
+from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
+from meetings.observers.service import expect_reports
+from meetings.replica.service import meeting_window, roster_on
+from meetings.requests.calendar import local_date
+from meetings.requests.service import RequestRules, raise_requests
+from meetings.schedules.service import meeting_held
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import Problem
+from service_kit.web.problems import FieldError, Problem
+
+ROW_FIELDS = {"branch_id", "meeting_type", "held_on", "started_at", "ended_at", "place", "roll"}
 
 
 def meeting_out(meeting: BranchMeeting, counts: Counter[str]) -> MeetingOut:
@@ -36,8 +47,9 @@ def meeting_out(meeting: BranchMeeting, counts: Counter[str]) -> MeetingOut:
     )
 
 
-async def submit_meeting(uow: UnitOfWork, sub: MeetingSubmissionIn, today: date) -> MeetingOut:
-    errors = rules.violations(sub, today)
+async def _check(session: AsyncSession, sub: MeetingSubmissionIn, now: datetime) -> None:
+    errors = rules.violations(sub, local_date(now))
+    errors += rules.roll_violations(sub, await roster_on(session, sub.branch_id, sub.held_on))
     if errors:
         raise Problem(
             422,
@@ -45,75 +57,180 @@ async def submit_meeting(uow: UnitOfWork, sub: MeetingSubmissionIn, today: date)
             f"Biên bản họp vi phạm {len(errors)} quy tắc; xem danh sách `errors`.",
             errors=errors,
         )
-    meeting = BranchMeeting(
-        id=new_id(),
-        branch_id=sub.branch_id,
-        meeting_type=sub.meeting_type,
-        held_on=sub.held_on,
-        started_at=sub.started_at,
-        ended_at=sub.ended_at,
-        duration_minutes=rules.duration_minutes(sub),
-        within_scheduled_window=rules.within_window(sub.held_on),
-        place=sub.place,
-        record=sub.model_dump(
-            mode="json",
-            exclude={
-                "roll",
-                "branch_id",
-                "meeting_type",
-                "held_on",
-                "started_at",
-                "ended_at",
-                "place",
-            },
-        ),
+
+
+async def _apply(session: AsyncSession, meeting: BranchMeeting, sub: MeetingSubmissionIn) -> None:
+    """Copy the record onto the row and (re)write its roll with one multi-row INSERT."""
+    window = await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS
+    meeting.branch_id, meeting.meeting_type = sub.branch_id, sub.meeting_type
+    meeting.held_on, meeting.started_at, meeting.ended_at = (
+        sub.held_on,
+        sub.started_at,
+        sub.ended_at,
     )
-    uow.session.add(meeting)
-    await uow.session.flush()
-    # One multi-row INSERT for the roll, not one ORM object per member.
-    await uow.session.execute(
+    meeting.duration_minutes = rules.duration_minutes(sub)
+    meeting.within_scheduled_window = rules.within_window(sub.held_on, window)
+    meeting.place = sub.place
+    meeting.record = sub.model_dump(mode="json", exclude=ROW_FIELDS)
+    session.add(meeting)
+    await session.flush()
+    await session.execute(
+        sa.delete(AttendanceRecord).where(col(AttendanceRecord.meeting_id) == meeting.id)
+    )
+    await session.execute(
         sa.insert(AttendanceRecord),
         [
             {
                 "meeting_id": meeting.id,
-                **entry.model_dump(
+                **e.model_dump(
                     include={"member_id", "attendance", "reason", "probationary", "on_duty"}
                 ),
             }
-            for entry in sub.roll
+            for e in sub.roll
         ],
     )
-    uow.emit(
-        MeetingSubmitted.produce(
-            aggregate_version=meeting.version,
+
+
+def _facts(meeting: BranchMeeting, sub: MeetingSubmissionIn) -> dict[str, Any]:
+    """The event data both `submitted` and `amended` carry: the record as it now stands."""
+    return {
+        "aggregate_version": meeting.version,
+        "meeting_id": meeting.id,
+        "branch_id": meeting.branch_id,
+        "meeting_type": sub.meeting_type,
+        "held_on": sub.held_on,
+        "started_at": sub.started_at,
+        "ended_at": sub.ended_at,
+        "duration_minutes": meeting.duration_minutes,
+        "within_scheduled_window": meeting.within_scheduled_window,
+        "roll": [
+            RollEntry(
+                member_id=e.member_id,
+                attendance=e.attendance,
+                probationary=e.probationary,
+                on_duty=e.on_duty,
+            )
+            for e in sub.roll
+        ],
+        "speaker_ids": sub.speaker_ids,
+        "agenda_steps_completed": sub.agenda_steps_completed,
+        "previous_action_items_total": sub.previous_action_items_total,
+        "previous_action_items_done_on_time": sub.previous_action_items_done_on_time,
+        "resolution_voted": sub.resolution_voted,
+        "request_count": len(sub.requests_raised),
+        "self_score": sub.self_score,
+    }
+
+
+async def submit_meeting(
+    uow: UnitOfWork,
+    sub: MeetingSubmissionIn,
+    now: datetime,
+    request_rules: RequestRules,
+    actor: str | None = None,
+) -> MeetingOut:
+    await _check(uow.session, sub, now)
+    meeting = BranchMeeting(
+        id=new_id(),
+        submitted_at=now,
+        version=1,
+        record={},
+        branch_id="",
+        meeting_type="",
+        held_on=sub.held_on,
+        started_at=sub.started_at,
+        ended_at=sub.ended_at,
+        duration_minutes=0,
+        within_scheduled_window=False,
+    )
+    await _apply(uow.session, meeting, sub)
+    uow.session.add(
+        MeetingRevision(
             meeting_id=meeting.id,
-            branch_id=meeting.branch_id,
-            meeting_type=sub.meeting_type,
-            held_on=sub.held_on,
-            started_at=sub.started_at,
-            ended_at=sub.ended_at,
-            duration_minutes=meeting.duration_minutes,
-            within_scheduled_window=meeting.within_scheduled_window,
-            roll=[
-                RollEntry(
-                    member_id=e.member_id,
-                    attendance=e.attendance,
-                    probationary=e.probationary,
-                    on_duty=e.on_duty,
+            version=1,
+            recorded_at=now,
+            submission=sub.model_dump(mode="json"),
+            actor=actor,
+        )
+    )
+    await raise_requests(
+        uow,
+        meeting_id=meeting.id,
+        branch_id=meeting.branch_id,
+        requests=sub.requests_raised,
+        now=now,
+        rules=request_rules,
+    )
+    await meeting_held(
+        uow.session, meeting.branch_id, sub.held_on, sub.meeting_type, meeting.id, now
+    )
+    await expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on)
+    uow.emit(MeetingSubmitted.produce(**_facts(meeting, sub)), subject=f"meetings/{meeting.id}")
+    return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
+
+
+async def amend_meeting(
+    uow: UnitOfWork,
+    meeting_id: str,
+    sub: MeetingSubmissionIn,
+    reason: str,
+    now: datetime,
+    expected_version: int | None,
+    actor: str | None = None,
+) -> MeetingOut:
+    """A new version of a submitted record. Requests were raised by the original submission and
+    live their own life; an amendment does not raise them again."""
+    meeting = await uow.session.get(BranchMeeting, meeting_id)
+    if meeting is None:
+        raise Problem(404, "meeting-not-found", f"Không có cuộc họp {meeting_id}.")
+    if expected_version is not None and expected_version != meeting.version:
+        raise Problem(
+            412,
+            "meeting-changed",
+            "Biên bản đã được sửa bởi người khác; hãy tải lại rồi sửa tiếp.",
+            current_version=meeting.version,
+        )
+    if sub.branch_id != meeting.branch_id:
+        raise Problem(
+            422,
+            "meeting-invalid",
+            "Không thể chuyển biên bản sang chi bộ khác.",
+            errors=[
+                FieldError(
+                    "/record/branch_id",
+                    "Chi bộ phải giữ nguyên khi sửa biên bản.",
+                    "branch-changed",
                 )
-                for e in sub.roll
             ],
-            speaker_ids=sub.speaker_ids,
-            agenda_steps_completed=sub.agenda_steps_completed,
-            previous_action_items_total=sub.previous_action_items_total,
-            previous_action_items_done_on_time=sub.previous_action_items_done_on_time,
-            resolution_voted=sub.resolution_voted,
-            request_count=len(sub.requests_raised),
-            self_score=sub.self_score,
-        ),
+        )
+    await _check(uow.session, sub, now)
+    meeting.version += 1
+    meeting.status = "amended"
+    await _apply(uow.session, meeting, sub)
+    uow.session.add(
+        MeetingRevision(
+            meeting_id=meeting.id,
+            version=meeting.version,
+            recorded_at=now,
+            submission=sub.model_dump(mode="json"),
+            reason=reason,
+            actor=actor,
+        )
+    )
+    uow.emit(
+        MeetingAmended.produce(**_facts(meeting, sub), amendment_reason=reason),
         subject=f"meetings/{meeting.id}",
     )
     return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
+
+
+async def revisions(session: AsyncSession, meeting_id: str) -> list[MeetingRevision]:
+    rows = await session.execute(
+        sa.select(MeetingRevision)
+        .where(MeetingRevision.meeting_id == meeting_id)
+        .order_by(col(MeetingRevision.version))
+    )
+    return list(rows.scalars())
 
 
 async def attendance_counts(
@@ -121,7 +238,7 @@ async def attendance_counts(
 ) -> dict[str, Counter[str]]:
     rows = await session.execute(
         sa.select(AttendanceRecord.meeting_id, AttendanceRecord.attendance, sa.func.count())
-        .where(AttendanceRecord.meeting_id.in_(meeting_ids))
+        .where(col(AttendanceRecord.meeting_id).in_(meeting_ids))
         .group_by(AttendanceRecord.meeting_id, AttendanceRecord.attendance)
     )
     out: dict[str, Counter[str]] = {m: Counter() for m in meeting_ids}

@@ -97,10 +97,12 @@ class Ladder:
 
 
 def ladder(addressee: LadderNode, ancestors_upwards: list[LadderNode]) -> Ladder:
-    """Level 0 is the addressee; then each ancestor, skipping (and saying why) the abolished
-    and the vacant ones — after 7/2025 a dissolved district is passed over for the province."""
-    levels, skipped = [addressee], []
-    for node in ancestors_upwards:
+    """The organisations that owe the answer, in order: the addressee, then each ancestor, passing
+    over (and saying why) the abolished and the vacant ones — after 7/2025 a request addressed to
+    a dissolved district goes to the province."""
+    levels: list[LadderNode] = []
+    skipped: list[tuple[LadderNode, str]] = []
+    for node in [addressee, *ancestors_upwards]:
         if not node.active:
             skipped.append((node, "abolished"))
         elif node.vacant:
@@ -129,7 +131,8 @@ class Action:
     kind: Literal["remind", "escalate", "overdue_at_top"]
     stage: Stage
     level: int
-    due_at: datetime
+    due_at: datetime  # when this action became due
+    deadline_at: datetime  # the stage's deadline it is about
 
 
 def due_actions(
@@ -152,7 +155,12 @@ def due_actions(
             if deadline.reminder_at(fraction) <= now < deadline.due_at and key not in done:
                 actions.append(
                     Action(
-                        key, "remind", deadline.stage, state.level, deadline.reminder_at(fraction)
+                        key,
+                        "remind",
+                        deadline.stage,
+                        state.level,
+                        deadline.reminder_at(fraction),
+                        deadline.due_at,
                     )
                 )
     breached = [d for d in stages if d.due_at <= now]
@@ -163,5 +171,33 @@ def due_actions(
         )
         key = f"{kind}:{state.level}"
         if key not in done:
-            actions.append(Action(key, kind, first.stage, state.level, first.due_at))
+            actions.append(Action(key, kind, first.stage, state.level, first.due_at, first.due_at))
     return actions
+
+
+def next_check_at(
+    state: ClockState,
+    now: datetime,
+    policy: EscalationPolicy,
+    calendar: WorkingCalendar,
+    done: frozenset[str] | set[str],
+) -> datetime | None:
+    """When the sweeper must look at this request again: its earliest reminder or deadline not
+    yet acted on (reminders of a stage already past due no longer count); None when nothing
+    more can fall due."""
+    if not state.open:
+        return None
+    ack, answer = deadlines(state.level_kind, state.level_started_at, policy, calendar)
+    stages = [answer] if state.acknowledged else [ack, answer]
+    breach_key = f"{'overdue_at_top' if state.top_level else 'escalate'}:{state.level}"
+    times: list[datetime] = []
+    for deadline in stages:
+        if breach_key not in done:
+            times.append(deadline.due_at)
+        if deadline.due_at > now:
+            times += [
+                deadline.reminder_at(f)
+                for f in policy.reminder_fractions
+                if f"remind:{state.level}:{deadline.stage}:{f:g}" not in done
+            ]
+    return min(times, default=None)

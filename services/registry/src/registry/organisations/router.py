@@ -1,21 +1,41 @@
-"""HTTP edge of the organisation tree."""
+"""HTTP edge of the organisation tree: thin translation to the service and queries."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.responses import JSONResponse
 
-from registry.organisations import service
-from registry.organisations.models import Organisation
-from registry.organisations.schemas import OrganisationIn, OrganisationOut
+from registry.http import on_query, today, write
+from registry.organisations import queries, service
+from registry.organisations.models import Organisation, OrganisationLink
+from registry.organisations.rules import BRANCH_KINDS
+from registry.organisations.schemas import (
+    ChangeOut,
+    DissolveIn,
+    MergeIn,
+    MoveIn,
+    OrganisationIn,
+    OrganisationOut,
+    RenameIn,
+    SplitIn,
+    TreeNodeOut,
+)
+from registry.periods import in_force_sql
 from service_kit.runtime import ServiceRuntime
-from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
+Key = Header(default=None, alias="Idempotency-Key")
+
+
+def _location(out: object) -> str:
+    assert isinstance(out, OrganisationOut)
+    return f"/v1/organisations/{out.id}"
 
 
 @router.post(
@@ -27,34 +47,124 @@ router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
 async def register(
     body: OrganisationIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
-) -> Response:
-    key = require_key(idempotency_key)
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.register(uow, body),
+        status_code=201,
+        location=_location,
+    )
 
-    async def create(uow: UnitOfWork) -> Created:
-        out = await service.register(uow, body)
-        return Created(201, out.model_dump(mode="json"), location=f"/v1/organisations/{out.id}")
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
+@router.post("/merges", response_model=ChangeOut, summary="Merge organisations from a date")
+async def merge(
+    body: MergeIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request, runtime, idempotency_key, body, lambda uow: service.merge(uow, body)
+    )
+
+
+@router.post(
+    "/{organisation_id}/rename", response_model=OrganisationOut, summary="Rename from a date"
+)
+async def rename(
+    organisation_id: str,
+    body: RenameIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.rename(uow, organisation_id, body),
+    )
+
+
+@router.post(
+    "/{organisation_id}/move",
+    response_model=OrganisationOut,
+    summary="Move under another parent from a date",
+)
+async def move(
+    organisation_id: str,
+    body: MoveIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.move(uow, organisation_id, body),
+    )
+
+
+@router.post(
+    "/{organisation_id}/split",
+    response_model=ChangeOut,
+    summary="Split into new organisations from a date",
+)
+async def split(
+    organisation_id: str,
+    body: SplitIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.split(uow, organisation_id, body),
+    )
+
+
+@router.post(
+    "/{organisation_id}/dissolve",
+    response_model=ChangeOut,
+    summary="Dissolve from a date; children move up",
+)
+async def dissolve(
+    organisation_id: str,
+    body: DissolveIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.dissolve(uow, organisation_id, body),
     )
 
 
 @router.get("/{organisation_id}", response_model=OrganisationOut, summary="One organisation")
 async def get_organisation(
-    organisation_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+    organisation_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> OrganisationOut:
     async with runtime.db.session() as session:
-        org = await session.get(Organisation, organisation_id)
-    if org is None:
-        raise Problem(404, "organisation-not-found", f"Không có tổ chức {organisation_id}.")
-    return OrganisationOut.model_validate(org, from_attributes=True)
+        org = await queries.require_org(session, organisation_id)
+        link = await queries.link_on(session, org.id, on or today(runtime))
+    return service.out(org, link.parent_id if link else None)
 
 
 @router.get("", response_model=Page[OrganisationOut], summary="Organisations (paged)")
@@ -62,21 +172,92 @@ async def list_organisations(
     request: Request,
     response: Response,
     parent_id: str | None = None,
+    on: date | None = Depends(on_query),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[OrganisationOut]:
-    stmt = sa.select(Organisation).order_by(Organisation.id).limit(page.limit + 1)
+    day = on or today(runtime)
+    link = OrganisationLink
+    stmt = (
+        sa.select(Organisation, link.parent_id)
+        .outerjoin(
+            link,
+            sa.and_(
+                link.child_id == Organisation.id, in_force_sql(link.valid_from, link.valid_to, day)
+            ),
+        )
+        .order_by(Organisation.id)
+        .limit(page.limit + 1)
+    )
     if parent_id:
-        stmt = stmt.where(Organisation.parent_id == parent_id)
+        stmt = stmt.where(link.parent_id == parent_id)
+    elif on is not None:
+        stmt = stmt.where(in_force_sql(Organisation.valid_from, Organisation.valid_to, on))
     if page.after:
         stmt = stmt.where(Organisation.id > page.after[0])
     async with runtime.db.session() as session:
-        rows = list((await session.execute(stmt)).scalars())
+        rows = list(await session.execute(stmt))
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+    next_cursor = encode_cursor(rows[-1][0].id) if more and rows else None
     link_next(request, response, next_cursor)
     return Page[OrganisationOut](
-        items=[OrganisationOut.model_validate(r, from_attributes=True) for r in rows],
-        next_cursor=next_cursor,
+        items=[service.out(org, parent) for org, parent in rows], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/{organisation_id}/ancestors",
+    response_model=Page[TreeNodeOut],
+    summary="Ancestors on a date, nearest first",
+)
+async def ancestors(
+    organisation_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[TreeNodeOut]:
+    day = on or today(runtime)
+    async with runtime.db.session() as session:
+        await queries.require_org(session, organisation_id, on=day)
+        rows = await queries.ancestors(session, organisation_id, day)
+    return Page[TreeNodeOut](items=[TreeNodeOut.model_validate(r._mapping) for r in rows])
+
+
+@router.get(
+    "/{organisation_id}/subtree",
+    response_model=Page[TreeNodeOut],
+    summary="The organisation and everything under it on a date (paged, breadth first)",
+)
+async def subtree(
+    organisation_id: str,
+    request: Request,
+    response: Response,
+    on: date | None = Depends(on_query),
+    branches_only: bool = False,
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[TreeNodeOut]:
+    day = on or today(runtime)
+    after = None
+    if page.after:
+        try:
+            after = (int(page.after[0]), page.after[1])
+        except (ValueError, IndexError):
+            raise Problem(400, "invalid-cursor", "Con trỏ phân trang không hợp lệ.") from None
+    async with runtime.db.session() as session:
+        await queries.require_org(session, organisation_id, on=day)
+        rows = await queries.subtree(
+            session,
+            organisation_id,
+            day,
+            limit=page.limit + 1,
+            after=after,
+            kinds=BRANCH_KINDS if branches_only else None,
+        )
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_cursor = encode_cursor(rows[-1].depth, rows[-1].id) if more and rows else None
+    link_next(request, response, next_cursor)
+    return Page[TreeNodeOut](
+        items=[TreeNodeOut.model_validate(r._mapping) for r in rows], next_cursor=next_cursor
     )

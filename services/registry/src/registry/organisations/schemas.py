@@ -3,33 +3,82 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from registry.organisations.rules import BranchKind, OrganisationKind
 from service_kit.web.models import ApiModel
 
-OrganisationKind = Literal[
-    "province",
-    "commune",
-    "legacy_district",
-    "sectoral",
-    "grassroots_organisation",
-    "grassroots_branch",
-    "sub_organisation",
-    "affiliated_branch",
-    "party_group",
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+Name = Annotated[
+    str, Field(min_length=1, max_length=300, description="Tên đầy đủ, ví dụ Chi bộ thôn Đông Hà")
 ]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class OrganisationIn(ApiModel):
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
-    name: str = Field(
-        min_length=1, max_length=300, description="Tên đầy đủ, ví dụ Chi bộ thôn Đông Hà"
-    )
+    code: Code
+    name: Name
     kind: OrganisationKind
     parent_id: str | None = Field(default=None, max_length=64)
     valid_from: date
+    branch_kind: BranchKind | None = None
+    meeting_day_from: int | None = Field(default=None, ge=1, le=31)
+    meeting_day_to: int | None = Field(default=None, ge=1, le=31)
+
+
+class NewOrganisationIn(ApiModel):
+    """A node created by a merge or split: its parent and start date come from the operation."""
+
+    code: Code
+    name: Name
+    kind: OrganisationKind | None = Field(default=None, description="mặc định: như tổ chức cũ")
+    branch_kind: BranchKind | None = None
+    meeting_day_from: int | None = Field(default=None, ge=1, le=31)
+    meeting_day_to: int | None = Field(default=None, ge=1, le=31)
+
+
+class RenameIn(ApiModel):
+    name: Name
+    on: date
+
+
+class MoveIn(ApiModel):
+    parent_id: Id
+    on: date
+
+
+class MergeIn(ApiModel):
+    source_ids: list[Id] = Field(min_length=1, max_length=50)
+    into_id: str | None = Field(default=None, max_length=64, description="tổ chức nhận sáp nhập")
+    new: NewOrganisationIn | None = Field(
+        default=None, description="hoặc: tổ chức mới hợp nhất (khi không có into_id)"
+    )
+    parent_id: str | None = Field(
+        default=None, max_length=64, description="cấp trên của tổ chức mới (mặc định: của nguồn)"
+    )
+    on: date
+
+
+class SplitPartIn(NewOrganisationIn):
+    child_ids: list[Id] = Field(default_factory=list)
+    member_ids: list[Id] = Field(default_factory=list)
+
+
+class SplitIn(ApiModel):
+    parts: list[SplitPartIn] = Field(min_length=2, max_length=20)
+    on: date
+
+
+class DissolveIn(ApiModel):
+    on: date
+    children_to_id: str | None = Field(
+        default=None, max_length=64, description="nơi nhận tổ chức con (mặc định: cấp trên)"
+    )
+    members_to_id: str | None = Field(
+        default=None, max_length=64, description="chi bộ nhận đảng viên, nếu là chi bộ"
+    )
 
 
 class OrganisationOut(BaseModel):
@@ -37,8 +86,34 @@ class OrganisationOut(BaseModel):
     code: str
     name: str
     kind: str
-    parent_id: str | None
+    parent_id: str | None = Field(description="cấp trên vào ngày hỏi (mặc định: hôm nay)")
+    branch_kind: str | None
+    meeting_day_from: int | None
+    meeting_day_to: int | None
     valid_from: date
     valid_to: date | None
+    end_reason: str | None
     version: int
     created_at: datetime
+
+
+class TreeNodeOut(BaseModel):
+    """A node as it was on the date asked: its name and parent then, and its depth."""
+
+    id: str
+    code: str
+    name: str
+    kind: str
+    branch_kind: str | None
+    parent_id: str | None
+    depth: int = Field(description="ancestors: 1 = cấp trên trực tiếp; subtree: 0 = gốc")
+
+
+class ChangeOut(BaseModel):
+    """What an operation did: the organisations it created and the ones it moved."""
+
+    organisation_ids: list[str] = Field(description="tổ chức được tạo hoặc nhận")
+    moved_ids: list[str] = Field(default_factory=list)
+    transferred_member_ids: list[str] = Field(default_factory=list)
+    ended_ids: list[str] = Field(default_factory=list)
+    on: date

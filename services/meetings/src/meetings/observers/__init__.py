@@ -1,0 +1,1 @@
+"""Observer reports: the assigned upper-level committee member reports on each meeting."""

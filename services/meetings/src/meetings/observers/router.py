@@ -1,0 +1,72 @@
+"""HTTP edge of observer reports."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Header, Request, Response
+from sqlmodel import col
+
+from meetings.observers import service
+from meetings.observers.models import ObserverReport
+from meetings.observers.schemas import ObserverReportIn, ObserverReportOut
+from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
+from service_kit.web.app import get_runtime
+from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+
+router = APIRouter(prefix="/v1", tags=["observer reports"])
+
+
+@router.post(
+    "/meetings/{meeting_id}/observer-reports",
+    status_code=201,
+    response_model=ObserverReportOut,
+    summary="The assigned observer files the report on a meeting (Idempotency-Key)",
+)
+async def file_report(
+    meeting_id: str,
+    body: ObserverReportIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Response:
+    key = require_key(idempotency_key)
+
+    async def create(uow: UnitOfWork) -> Created:
+        report = await service.file_report(
+            uow, meeting_id, body, runtime.clock.now(), request.app.state.request_rules
+        )
+        out = ObserverReportOut.model_validate(report, from_attributes=True)
+        return Created(201, out.model_dump(mode="json"))
+
+    return await idempotent(
+        runtime.uow,
+        client_id="anonymous",
+        key=key,
+        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )
+
+
+@router.get(
+    "/observer-reports",
+    response_model=list[ObserverReportOut],
+    summary="Reports expected, filed or overdue, by observer or branch",
+)
+async def list_reports(
+    observer_member_id: str | None = None,
+    branch_id: str | None = None,
+    status: str | None = None,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> list[ObserverReportOut]:
+    stmt = sa.select(ObserverReport).order_by(col(ObserverReport.due_at)).limit(500)
+    if observer_member_id:
+        stmt = stmt.where(ObserverReport.observer_member_id == observer_member_id)
+    if branch_id:
+        stmt = stmt.where(ObserverReport.branch_id == branch_id)
+    if status:
+        stmt = stmt.where(ObserverReport.status == status)
+    async with runtime.db.session() as session:
+        rows = (await session.execute(stmt)).scalars().all()
+    return [ObserverReportOut.model_validate(r, from_attributes=True) for r in rows]

@@ -1,0 +1,34 @@
+"""Bodies of the observer-report API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from meetings.requests.schemas import RequestIn
+from service_kit.web.models import ApiModel
+
+
+class ObserverReportIn(ApiModel):
+    observer_member_id: str = Field(min_length=1, max_length=64)
+    attended: bool
+    scores: dict[str, float] = Field(
+        default_factory=dict, description='observer score per manual criterion, e.g. {"C5": 4}'
+    )
+    comments: str | None = Field(default=None, max_length=20_000)
+    requests_raised: list[RequestIn] = Field(default_factory=list, max_length=50)
+
+
+class ObserverReportOut(BaseModel):
+    id: str
+    meeting_id: str
+    branch_id: str
+    observer_member_id: str
+    status: str
+    due_at: datetime
+    attended: bool | None
+    scores: dict[str, float]
+    comments: str | None
+    filed_at: datetime | None
+    filed_on_time: bool | None

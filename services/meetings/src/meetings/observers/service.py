@@ -1,0 +1,108 @@
+"""Expecting reports when a meeting is logged, filing them, and flagging the overdue ones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from event_contracts.events.meetings import ObserverReportFiled, ObserverReportOverdue
+from meetings.observers import rules
+from meetings.observers.models import ObserverReport
+from meetings.observers.schemas import ObserverReportIn
+from meetings.replica.service import observers_on
+from meetings.requests.service import RequestRules, raise_requests
+from service_kit.ids import new_id
+from service_kit.uow import UnitOfWork
+from service_kit.web.problems import FieldError, Problem
+
+
+async def expect_reports(uow: UnitOfWork, meeting_id: str, branch_id: str, held_on: date) -> None:
+    for member_id in await observers_on(uow.session, branch_id, held_on):
+        if await uow.session.get(ObserverReport, (meeting_id, member_id)) is None:
+            uow.session.add(
+                ObserverReport(
+                    meeting_id=meeting_id,
+                    observer_member_id=member_id,
+                    id=new_id(),
+                    branch_id=branch_id,
+                    due_at=rules.report_due_at(held_on),
+                )
+            )
+
+
+async def file_report(
+    uow: UnitOfWork,
+    meeting_id: str,
+    body: ObserverReportIn,
+    now: datetime,
+    request_rules: RequestRules,
+) -> ObserverReport:
+    report = await uow.session.get(ObserverReport, (meeting_id, body.observer_member_id))
+    if report is None:
+        raise Problem(
+            422,
+            "observer-report-invalid",
+            "Người này không được phân công dự cuộc họp này.",
+            errors=[
+                FieldError(
+                    "/observer_member_id",
+                    "Không có phân công dự họp cho cuộc họp này.",
+                    "not-assigned",
+                )
+            ],
+        )
+    if report.status == "filed":
+        raise Problem(409, "observer-report-filed", "Báo cáo đã được gửi; không gửi lại được.")
+    unknown = sorted(set(body.scores) - set(rules.MANUAL_CRITERIA))
+    if unknown:
+        raise Problem(
+            422,
+            "observer-report-invalid",
+            "Chỉ chấm các tiêu chí chấm tay.",
+            errors=[
+                FieldError(f"/scores/{code}", "Không phải tiêu chí chấm tay.", "not-manual")
+                for code in unknown
+            ],
+        )
+    report.status, report.attended, report.scores = "filed", body.attended, body.scores
+    report.comments, report.filed_at = body.comments, now
+    report.filed_on_time = now <= report.due_at
+    uow.session.add(report)
+    for item in body.requests_raised:
+        item.raised_by = item.raised_by or body.observer_member_id
+    await raise_requests(
+        uow,
+        meeting_id=meeting_id,
+        branch_id=report.branch_id,
+        requests=body.requests_raised,
+        now=now,
+        rules=request_rules,
+    )
+    uow.emit(
+        ObserverReportFiled.produce(
+            aggregate_version=1,
+            report_id=report.id,
+            meeting_id=meeting_id,
+            branch_id=report.branch_id,
+            observer_member_id=report.observer_member_id,
+            attended=body.attended,
+            scores=body.scores,
+            filed_on_time=report.filed_on_time,
+            request_count=len(body.requests_raised),
+        ),
+        subject=f"meetings/{meeting_id}/observer-report",
+    )
+    return report
+
+
+async def mark_overdue(uow: UnitOfWork, report: ObserverReport) -> None:
+    report.status = "overdue"
+    uow.emit(
+        ObserverReportOverdue.produce(
+            aggregate_version=1,
+            meeting_id=report.meeting_id,
+            branch_id=report.branch_id,
+            observer_member_id=report.observer_member_id,
+            due_at=report.due_at,
+        ),
+        subject=f"meetings/{report.meeting_id}/observer-report",
+    )

@@ -1,0 +1,116 @@
+"""HTTP edge of requests: read them by level or branch, and move them through their lifecycle."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import Request as HttpRequest
+from sqlmodel import col
+
+from meetings.requests import service
+from meetings.requests.lifecycle import OPEN, RequestStatus
+from meetings.requests.models import Request, RequestTimelineEntry
+from meetings.requests.schemas import RequestActionIn, RequestOut, TimelineEntryOut
+from meetings.requests.service import RequestRules
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.problems import Problem
+
+router = APIRouter(prefix="/v1/requests", tags=["requests"])
+
+
+def get_rules(request: HttpRequest) -> RequestRules:
+    rules: RequestRules = request.app.state.request_rules
+    return rules
+
+
+def _out(row: Request, timeline: list[RequestTimelineEntry] | None = None) -> RequestOut:
+    out = RequestOut.model_validate(row, from_attributes=True)
+    if timeline is not None:
+        out.timeline = [TimelineEntryOut.model_validate(t, from_attributes=True) for t in timeline]
+    return out
+
+
+@router.get(
+    "",
+    response_model=Page[RequestOut],
+    summary="Requests by the organisation that owes the answer, branch or state",
+)
+async def list_requests(
+    request: HttpRequest,
+    response: Response,
+    level_organisation_id: str | None = None,
+    branch_id: str | None = None,
+    status: RequestStatus | None = None,
+    open_only: bool = Query(False, alias="open"),
+    overdue: bool = Query(False, description="open and past a reminder or deadline check"),
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[RequestOut]:
+    stmt = sa.select(Request).order_by(col(Request.id)).limit(page.limit + 1)
+    if level_organisation_id:
+        stmt = stmt.where(Request.level_organisation_id == level_organisation_id)
+    if branch_id:
+        stmt = stmt.where(Request.branch_id == branch_id)
+    if status:
+        stmt = stmt.where(Request.status == status.value)
+    if open_only or overdue:
+        stmt = stmt.where(col(Request.status).in_([s.value for s in OPEN]))
+    if overdue:
+        stmt = stmt.where(
+            col(Request.level).__gt__(0) | (col(Request.next_check_at) <= runtime.clock.now())
+        )
+    if page.after:
+        stmt = stmt.where(col(Request.id) > page.after[0])
+    async with runtime.db.session() as session:
+        rows = list((await session.execute(stmt)).scalars())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+    link_next(request, response, next_cursor)
+    return Page[RequestOut](items=[_out(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/{request_id}", response_model=RequestOut, summary="A request with its timeline")
+async def get_request(
+    request_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+) -> RequestOut:
+    async with runtime.db.session() as session:
+        row = await session.get(Request, request_id)
+        if row is None:
+            raise Problem(404, "request-not-found", f"Không có kiến nghị {request_id}.")
+        entries = await service.timeline(session, request_id)
+    response.headers["ETag"] = f'"{row.version}"'
+    return _out(row, entries)
+
+
+@router.post(
+    "/{request_id}/actions",
+    response_model=RequestOut,
+    summary="Acknowledge, answer, forward, return, reject, close or reopen a request",
+)
+async def act(
+    request_id: str,
+    body: RequestActionIn,
+    response: Response,
+    if_match: str | None = Header(default=None, alias="If-Match"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+    rules: RequestRules = Depends(get_rules),
+) -> RequestOut:
+    async with runtime.uow() as uow:
+        if if_match is not None:
+            current = await uow.session.get(Request, request_id)
+            if current is not None and f'"{current.version}"' != if_match.strip():
+                raise Problem(
+                    412,
+                    "request-changed",
+                    "Kiến nghị đã thay đổi từ lần đọc trước; hãy tải lại rồi thử lại.",
+                    current_version=current.version,
+                )
+        row = await service.act(uow, request_id, body, runtime.clock.now(), rules)
+        await uow.commit()
+    async with runtime.db.session() as session:
+        entries = await service.timeline(session, request_id)
+    response.headers["ETag"] = f'"{row.version}"'
+    return _out(row, entries)

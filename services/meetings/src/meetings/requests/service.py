@@ -1,0 +1,358 @@
+"""Requests: raising them from a meeting, moving them through their lifecycle, and acting on
+what the sweeper finds due. Loads and saves; the decisions are in lifecycle.py and escalation.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from event_contracts.events import meetings as ev
+from meetings.replica.service import chain_on
+from meetings.requests import escalation, metrics
+from meetings.requests.calendar import WorkingCalendar, local_date, vietnam_calendar
+from meetings.requests.escalation import ClockState, EscalationPolicy, Ladder
+from meetings.requests.lifecycle import (
+    NEEDS_TEXT,
+    OPEN,
+    RequestAction,
+    RequestStatus,
+    TransitionError,
+    next_status,
+)
+from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
+from meetings.requests.schemas import RequestActionIn, RequestIn
+from service_kit.ids import new_id
+from service_kit.uow import UnitOfWork
+from service_kit.web.problems import FieldError, Problem
+
+EVENT_FOR_STATUS: dict[RequestAction, type[ev.RequestFacts]] = {
+    RequestAction.ACKNOWLEDGE: ev.RequestAcknowledged,
+    RequestAction.ANSWER: ev.RequestAnswered,
+    RequestAction.ACCEPT_ANSWER: ev.RequestClosed,
+    RequestAction.REOPEN: ev.RequestReopened,
+    RequestAction.FORWARD: ev.RequestForwarded,
+    RequestAction.RETURN: ev.RequestReturned,
+    RequestAction.REJECT: ev.RequestRejected,
+}
+
+
+@dataclass
+class RequestRules:
+    """Policy data and calendar, loaded once at start-up."""
+
+    policies: list[EscalationPolicy] = field(default_factory=escalation.load_policies)
+    calendar: WorkingCalendar = field(default_factory=vietnam_calendar)
+
+    def policy(self, on: datetime) -> EscalationPolicy:
+        return escalation.policy_for(self.policies, None, local_date(on))
+
+
+def _facts(row: Request) -> dict[str, Any]:
+    return {
+        "aggregate_version": row.version,
+        "request_id": row.id,
+        "branch_id": row.branch_id,
+        "meeting_id": row.meeting_id,
+        "subject": row.subject,
+        "category": row.category,
+        "addressee_id": row.addressee_id,
+        "status": row.status,
+        "level": row.level,
+        "level_organisation_id": row.level_organisation_id,
+    }
+
+
+def _timeline(
+    session: AsyncSession,
+    row: Request,
+    at: datetime,
+    kind: str,
+    *,
+    actor: str | None = None,
+    text: str | None = None,
+    **details: Any,
+) -> None:
+    session.add(
+        RequestTimelineEntry(
+            request_id=row.id,
+            at=at,
+            kind=kind,
+            actor=actor,
+            level=row.level,
+            level_organisation_id=row.level_organisation_id,
+            text=text,
+            details=details,
+        )
+    )
+
+
+async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladder:
+    chain = await chain_on(session, org_id, local_date(now))
+    return escalation.ladder(chain[0], chain[1:])
+
+
+async def _done_keys(session: AsyncSession, request_id: str) -> set[str]:
+    rows = await session.execute(
+        sa.select(RequestActionDone.key).where(RequestActionDone.request_id == request_id)
+    )
+    return set(rows.scalars())
+
+
+async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> ClockState:
+    above = await ladder_from(session, row.level_organisation_id, now)
+    return ClockState(
+        request_id=row.id,
+        level=row.level,
+        level_kind=row.level_kind,
+        level_started_at=row.level_started_at,
+        acknowledged=row.acknowledged_at is not None,
+        open=RequestStatus(row.status) in OPEN,
+        top_level=len(above.levels) <= 1,
+    )
+
+
+async def _reschedule(
+    session: AsyncSession, row: Request, now: datetime, rules: RequestRules, done: set[str]
+) -> None:
+    state = await _clock_state(session, row, now)
+    row.next_check_at = escalation.next_check_at(
+        state, now, rules.policy(row.created_at), rules.calendar, done
+    )
+
+
+async def raise_requests(
+    uow: UnitOfWork,
+    *,
+    meeting_id: str | None,
+    branch_id: str,
+    requests: list[RequestIn],
+    now: datetime,
+    rules: RequestRules,
+    pointer: str = "/requests_raised",
+) -> list[Request]:
+    session = uow.session
+    rows: list[Request] = []
+    errors: list[FieldError] = []
+    ladders: list[Ladder] = []
+    for i, item in enumerate(requests):
+        lad = await ladder_from(session, item.addressee_id, now)
+        if not lad.levels:
+            errors.append(
+                FieldError(
+                    f"{pointer}/{i}/addressee_id",
+                    "Không tìm thấy tổ chức nhận kiến nghị (hoặc tổ chức đã giải "
+                    "thể mà không có cấp trên).",
+                    "unknown-addressee",
+                )
+            )
+        ladders.append(lad)
+    if errors:
+        raise Problem(
+            422,
+            "request-invalid",
+            "Kiến nghị phải gửi tới một tổ chức có thẩm quyền.",
+            errors=errors,
+        )
+    policy = rules.policy(now)
+    for item, lad in zip(requests, ladders, strict=True):
+        level0 = lad.levels[0]
+        row = Request(
+            id=new_id(),
+            meeting_id=meeting_id,
+            branch_id=branch_id,
+            raised_by=item.raised_by,
+            subject=item.subject,
+            text=item.text,
+            category=item.category,
+            addressee_id=item.addressee_id,
+            status=RequestStatus.SUBMITTED.value,
+            level=0,
+            level_organisation_id=level0.organisation_id,
+            level_kind=level0.kind,
+            level_started_at=now,
+            policy_id=policy.id,
+            policy_version=policy.version,
+            created_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        _timeline(session, row, now, "raised", actor=item.raised_by)
+        for node, reason in lad.skipped:
+            _timeline(
+                session,
+                row,
+                now,
+                "level_skipped",
+                organisation_id=node.organisation_id,
+                reason=reason,
+            )
+        await _reschedule(session, row, now, rules, set())
+        uow.emit(ev.RequestRaised.produce(**_facts(row)), subject=f"requests/{row.id}")
+        rows.append(row)
+        if item.re_raises_request_id:
+            await re_raise(uow, item.re_raises_request_id, now, rules)
+    return rows
+
+
+async def re_raise(uow: UnitOfWork, request_id: str, now: datetime, rules: RequestRules) -> None:
+    """A branch raising an unanswered request again escalates it at once (once per level)."""
+    row = await uow.session.get(Request, request_id)
+    if row is None or RequestStatus(row.status) not in OPEN:
+        return
+    done = await _done_keys(uow.session, row.id)
+    await _escalate(uow, row, now, rules, done, breached_stage="re_raised", due_at=None)
+
+
+async def _escalate(
+    uow: UnitOfWork,
+    row: Request,
+    now: datetime,
+    rules: RequestRules,
+    done: set[str],
+    *,
+    breached_stage: str,
+    due_at: datetime | None,
+) -> bool:
+    key = f"escalate:{row.level}"
+    if key in done:
+        return False
+    session = uow.session
+    above = await ladder_from(session, row.level_organisation_id, now)
+    if len(above.levels) <= 1:
+        return False
+    session.add(RequestActionDone(request_id=row.id, key=key, at=now))
+    done.add(key)
+    target = above.levels[1]
+    skipped = [
+        n.organisation_id
+        for n, _ in above.skipped
+        if n.organisation_id != row.level_organisation_id
+    ]
+    from_org = row.level_organisation_id
+    row.level += 1
+    row.level_organisation_id, row.level_kind = target.organisation_id, target.kind
+    row.level_started_at, row.acknowledged_at = now, None
+    row.status = RequestStatus.SUBMITTED.value
+    row.version += 1
+    _timeline(
+        session,
+        row,
+        now,
+        "escalated",
+        from_organisation_id=from_org,
+        breached_stage=breached_stage,
+        skipped=skipped,
+    )
+    uow.emit(
+        ev.RequestEscalated.produce(
+            **_facts(row),
+            from_level_organisation_id=from_org,
+            breached_stage=breached_stage,
+            breached_due_at=due_at,
+            skipped_organisation_ids=skipped,
+        ),
+        subject=f"requests/{row.id}",
+    )
+    metrics.ESCALATIONS.labels(str(row.level)).inc()
+    return True
+
+
+async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: RequestRules) -> int:
+    """Take every action due on this request at `now`; returns how many were taken."""
+    session = uow.session
+    done = await _done_keys(session, row.id)
+    state = await _clock_state(session, row, now)
+    policy = rules.policy(row.created_at)
+    taken = 0
+    for action in escalation.due_actions(state, now, policy, rules.calendar, done):
+        if action.kind == "escalate":
+            taken += await _escalate(
+                uow, row, now, rules, done, breached_stage=action.stage, due_at=action.due_at
+            )
+            break  # the clock restarted at the next level
+        session.add(RequestActionDone(request_id=row.id, key=action.key, at=now))
+        done.add(action.key)
+        taken += 1
+        if action.kind == "remind":
+            fraction = float(action.key.rsplit(":", 1)[1])
+            _timeline(session, row, now, "reminded", stage=action.stage, fraction=fraction)
+            uow.emit(
+                ev.RequestDueSoon.produce(
+                    **_facts(row), stage=action.stage, fraction=fraction, due_at=action.deadline_at
+                ),
+                subject=f"requests/{row.id}",
+            )
+            metrics.REMINDERS.labels(action.stage).inc()
+        else:
+            _timeline(session, row, now, "overdue_at_top", stage=action.stage)
+            metrics.OVERDUE_AT_TOP.inc()
+    await _reschedule(session, row, now, rules, done)
+    return taken
+
+
+async def act(
+    uow: UnitOfWork, request_id: str, body: RequestActionIn, now: datetime, rules: RequestRules
+) -> Request:
+    session = uow.session
+    row = await session.get(Request, request_id)
+    if row is None:
+        raise Problem(404, "request-not-found", f"Không có kiến nghị {request_id}.")
+    if body.action in NEEDS_TEXT and not body.text:
+        raise Problem(
+            422,
+            "request-action-invalid",
+            "Cần ghi nội dung (trả lời, lý do, giải trình).",
+            errors=[FieldError("/text", "Bắt buộc với thao tác này.", "text-required")],
+        )
+    try:
+        status = next_status(RequestStatus(row.status), body.action)
+    except TransitionError as exc:
+        raise Problem(
+            409, "request-transition-not-allowed", str(exc), allowed_actions=exc.allowed
+        ) from None
+    if body.action == RequestAction.FORWARD:
+        lad = await ladder_from(session, body.forward_to_id, now) if body.forward_to_id else None
+        if lad is None or not lad.levels:
+            raise Problem(
+                422,
+                "request-action-invalid",
+                "Cần chỉ rõ tổ chức nhận chuyển tiếp.",
+                errors=[
+                    FieldError("/forward_to_id", "Tổ chức không tồn tại.", "unknown-organisation")
+                ],
+            )
+        target = lad.levels[0]
+        row.level += 1
+        row.level_organisation_id, row.level_kind = target.organisation_id, target.kind
+        row.level_started_at, row.acknowledged_at = now, None
+    row.status = status.value
+    if body.action == RequestAction.ACKNOWLEDGE:
+        row.acknowledged_at = now
+    elif body.action == RequestAction.ANSWER:
+        row.answered_at, row.answer = now, body.text
+    elif body.action == RequestAction.ACCEPT_ANSWER:
+        row.closed_at = now
+    elif body.action == RequestAction.REOPEN:
+        row.level_started_at, row.acknowledged_at, row.answered_at = now, None, None
+        row.closed_at = None
+    row.version += 1
+    _timeline(session, row, now, body.action.value, actor=body.actor, text=body.text)
+    await _reschedule(session, row, now, rules, await _done_keys(session, row.id))
+    event = EVENT_FOR_STATUS.get(body.action)
+    if event is not None:
+        uow.emit(event.produce(**_facts(row)), subject=f"requests/{row.id}")
+    return row
+
+
+async def timeline(session: AsyncSession, request_id: str) -> list[RequestTimelineEntry]:
+    rows = await session.execute(
+        sa.select(RequestTimelineEntry)
+        .where(RequestTimelineEntry.request_id == request_id)
+        .order_by(col(RequestTimelineEntry.id))
+    )
+    return list(rows.scalars())

@@ -1,0 +1,105 @@
+"""Expectations are created for every branch in the replica each month, met by a regular meeting,
+and turned into `meeting.missed` by the sweep once due."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from event_contracts.events.meetings import MeetingMissed
+from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
+from meetings.replica.models import OrgNode
+from meetings.schedules import rules
+from meetings.schedules.models import MeetingExpectation
+from service_kit.uow import UnitOfWork
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def expect_month(session: AsyncSession, period: str, on: date) -> int:
+    """Make sure every branch active on `on` has its expectation for `period`."""
+    branches = (
+        await session.execute(
+            sa.select(OrgNode.id, OrgNode.meeting_day_from, OrgNode.meeting_day_to).where(
+                col(OrgNode.kind).in_(rules.BRANCH_KINDS),
+                col(OrgNode.valid_from) <= on,
+                sa.or_(col(OrgNode.valid_to).is_(None), col(OrgNode.valid_to) > on),
+            )
+        )
+    ).all()
+    if not branches:
+        return 0
+    values = []
+    for branch_id, day_from, day_to in branches:
+        window = (day_from, day_to) if day_from and day_to else DEFAULT_WINDOW_DAYS
+        values.append(
+            {
+                "branch_id": branch_id,
+                "period": period,
+                "window_from_day": window[0],
+                "window_to_day": window[1],
+                "due_at": rules.due_at(period, window),
+                "status": "expected",
+            }
+        )
+    insert = _insert(session)
+    created = 0
+    for start in range(0, len(values), 1000):
+        result = await session.execute(
+            insert(MeetingExpectation).values(values[start : start + 1000]).on_conflict_do_nothing()
+        )
+        created += getattr(result, "rowcount", 0) or 0
+    return created
+
+
+async def meeting_held(
+    session: AsyncSession,
+    branch_id: str,
+    held_on: date,
+    meeting_type: str,
+    meeting_id: str,
+    now: datetime,
+) -> None:
+    """A regular meeting meets its month's expectation, even one already marked missed late."""
+    if meeting_type not in rules.REGULAR_TYPES:
+        return
+    period = rules.period_of(held_on)
+    row = await session.get(MeetingExpectation, (branch_id, period))
+    if row is None:
+        session.add(
+            MeetingExpectation(
+                branch_id=branch_id,
+                period=period,
+                window_from_day=0,
+                window_to_day=0,
+                due_at=now,
+                status="met",
+                meeting_id=meeting_id,
+                settled_at=now,
+            )
+        )
+    elif row.status == "expected":
+        row.status, row.meeting_id, row.settled_at = "met", meeting_id, now
+
+
+async def mark_missed(uow: UnitOfWork, row: MeetingExpectation, now: datetime) -> None:
+    row.status, row.settled_at = "missed", now
+    uow.emit(
+        MeetingMissed.produce(
+            aggregate_version=1,
+            branch_id=row.branch_id,
+            period=row.period,
+            window_from_day=row.window_from_day,
+            window_to_day=row.window_to_day,
+            due_at=row.due_at,
+        ),
+        subject=f"branches/{row.branch_id}/meetings/{row.period}",
+    )

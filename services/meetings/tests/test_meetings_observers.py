@@ -1,0 +1,131 @@
+"""Observer reports: expected when a meeting is logged, due before the 10th, overdue once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from meetings_factories import request, seed_tree, submission
+
+from event_contracts.events.registry import ObserverAssigned
+from meetings.main import MIGRATIONS, build_app
+from meetings.observers.rules import report_due_at
+from meetings.observers.scheduled import sweep_once
+from meetings.replica.service import apply_observer_assigned
+from meetings.settings import MeetingsSettings
+from service_kit.clock import FrozenClock
+from service_kit.outbox import OutboxEvent
+from service_kit.runtime import ServiceRuntime
+from service_kit.testing.plugin import migrated
+
+
+def test_due_before_the_tenth_of_the_next_month() -> None:
+    assert report_due_at(date(2026, 11, 3)) == datetime(2026, 12, 9, 17, tzinfo=UTC)
+    assert report_due_at(date(2026, 12, 31)) == datetime(2027, 1, 9, 17, tzinfo=UTC)
+
+
+@pytest.fixture
+async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
+    db = await migrated(db_url, MIGRATIONS)
+    await db.dispose()
+    app = build_app(
+        MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
+    )  # type: ignore[arg-type]
+    rt: ServiceRuntime = app.state.runtime
+    rt.clock = FrozenClock(datetime(2026, 11, 4, 3, tzinfo=UTC))
+    async with rt.uow() as uow:
+        await seed_tree(uow)
+        await apply_observer_assigned(
+            uow.session,
+            ObserverAssigned.produce(
+                aggregate_version=1,
+                observer_assignment_id="oa-1",
+                member_id="uv-xa-01",
+                branch_id="branch-dong-ha",
+                valid_from=date(2026, 1, 1),
+            ),
+        )
+        await uow.commit()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://m"
+    ) as client:
+        yield client, rt
+    await rt.db.dispose()
+
+
+async def events(rt: ServiceRuntime, key: str) -> list[dict]:  # type: ignore[type-arg]
+    async with rt.db.session() as session:
+        rows = (
+            await session.execute(
+                sa.select(OutboxEvent.payload).where(OutboxEvent.routing_key == key)
+            )
+        ).scalars()
+        return [json.loads(r)["data"] for r in rows]
+
+
+async def test_filed_on_time_with_scores_and_a_request(api) -> None:  # type: ignore[no-untyped-def]
+    client, rt = api
+    meeting = (
+        await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "m"})
+    ).json()
+    (expected,) = (await client.get("/v1/observer-reports?branch_id=branch-dong-ha")).json()
+    assert expected["status"] == "expected" and expected["observer_member_id"] == "uv-xa-01"
+    body = {
+        "observer_member_id": "uv-xa-01",
+        "attended": True,
+        "scores": {"C4": 16, "C5": 4},
+        "comments": "Sinh hoạt nghiêm túc.",
+        "requests_raised": [request()],
+    }
+    filed = await client.post(
+        f"/v1/meetings/{meeting['id']}/observer-reports",
+        json=body,
+        headers={"Idempotency-Key": "r"},
+    )
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["filed_on_time"] is True
+    (event,) = await events(rt, "meetings.observer_report.filed.v1")
+    assert event["scores"] == {"C4": 16, "C5": 4} and event["request_count"] == 1
+    (raised,) = (await client.get("/v1/requests")).json()["items"]
+    assert raised["meeting_id"] == meeting["id"]
+    again = await client.post(
+        f"/v1/meetings/{meeting['id']}/observer-reports",
+        json=body,
+        headers={"Idempotency-Key": "r2"},
+    )
+    assert again.status_code == 409
+
+
+async def test_unassigned_observer_and_unknown_criteria_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    meeting = (
+        await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "m"})
+    ).json()
+    url = f"/v1/meetings/{meeting['id']}/observer-reports"
+    stranger = await client.post(
+        url, json={"observer_member_id": "x", "attended": True}, headers={"Idempotency-Key": "a"}
+    )
+    assert stranger.status_code == 422
+    assert stranger.json()["errors"][0]["pointer"] == "/observer_member_id"
+    bad = await client.post(
+        url,
+        json={"observer_member_id": "uv-xa-01", "attended": True, "scores": {"C2": 5}},
+        headers={"Idempotency-Key": "b"},
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/scores/C2"
+
+
+async def test_missing_report_is_flagged_overdue_once(api) -> None:  # type: ignore[no-untyped-def]
+    client, rt = api
+    await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "m"})
+    rt.clock.set(datetime(2026, 12, 9, 16, 59, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert await sweep_once(rt) == 0
+    rt.clock.set(datetime(2026, 12, 9, 17, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert await sweep_once(rt) == 1
+    assert await sweep_once(rt) == 0
+    (event,) = await events(rt, "meetings.observer_report.overdue.v1")
+    assert event["observer_member_id"] == "uv-xa-01"

@@ -1,0 +1,57 @@
+"""HTTP edge of rotation clusters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from registry.clusters import service
+from registry.clusters.schemas import ClusterIn, ClusterOut
+from registry.http import on_query, today, write
+from registry.organisations.queries import require_org
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import Page
+
+router = APIRouter(tags=["rotation clusters"])
+
+
+@router.post(
+    "/v1/rotation-clusters",
+    status_code=201,
+    response_model=ClusterOut,
+    summary="Form a rotation cluster of 3–4 branches",
+)
+async def form(
+    body: ClusterIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.form(uow, body),
+        status_code=201,
+    )
+
+
+@router.get(
+    "/v1/organisations/{branch_id}/rotation-clusters",
+    response_model=Page[ClusterOut],
+    summary="The rotation cluster of a branch on a date",
+)
+async def clusters_of(
+    branch_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[ClusterOut]:
+    async with runtime.db.session() as session:
+        await require_org(session, branch_id, branch=True)
+        return Page[ClusterOut](
+            items=await service.clusters_of(session, branch_id, on or today(runtime))
+        )

@@ -1,0 +1,1 @@
+"""Household responsibility: a member follows some households of the village and reports on them."""

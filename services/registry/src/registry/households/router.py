@@ -1,0 +1,59 @@
+"""HTTP edge of household responsibility."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from registry.households import service
+from registry.households.schemas import ResponsibilityIn, ResponsibilityOut
+from registry.http import on_query, today, write
+from registry.organisations.queries import require_org
+from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import Page
+
+router = APIRouter(tags=["households"])
+
+
+class Assigned(BaseModel):
+    items: list[ResponsibilityOut]
+
+
+@router.post(
+    "/v1/household-responsibilities",
+    status_code=201,
+    response_model=Assigned,
+    summary="Make a member responsible for households of the village",
+)
+async def assign(
+    body: ResponsibilityIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    async def action(uow: UnitOfWork) -> Assigned:
+        return Assigned(items=await service.assign(uow, body))
+
+    return await write(request, runtime, idempotency_key, body, action, status_code=201)
+
+
+@router.get(
+    "/v1/organisations/{branch_id}/households",
+    response_model=Page[ResponsibilityOut],
+    summary="Households of a residential branch and who follows each, on a date",
+)
+async def of_branch(
+    branch_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[ResponsibilityOut]:
+    async with runtime.db.session() as session:
+        await require_org(session, branch_id, branch=True)
+        return Page[ResponsibilityOut](
+            items=await service.of_branch(session, branch_id, on or today(runtime))
+        )

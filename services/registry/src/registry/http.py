@@ -1,0 +1,67 @@
+"""Shared edge of every write: Idempotency-Key, the unit of work, the stored answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
+from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.problems import FieldError, Problem
+
+
+async def write(
+    request: Request,
+    runtime: ServiceRuntime,
+    idempotency_key: str | None,
+    body: BaseModel,
+    action: Callable[[UnitOfWork], Awaitable[BaseModel]],
+    *,
+    status_code: int = 200,
+    location: Callable[[BaseModel], str] | None = None,
+) -> JSONResponse:
+    """Run `action` once per Idempotency-Key and answer with what it returned."""
+    key = require_key(idempotency_key)
+
+    async def create(uow: UnitOfWork) -> Created:
+        out = await action(uow)
+        return Created(
+            status_code, out.model_dump(mode="json"), location=location(out) if location else None
+        )
+
+    return await idempotent(
+        runtime.uow,
+        client_id="anonymous",
+        key=key,
+        fp=fingerprint(request.method, request.url.path, body.model_dump(mode="json")),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )
+
+
+def invalid(detail: str, errors: list[FieldError], code: str = "validation-error") -> Problem:
+    """A 422 naming each offending field (JSON Pointer into the request body)."""
+    return Problem(422, code, detail, errors=errors)
+
+
+def not_found(what: str, ident: str, code: str) -> Problem:
+    return Problem(404, code, f"Không có {what} {ident}.")
+
+
+VIETNAM = timedelta(hours=7)
+
+
+def today(runtime: ServiceRuntime) -> date:
+    """The date in Việt Nam now: what "as of today" means for every dated query."""
+    return (runtime.clock.now() + VIETNAM).date()
+
+
+def on_query(
+    on: date | None = Query(None, description="ngày cần xem (YYYY-MM-DD); mặc định hôm nay"),
+) -> date | None:
+    return on

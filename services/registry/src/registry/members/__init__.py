@@ -1,0 +1,1 @@
+"""Party members: dated status history, home/residence/attached branches, the roster."""

@@ -1,0 +1,119 @@
+"""HTTP edge of members: admission, status, transfer, and a branch's roster on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.responses import JSONResponse
+
+from registry.http import on_query, today, write
+from registry.members import service
+from registry.members.schemas import MemberIn, MemberOut, RosterEntryOut, StatusChangeIn, TransferIn
+from registry.organisations.queries import require_org
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+
+router = APIRouter(tags=["members"])
+Key = Header(default=None, alias="Idempotency-Key")
+
+
+def _location(out: object) -> str:
+    assert isinstance(out, MemberOut)
+    return f"/v1/members/{out.id}"
+
+
+@router.post(
+    "/v1/members",
+    status_code=201,
+    response_model=MemberOut,
+    summary="Admit a member to a branch (Idempotency-Key required)",
+)
+async def admit(
+    body: MemberIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.admit(uow, body),
+        status_code=201,
+        location=_location,
+    )
+
+
+@router.get("/v1/members/{member_id}", response_model=MemberOut, summary="One member with history")
+async def get_member(member_id: str, runtime: ServiceRuntime = Depends(get_runtime)) -> MemberOut:
+    async with runtime.db.session() as session:
+        return await service.out(session, await service.load(session, member_id))
+
+
+@router.post(
+    "/v1/members/{member_id}/status", response_model=MemberOut, summary="Change status from a date"
+)
+async def change_status(
+    member_id: str,
+    body: StatusChangeIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.change_status(uow, member_id, body),
+    )
+
+
+@router.post(
+    "/v1/members/{member_id}/transfer",
+    response_model=MemberOut,
+    summary="Transfer to another branch from a date",
+)
+async def transfer(
+    member_id: str,
+    body: TransferIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request, runtime, idempotency_key, body, lambda uow: service.transfer(uow, member_id, body)
+    )
+
+
+@router.get(
+    "/v1/organisations/{branch_id}/roster",
+    response_model=Page[RosterEntryOut],
+    summary="Members of a branch on a date, with their status then (paged)",
+)
+async def roster(
+    branch_id: str,
+    request: Request,
+    response: Response,
+    on: date | None = Depends(on_query),
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[RosterEntryOut]:
+    day = on or today(runtime)
+    async with runtime.db.session() as session:
+        await require_org(session, branch_id, branch=True)
+        items = await service.roster(
+            session,
+            branch_id,
+            day,
+            limit=page.limit + 1,
+            after=page.after[0] if page.after else None,
+        )
+    more = len(items) > page.limit
+    items = items[: page.limit]
+    next_cursor = encode_cursor(items[-1].member_id) if more and items else None
+    link_next(request, response, next_cursor)
+    return Page[RosterEntryOut](items=items, next_cursor=next_cursor)

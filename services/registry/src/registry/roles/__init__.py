@@ -1,0 +1,1 @@
+"""Dated roles in organisations and observer assignments of upper-level committee members."""

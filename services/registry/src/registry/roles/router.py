@@ -1,0 +1,137 @@
+"""HTTP edge of roles and observer assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from registry.http import on_query, today, write
+from registry.organisations.queries import require_org
+from registry.roles import service
+from registry.roles.schemas import EndIn, ObserverIn, ObserverOut, RoleIn, RoleOut
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import Page
+
+router = APIRouter(tags=["roles"])
+Key = Header(default=None, alias="Idempotency-Key")
+
+
+@router.post(
+    "/v1/role-assignments",
+    status_code=201,
+    response_model=RoleOut,
+    summary="Assign a role in an organisation for a period",
+)
+async def assign_role(
+    body: RoleIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.assign_role(uow, body),
+        status_code=201,
+    )
+
+
+@router.post(
+    "/v1/role-assignments/{assignment_id}/end", response_model=RoleOut, summary="End a role"
+)
+async def end_role(
+    assignment_id: str,
+    body: EndIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.end_role(uow, assignment_id, body),
+    )
+
+
+@router.get(
+    "/v1/organisations/{organisation_id}/roles",
+    response_model=Page[RoleOut],
+    summary="Roles held in an organisation on a date",
+)
+async def roles_on(
+    organisation_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[RoleOut]:
+    async with runtime.db.session() as session:
+        await require_org(session, organisation_id)
+        return Page[RoleOut](
+            items=await service.roles_on(session, organisation_id, on or today(runtime))
+        )
+
+
+@router.post(
+    "/v1/observer-assignments",
+    status_code=201,
+    response_model=ObserverOut,
+    summary="Assign an upper-level committee member to follow a branch",
+)
+async def assign_observer(
+    body: ObserverIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.assign_observer(uow, body),
+        status_code=201,
+    )
+
+
+@router.post(
+    "/v1/observer-assignments/{assignment_id}/end",
+    response_model=ObserverOut,
+    summary="End an observer assignment",
+)
+async def end_observer(
+    assignment_id: str,
+    body: EndIn,
+    request: Request,
+    idempotency_key: str | None = Key,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> JSONResponse:
+    return await write(
+        request,
+        runtime,
+        idempotency_key,
+        body,
+        lambda uow: service.end_observer(uow, assignment_id, body),
+    )
+
+
+@router.get(
+    "/v1/organisations/{branch_id}/observers",
+    response_model=Page[ObserverOut],
+    summary="Observers assigned to a branch on a date",
+)
+async def observers_on(
+    branch_id: str,
+    on: date | None = Depends(on_query),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[ObserverOut]:
+    async with runtime.db.session() as session:
+        await require_org(session, branch_id, branch=True)
+        return Page[ObserverOut](
+            items=await service.observers_on(session, branch_id, on or today(runtime))
+        )

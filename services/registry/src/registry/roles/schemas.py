@@ -1,0 +1,51 @@
+"""Request and response bodies of roles and observer assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from registry.roles.rules import Role
+from service_kit.web.models import ApiModel
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class RoleIn(ApiModel):
+    member_id: Id
+    organisation_id: Id
+    role: Role
+    valid_from: date
+    valid_to: date | None = Field(default=None, description="ngày không còn giữ (không tính)")
+
+
+class ObserverIn(ApiModel):
+    member_id: Id
+    branch_id: Id
+    valid_from: date
+    valid_to: date | None = None
+
+
+class EndIn(ApiModel):
+    on: date = Field(description="ngày đầu tiên không còn hiệu lực")
+
+
+class RoleOut(BaseModel):
+    id: str
+    member_id: str
+    organisation_id: str
+    role: str
+    valid_from: date
+    valid_to: date | None
+    version: int
+
+
+class ObserverOut(BaseModel):
+    id: str
+    member_id: str
+    branch_id: str
+    valid_from: date
+    valid_to: date | None
+    version: int
