@@ -1,96 +1,163 @@
-"""Worked examples of the default rubric: each criterion's bands, and the Tốt gate."""
+"""Worked examples of the default rubric (default-hd42.yaml): each band, and the Tốt gate."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
 import pytest
+from scoring_factories import HD42, facts, roll
 
 from event_contracts.events.meetings import MeetingSubmitted, RollEntry
-from scoring.meeting_scores import rules
-
-ALL_STEPS = [*rules.AGENDA_STEPS, *rules.PREP_STEPS, "documents_posted"]
+from scoring.rubrics.engine import CriterionScore, RubricScore, grade_for, score_meeting
 
 
-def facts(**overrides: Any) -> MeetingSubmitted:
-    start = datetime(2026, 11, 3, 12, 30, tzinfo=UTC)
-    roll = [RollEntry(member_id=f"m{i}", attendance="present") for i in range(20)]
-    fields: dict[str, Any] = {
-        "aggregate_version": 1, "meeting_id": "mt", "branch_id": "b", "meeting_type": "regular",
-        "held_on": date(2026, 11, 3), "started_at": start,
-        "ended_at": start + timedelta(minutes=100), "duration_minutes": 100,
-        "within_scheduled_window": True, "roll": roll,
-        "speaker_ids": [f"m{i}" for i in range(11)], "agenda_steps_completed": ALL_STEPS,
-        "previous_action_items_total": 10, "previous_action_items_done_on_time": 10,
-        "resolution_voted": True, "self_score": {"C3": 3, "C4": 20, "C5": 5},
-    }
-    fields.update(overrides)
-    return MeetingSubmitted.produce(**fields)
+def score(meeting: MeetingSubmitted) -> RubricScore:
+    return score_meeting(HD42, meeting)
 
 
-@pytest.mark.parametrize(("minutes", "kind", "points"),
-                         [(90, "regular", 5), (80, "regular", 4), (62, "regular", 3),
-                          (50, "regular", 2), (40, "regular", 1), (110, "combined", 4)])
+def criterion(meeting: MeetingSubmitted, code: str) -> CriterionScore:
+    return score(meeting).criterion(code)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "kind", "points"),
+    [
+        (90, "regular", 5),
+        (80, "regular", 4),
+        (62, "regular", 3),
+        (50, "regular", 2),
+        (40, "regular", 1),
+        (110, "combined", 4),
+    ],
+)
 def test_c1_duration_bands(minutes: int, kind: str, points: int) -> None:
-    assert rules.c1_time(facts(duration_minutes=minutes, meeting_type=kind)).points == points
+    assert criterion(facts(duration_minutes=minutes, meeting_type=kind), "C1").points == points
 
 
 def test_c1_outside_the_window_costs_a_point() -> None:
-    c1 = rules.c1_time(facts(within_scheduled_window=False))
+    c1 = criterion(facts(within_scheduled_window=False), "C1")
     assert c1.points == 4 and "ngoài khung" in c1.explanation
+    assert (
+        c1.explanation
+        == "họp 100 phút (tối thiểu 90), ngoài khung ngày sinh hoạt định kỳ (−1) → 4/5"
+    )
 
 
-def roll(present: int, excused: int = 0, unexcused: int = 0, exempt: int = 0) -> list[RollEntry]:
-    entries = [("present", present), ("excused", excused), ("unexcused", unexcused),
-               ("exempt", exempt)]
-    out: list[RollEntry] = []
-    for attendance, n in entries:
-        out += [RollEntry(member_id=f"{attendance}{i}", attendance=attendance)  # type: ignore[arg-type]
-                for i in range(n)]
-    return out
+def test_c1_never_below_zero() -> None:
+    c1 = criterion(facts(duration_minutes=0, within_scheduled_window=False), "C1")
+    assert c1.points == 0
 
 
-@pytest.mark.parametrize(("r", "points"), [
-    (roll(19, 1), 4), (roll(16, 4), 3), (roll(14, 6), 2), (roll(12, 8), 1),
-    (roll(19, 0, 1), 1), (roll(18, 2, 0, 5), 4),
-])
+@pytest.mark.parametrize(
+    ("r", "points"),
+    [
+        (roll(19, 1), 4),
+        (roll(16, 4), 3),
+        (roll(14, 6), 2),
+        (roll(12, 8), 1),
+        (roll(19, 0, 1), 1),
+        (roll(18, 2, 0, 5), 4),
+    ],
+)
 def test_c2_attendance_bands(r: list[RollEntry], points: int) -> None:
-    assert rules.c2_attendance(facts(roll=r, speaker_ids=[])).points == points
+    assert criterion(facts(roll=r, speaker_ids=[]), "C2").points == points
 
 
 def test_c2_explains_itself_like_the_issue_says() -> None:
-    c2 = rules.c2_attendance(facts(roll=roll(20, 2, 1), speaker_ids=[]))
+    c2 = criterion(facts(roll=roll(20, 2, 1), speaker_ids=[]), "C2")
     assert c2.explanation == (
         "dự họp 87% (20/23; 2 vắng có lý do, 1 vắng không lý do) → 1/5 "
         "vì có đảng viên vắng không lý do"
     )
+    assert c2.facts["unexcused_count"] == 1 and c2.facts["counted_count"] == 23
 
 
-@pytest.mark.parametrize(("done", "points"), [(10, 30), (9, 30), (8, 27), (7, 24), (6, 20),
-                                              (5, 15), (4, 10), (0, 10)])
+def test_c2_armed_forces_on_duty_are_outside_the_base() -> None:
+    members = [*roll(18), RollEntry(member_id="soldier", attendance="excused", on_duty=True)]
+    c2 = criterion(facts(roll=members, speaker_ids=[]), "C2")
+    assert c2.points == 4 and "(18/18;" in c2.explanation
+
+
+def test_c3_counts_preparation_steps_and_the_manual_part() -> None:
+    c3 = criterion(facts(agenda_steps_completed=["prep_meeting", "draft_resolution"]), "C3")
+    assert c3.points == 2 + 1 + 3
+    assert c3.explanation == "chuẩn bị: 2/4 việc (3/7), chất lượng nội dung tự chấm 3/3"
+
+
+@pytest.mark.parametrize(("speakers", "points"), [(11, 5), (10, 4), (8, 4), (6, 3), (5, 2)])
+def test_c4_speaking_share_bands(speakers: int, points: int) -> None:
+    c4 = criterion(facts(speaker_ids=[f"m{i}" for i in range(speakers)]), "C4")
+    speaking = next(s for s in c4.sub_items if s.id == "speaking")
+    assert speaking.points == points
+
+
+def test_c4_agenda_is_proportional_to_steps_done() -> None:
+    steps = HD42.settings.agenda_steps[:7]  # without minutes_approved: no minutes points either
+    c4 = criterion(facts(agenda_steps_completed=steps), "C4")
+    assert c4.points == 5 + 5 + 0 + 20
+    assert c4.explanation.startswith("trình tự 7/14 bước (5/10), phát biểu 55% (5/5)")
+
+
+@pytest.mark.parametrize(
+    ("done", "points"), [(10, 30), (9, 30), (8, 27), (7, 24), (6, 20), (5, 15), (4, 10), (0, 10)]
+)
 def test_c6_results_bands(done: int, points: int) -> None:
-    assert rules.c6_results(facts(previous_action_items_done_on_time=done)).points == points
+    assert criterion(facts(previous_action_items_done_on_time=done), "C6").points == points
+
+
+def test_c6_without_last_month_items_is_full() -> None:
+    c6 = criterion(facts(previous_action_items_total=0, previous_action_items_done_on_time=0), "C6")
+    assert c6.points == 30
+    assert c6.explanation == "không có việc nào của nghị quyết tháng trước → 30/30"
+
+
+def test_c7_closing_items() -> None:
+    c7 = criterion(facts(resolution_voted=False), "C7")
+    assert c7.points == 3
+    assert c7.explanation == (
+        "biểu quyết nghị quyết 0/2, giao việc có người và hạn 2/2, gửi văn bản trong 2 ngày 1/1"
+    )
+
+
+def test_thematic_meeting_replaces_c6_with_the_manual_report_quality() -> None:
+    result = score(
+        facts(meeting_type="thematic", self_score={"C3": 3, "C4": 20, "C5": 5, "C6": 25})
+    )
+    c6 = result.criterion("C6")
+    assert c6.name == "Chất lượng chuyên đề" and c6.points == 25
+    assert [c.code for c in result.criteria] == ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
+    assert result.max_total == 100 and result.total == 94
 
 
 def test_full_marks_is_tot() -> None:
-    result = rules.score_meeting(facts())
+    result = score(facts())
     assert result.total == 99 and result.grade == "tot"  # C2's consecutive-absence bonus unknown
 
 
 def test_a_92_point_meeting_with_an_unexcused_absence_is_kha() -> None:
     r = roll(19, 0, 1)
-    result = rules.score_meeting(facts(roll=r, speaker_ids=[e.member_id for e in r[:12]]))
+    result = score(facts(roll=r, speaker_ids=[e.member_id for e in r[:12]]))
     assert result.total >= 90
     assert result.grade == "kha" and "chưa đạt tối đa" in result.grade_reason
+    assert result.total == 96 and "C2 tỷ lệ dự họp" in result.grade_reason
 
 
-@pytest.mark.parametrize(("total", "grade"), [(89.9, "kha"), (70, "kha"), (69, "trung_binh"),
-                                              (50, "trung_binh"), (49.5, "kem")])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [(89.9, "kha"), (70, "kha"), (69, "trung_binh"), (50, "trung_binh"), (49.5, "kem")],
+)
 def test_grade_thresholds(total: float, grade: str) -> None:
-    assert rules.grade_for(total, gates_full=True)[0] == grade
+    assert (
+        grade_for(HD42, total, full={"C1", "C2.attendance", "C4.speaking", "C4.minutes"})[0]
+        == grade
+    )
+
+
+def test_each_gate_alone_blocks_tot() -> None:
+    gates = {"C1", "C2.attendance", "C4.speaking", "C4.minutes"}
+    for gate in gates:
+        assert grade_for(HD42, 95, full=gates - {gate})[0] == "kha"
+    assert grade_for(HD42, 95, full=gates)[0] == "tot"
 
 
 def test_manual_points_are_capped() -> None:
-    c5 = rules.c5_principles(facts(self_score={"C5": 50}))
+    c5 = criterion(facts(self_score={"C5": 50}), "C5")
     assert c5.points == 5

@@ -1,5 +1,6 @@
 """Settings of the notifications service (environment prefix `NOTIFICATIONS_`)."""
 
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -12,3 +13,35 @@ class NotificationsSettings(ServiceSettings):
 
     service_name: str = "notifications"
     http_port: int = 8004
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_use_tls: bool = False
+    smtp_start_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    mail_from: str = "Thông báo chi bộ <thongbao@chibo.local>"
+
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0)
+    webhook_allow_insecure: bool = Field(
+        default=True,
+        description="accept http:// and private/loopback addresses (development and tests only)",
+    )
+    webhook_secret_grace_seconds: int = Field(
+        default=24 * 3600, ge=0, description="how long a rotated-out secret still signs"
+    )
+
+    delivery_poll_seconds: float = Field(default=0.5, gt=0)
+    delivery_batch_size: int = Field(default=50, ge=1, le=1000)
+    delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    delivery_max_attempts: int = Field(default=10, ge=1)
+    delivery_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    delivery_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    delivery_jitter: float = Field(default=0.2, ge=0, le=1, description="share of a delay drawn")
+    delivery_retry_after_max_seconds: float = Field(default=24 * 3600.0, gt=0)
+
+    @property
+    def delivery_lease_seconds(self) -> float:
+        """A claimed delivery is not claimed again before its send has surely ended."""
+        return 2 * max(self.smtp_timeout_seconds, self.webhook_timeout_seconds) + 5

@@ -7,6 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from scoring.meeting_scores.router import router as scores_router
+from scoring.rollups.router import router as rollups_router
+from scoring.rubrics.active import install
+from scoring.rubrics.book import RUBRICS_DIR, load_book
 from scoring.settings import ScoringSettings
 from scoring.subscriptions import SUBSCRIPTIONS
 from service_kit.runtime import ServiceRuntime
@@ -18,10 +21,15 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ScoringSettings()
+    rubrics_dir, rubric_id = RUBRICS_DIR, None
+    if isinstance(settings, ScoringSettings):
+        rubrics_dir, rubric_id = settings.rubrics_dir or RUBRICS_DIR, settings.rubric_id
+    # A rubric file that does not validate stops the start-up, naming the file and the path.
+    install(load_book(rubrics_dir), rubric_id)
     runtime = ServiceRuntime(settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS)
     return create_app(
         runtime,
         title="chibo scoring",
         description="Chấm điểm chất lượng sinh hoạt chi bộ, tổng hợp theo kỳ và xếp loại.",
-        routers=[scores_router],
+        routers=[scores_router, rollups_router],
     )

@@ -1,5 +1,8 @@
 """Settings of the scoring service (environment prefix `SCORING_`)."""
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -12,3 +15,11 @@ class ScoringSettings(ServiceSettings):
 
     service_name: str = "scoring"
     http_port: int = 8003
+    rubrics_dir: Path | None = Field(
+        default=None, description="Folder of rubric YAML files; the shipped `rubrics/` if unset."
+    )
+    rubric_id: str | None = Field(
+        default=None,
+        description="Score every meeting with this rubric (its version in force on the meeting "
+        "date) instead of choosing by province.",
+    )

@@ -15,6 +15,7 @@ class Notification(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "recipient", "channel", name="uq_notification_delivery"),
         sa.Index("ix_notification_recipient", "recipient", "id"),
+        sa.Index("ix_notification_unread", "recipient", "read_at"),
     )
 
     id: str = Field(primary_key=True, max_length=64)
@@ -25,5 +26,6 @@ class Notification(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=sa.Text)
     urgent: bool = False
+    rule_set_version: int = Field(default=0, description="rules and templates that produced it")
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,17 +1,19 @@
-"""HTTP edge of the in-app inbox."""
+"""HTTP edge of the in-app inbox: list, unread count, mark read."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
+from notifications.inbox import service
 from notifications.inbox.models import Notification
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/notifications", tags=["inbox"])
 
@@ -25,8 +27,19 @@ class NotificationOut(BaseModel):
     subject: str
     body: str
     urgent: bool
+    rule_set_version: int
     created_at: datetime
     read_at: datetime | None
+
+
+class UnreadCount(BaseModel):
+    recipient: str
+    unread: int
+
+
+class MarkedRead(BaseModel):
+    recipient: str
+    marked: int
 
 
 @router.get("", response_model=Page[NotificationOut], summary="Notifications, oldest first")
@@ -34,12 +47,16 @@ async def list_notifications(
     request: Request,
     response: Response,
     recipient: str | None = None,
+    unread: bool | None = Query(None, description="true: only unread; false: only read"),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[NotificationOut]:
     stmt = sa.select(Notification).order_by(Notification.id).limit(page.limit + 1)
     if recipient:
         stmt = stmt.where(Notification.recipient == recipient)
+    if unread is not None:
+        read_at = Notification.read_at
+        stmt = stmt.where(read_at.is_(None) if unread else read_at.is_not(None))
     if page.after:
         stmt = stmt.where(Notification.id > page.after[0])
     async with runtime.db.session() as session:
@@ -52,3 +69,34 @@ async def list_notifications(
         items=[NotificationOut.model_validate(r, from_attributes=True) for r in rows],
         next_cursor=next_cursor,
     )
+
+
+@router.get("/unread-count", response_model=UnreadCount, summary="How many are unread")
+async def unread_count(
+    recipient: str = Query(min_length=1), runtime: ServiceRuntime = Depends(get_runtime)
+) -> UnreadCount:
+    async with runtime.db.session() as session:
+        return UnreadCount(
+            recipient=recipient, unread=await service.unread_count(session, recipient)
+        )
+
+
+@router.post("/{notification_id}/read", response_model=NotificationOut, summary="Mark one as read")
+async def mark_read(
+    notification_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> NotificationOut:
+    async with runtime.db.transaction() as session:
+        row = await service.mark_read(session, notification_id)
+        if row is None:
+            raise Problem(404, "notification-not-found", "Không tìm thấy thông báo này.")
+        out = NotificationOut.model_validate(row, from_attributes=True)
+    return out
+
+
+@router.post("/read", response_model=MarkedRead, summary="Mark all of a recipient's as read")
+async def mark_all_read(
+    recipient: str = Query(min_length=1), runtime: ServiceRuntime = Depends(get_runtime)
+) -> MarkedRead:
+    async with runtime.db.transaction() as session:
+        marked = await service.mark_all_read(session, recipient)
+    return MarkedRead(recipient=recipient, marked=marked)

@@ -1,36 +1,70 @@
-"""Recording notifications: at most one per (event, recipient, channel), whatever the replays."""
+"""The in-app inbox: at most one entry per (event, recipient, channel), whatever the replays."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts import CloudEvent
 from notifications.inbox.models import Notification
-from notifications.inbox.rules import Message
+from service_kit.db import utcnow
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
 
-async def record(uow: UnitOfWork, event: CloudEvent, messages: Iterable[Message]) -> int:
-    dialect = uow.db.dialect
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    created = 0
-    for msg in messages:
-        stmt = (
-            insert(Notification)
-            .values(
-                id=new_id(),
-                event_id=event.id,
-                event_type=event.type,
-                recipient=msg.recipient,
-                channel=msg.channel,
-                subject=msg.subject,
-                body=msg.body,
-                urgent=msg.urgent,
-            )
-            .on_conflict_do_nothing()
+async def record(
+    uow: UnitOfWork,
+    event: CloudEvent,
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    urgent: bool,
+    rule_set_version: int,
+) -> int:
+    insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Notification)
+        .values(
+            id=new_id(),
+            event_id=event.id,
+            event_type=event.type,
+            recipient=recipient,
+            channel="inbox",
+            subject=subject,
+            body=body,
+            urgent=urgent,
+            rule_set_version=rule_set_version,
+            created_at=utcnow(),
         )
-        created += (await uow.session.execute(stmt)).rowcount
-    return created
+        .on_conflict_do_nothing()
+    )
+    return int((await uow.session.execute(stmt)).rowcount)
+
+
+async def unread_count(session: AsyncSession, recipient: str) -> int:
+    stmt = sa.select(sa.func.count()).where(
+        Notification.recipient == recipient,
+        Notification.read_at.is_(None),
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def mark_read(session: AsyncSession, notification_id: str) -> Notification | None:
+    """Idempotent: the first reading time is kept."""
+    row = await session.get(Notification, notification_id)
+    if row is not None and row.read_at is None:
+        row.read_at = utcnow()
+    return row
+
+
+async def mark_all_read(session: AsyncSession, recipient: str) -> int:
+    result: sa.CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        sa.update(Notification)
+        .where(Notification.recipient == recipient, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount)

@@ -1,35 +1,51 @@
-"""HTTP edge of meeting scores."""
+"""HTTP edge of meeting scores: read a score, confirm it (superior committee)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from fastapi import APIRouter, Depends, Header, Request, Response
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel
-
+from scoring.meeting_scores import service
 from scoring.meeting_scores.models import MeetingScore
+from scoring.meeting_scores.schemas import ConfirmationIn, MeetingScoreOut, SheetOut
+from scoring.rubrics.active import active
 from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
+from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/meeting-scores", tags=["meeting scores"])
 
 
-class MeetingScoreOut(BaseModel):
-    meeting_id: str
-    branch_id: str
-    held_on: date
-    meeting_version: int
-    score_version: int
-    rubric_id: str
-    rubric_version: str
-    total_points: float
-    max_points: float
-    grade: str
-    grade_reason: str
-    criteria: list[dict[str, Any]]
-    scored_at: datetime
+def _sheet(
+    total: float | None, grade: str | None, manual: dict[str, float] | None, self_total: float
+) -> SheetOut | None:
+    if total is None or grade is None or manual is None:
+        return None
+    return SheetOut(
+        total_points=total,
+        grade=grade,
+        difference_to_self=round(total - self_total, 2),
+        manual_points=manual,
+    )
+
+
+def score_out(score: MeetingScore) -> MeetingScoreOut:
+    own = _sheet(score.self_total, score.self_grade, score.self_manual, score.self_total)
+    assert own is not None
+    return MeetingScoreOut(
+        **score.model_dump(
+            include=set(MeetingScoreOut.model_fields)
+            - {"self_score", "observer_score", "confirmed_score"}
+        ),
+        self_score=own,
+        observer_score=_sheet(
+            score.observer_total, score.observer_grade, score.observer_manual, score.self_total
+        ),
+        confirmed_score=_sheet(
+            score.confirmed_total, score.confirmed_grade, score.confirmed_manual, score.self_total
+        ),
+    )
 
 
 @router.get(
@@ -48,4 +64,39 @@ async def get_score(
             "score-not-found",
             f"Chưa có điểm cho cuộc họp {meeting_id} (có thể đang được chấm).",
         )
-    return MeetingScoreOut.model_validate(score, from_attributes=True)
+    return score_out(score)
+
+
+@router.post(
+    "/{meeting_id}/confirmation",
+    status_code=201,
+    response_model=MeetingScoreOut,
+    summary="The superior committee confirms the score (Idempotency-Key required)",
+)
+async def confirm(
+    meeting_id: str,
+    body: ConfirmationIn,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Response:
+    key = require_key(idempotency_key)
+
+    async def create(uow: UnitOfWork) -> Created:
+        score = await service.confirm_score(
+            uow, active(), meeting_id, body.points, body.reason, runtime.clock.now()
+        )
+        return Created(
+            201,
+            score_out(score).model_dump(mode="json"),
+            location=f"/v1/meeting-scores/{meeting_id}",
+        )
+
+    return await idempotent(
+        runtime.uow,
+        client_id="anonymous",  # the committee's identity arrives with auth (issue 3)
+        key=key,
+        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )

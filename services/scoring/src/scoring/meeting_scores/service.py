@@ -1,51 +1,122 @@
-"""Scoring a submitted meeting: compute, store (latest meeting version wins), announce."""
+"""Meeting scores: score a submitted meeting (latest version wins), confirm a score, announce."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Mapping
+from datetime import datetime
 
-from event_contracts.events.meetings import MeetingSubmitted
-from event_contracts.events.scoring import CriterionScore, MeetingScored
+import sqlalchemy as sa
+
+from event_contracts.events.meetings import MeetingSubmitted, ObserverReportFiled
+from event_contracts.events.scoring import CriterionScore, MeetingScoreConfirmed, MeetingScored
 from scoring.meeting_scores import rules
-from scoring.meeting_scores.models import MeetingScore
+from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
+from scoring.rubrics.active import ActiveRubrics
+from scoring.rubrics.book import NoRubric
+from scoring.rubrics.engine import facts_of
+from scoring.rubrics.format import Rubric
+from service_kit.bus.errors import PermanentError, TransientError
 from service_kit.db import utcnow
 from service_kit.uow import UnitOfWork
+from service_kit.web.problems import FieldError, Problem
 
 
-async def score_submitted_meeting(uow: UnitOfWork, facts: MeetingSubmitted) -> MeetingScore | None:
-    """Returns the new score, or None when a later version of the meeting was already scored."""
-    existing = await uow.session.get(MeetingScore, facts.meeting_id)
-    if existing is not None and existing.meeting_version >= facts.aggregate_version:
+def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
+    rubric = rubrics.book.get(score.rubric_id, score.rubric_version)
+    if rubric is None:
+        # A published rubric version is never removed while scores point at it.
+        raise PermanentError(f"rubric {score.rubric_id} {score.rubric_version} is not loaded")
+    return rubric
+
+
+async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.Sheets:
+    """Recompute every sheet from the stored facts and manual points; replace criteria rows."""
+    found = rules.sheets(
+        rubric,
+        score.meeting_type,
+        score.facts,
+        score.self_manual,
+        score.observer_manual,
+        score.confirmed_manual,
+    )
+    official = found.official
+    score.total_points, score.max_points = official.total, official.max_total
+    score.grade, score.grade_reason = official.grade, official.grade_reason
+    score.official_source = found.official_source
+    score.criteria = rules.criteria_entries(found)
+    score.self_total, score.self_grade = found.self.total, found.self.grade
+    if found.observer is not None:
+        score.observer_total, score.observer_grade = found.observer.total, found.observer.grade
+    if found.confirmed is not None:
+        score.confirmed_total, score.confirmed_grade = found.confirmed.total, found.confirmed.grade
+    score.score_version += 1
+    score.scored_at = utcnow()
+    uow.session.add(score)
+    await uow.session.flush()
+    await uow.session.execute(
+        sa.delete(MeetingCriterionScore).where(MeetingCriterionScore.meeting_id == score.meeting_id)
+    )
+    uow.session.add_all(
+        MeetingCriterionScore(
+            meeting_id=score.meeting_id,
+            code=c.code,
+            name=c.name,
+            points=c.points,
+            max_points=c.max_points,
+        )
+        for c in official.criteria
+    )
+    return found
+
+
+def _criteria_out(score: MeetingScore) -> list[CriterionScore]:
+    return [
+        CriterionScore(code=c["code"], points=c["points"], max_points=c["max_points"])
+        for c in score.criteria
+    ]
+
+
+async def score_submitted_meeting(
+    uow: UnitOfWork, rubrics: ActiveRubrics, meeting: MeetingSubmitted
+) -> MeetingScore | None:
+    """Returns the new score, or None when a later version of the meeting was already scored.
+
+    The rubric is chosen once, at the first version scored; amendments keep it, and so does a
+    confirmation, so a rubric change never rewrites a stored score.
+    """
+    existing = await uow.session.get(MeetingScore, meeting.meeting_id)
+    if existing is not None and existing.meeting_version >= meeting.aggregate_version:
         return None
-    result = rules.score_meeting(facts)
+    if existing is not None:
+        rubric = _pinned(rubrics, existing)
+    else:
+        try:
+            rubric = rubrics.for_meeting(meeting.held_on)
+        except NoRubric as exc:
+            raise PermanentError(str(exc)) from exc
+    facts = facts_of(rubric, meeting)
     score = existing or MeetingScore(
-        meeting_id=facts.meeting_id,
+        meeting_id=meeting.meeting_id,
         score_version=0,
-        branch_id=facts.branch_id,
-        held_on=facts.held_on,
-        meeting_type=facts.meeting_type,
-        meeting_version=0,
-        rubric_id="",
-        rubric_version="",
+        branch_id=meeting.branch_id,
+        held_on=meeting.held_on,
+        meeting_type=meeting.meeting_type,
+        meeting_version=meeting.aggregate_version,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
         total_points=0,
         max_points=0,
         grade="",
         grade_reason="",
         criteria=[],
     )
-    score.branch_id, score.held_on, score.meeting_type = (
-        facts.branch_id,
-        facts.held_on,
-        facts.meeting_type,
-    )
-    score.meeting_version = facts.aggregate_version
-    score.score_version += 1
-    score.rubric_id, score.rubric_version = rules.RUBRIC_ID, rules.RUBRIC_VERSION
-    score.total_points, score.max_points = result.total, result.max_total
-    score.grade, score.grade_reason = result.grade, result.grade_reason
-    score.criteria = [asdict(c) for c in result.criteria]
-    score.scored_at = utcnow()
-    uow.session.add(score)
+    score.branch_id, score.held_on = meeting.branch_id, meeting.held_on
+    score.meeting_type, score.meeting_version = meeting.meeting_type, meeting.aggregate_version
+    score.facts = facts
+    score.present_count = int(facts["present_count"] or 0)
+    score.counted_count = int(facts["counted_count"] or 0)
+    score.self_manual = dict(meeting.self_score)
+    await _store(uow, score, rubric)
     uow.emit(
         MeetingScored.produce(
             aggregate_version=score.score_version,
@@ -57,11 +128,82 @@ async def score_submitted_meeting(uow: UnitOfWork, facts: MeetingSubmitted) -> M
             total_points=score.total_points,
             max_points=score.max_points,
             grade=score.grade,
-            criteria=[
-                CriterionScore(code=c.code, points=c.points, max_points=c.max_points)
-                for c in result.criteria
-            ],
+            criteria=_criteria_out(score),
         ),
         subject=f"meetings/{score.meeting_id}/score",
     )
+    return score
+
+
+async def confirm_score(
+    uow: UnitOfWork,
+    rubrics: ActiveRubrics,
+    meeting_id: str,
+    points: Mapping[str, float],
+    reason: str,
+    now: datetime,
+) -> MeetingScore:
+    """The superior committee's manual points become the official score, once."""
+    score = await uow.session.get(MeetingScore, meeting_id, with_for_update=True)
+    if score is None:
+        raise Problem(404, "score-not-found", f"Chưa có điểm cho cuộc họp {meeting_id}.")
+    if score.confirmed_at is not None:
+        raise Problem(
+            409,
+            "score-already-confirmed",
+            f"Điểm cuộc họp {meeting_id} đã được cấp trên xác nhận lúc "
+            f"{score.confirmed_at.isoformat()}.",
+        )
+    if not score.facts:
+        raise Problem(
+            409,
+            "score-without-facts",
+            f"Điểm cuộc họp {meeting_id} được chấm trước khi lưu dữ kiện; cần chấm lại trước khi "
+            "xác nhận.",
+        )
+    rubric = _pinned(rubrics, score)
+    errors = rules.manual_point_errors(rubric, score.meeting_type, points)
+    if errors:
+        raise Problem(
+            422,
+            "validation-error",
+            "Điểm xác nhận không khớp các mục chấm tay của bảng điểm: "
+            + ", ".join(key for key, _ in errors),
+            errors=[FieldError(f"/points/{key}", message) for key, message in errors],
+        )
+    score.confirmed_manual = dict(points)
+    score.confirmation_reason = reason
+    score.confirmed_at = now
+    await _store(uow, score, rubric)
+    uow.emit(
+        MeetingScoreConfirmed.produce(
+            aggregate_version=score.score_version,
+            meeting_id=score.meeting_id,
+            branch_id=score.branch_id,
+            meeting_version=score.meeting_version,
+            rubric_id=score.rubric_id,
+            rubric_version=score.rubric_version,
+            total_points=score.total_points,
+            self_total_points=score.self_total,
+            max_points=score.max_points,
+            grade=score.grade,
+            reason=reason,
+            criteria=_criteria_out(score),
+        ),
+        subject=f"meetings/{score.meeting_id}/score",
+    )
+    return score
+
+
+async def record_observer_score(
+    uow: UnitOfWork, rubrics: ActiveRubrics, report: ObserverReportFiled
+) -> MeetingScore:
+    """The observer's manual points sit beside the self-score; the official score changes only
+    if no confirmed score exists (the confirmed one wins)."""
+    score = await uow.session.get(MeetingScore, report.meeting_id)
+    if score is None:
+        # The report overtook the meeting itself on the bus: try again shortly.
+        raise TransientError(f"meeting {report.meeting_id} not scored yet")
+    score.observer_manual = dict(report.scores)
+    await _store(uow, score, _pinned(rubrics, score))
     return score

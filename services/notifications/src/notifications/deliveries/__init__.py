@@ -1,0 +1,1 @@
+"""Deliveries by e-mail and webhook: one record per (event, recipient, channel), retried, logged."""

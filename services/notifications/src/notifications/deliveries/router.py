@@ -1,0 +1,153 @@
+"""HTTP edge of deliveries: list (failed ones first of all), attempts, replay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import AwareDatetime, BaseModel, Field
+
+from notifications.deliveries import service
+from notifications.deliveries.models import Delivery, DeliveryAttempt
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.models import ApiModel
+from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.problems import Problem
+
+router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
+
+
+class DeliveryOut(BaseModel):
+    id: str
+    event_id: str
+    event_type: str
+    recipient: str
+    channel: str
+    urgency: str
+    rule_id: str
+    rule_set_version: int
+    contact_point_id: str
+    subject: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None
+    last_error: str | None
+    last_status_code: int | None
+
+
+class AttemptOut(BaseModel):
+    id: str
+    started_at: datetime
+    duration_ms: float
+    outcome: str
+    status_code: int | None
+    error: str | None
+    next_attempt_at: datetime | None
+
+
+class DeliveryDetail(DeliveryOut):
+    body: str
+    attempt_log: list[AttemptOut]
+
+
+class ReplayIn(ApiModel):
+    contact_point_id: str | None = None
+    created_since: AwareDatetime | None = None
+    limit: int = Field(default=1000, ge=1, le=10_000)
+
+
+class ReplayOut(BaseModel):
+    replayed: int
+
+
+@router.get("", response_model=Page[DeliveryOut], summary="Deliveries, oldest first")
+async def list_deliveries(
+    request: Request,
+    response: Response,
+    status: Literal["pending", "delivered", "failed"] | None = None,
+    channel: Literal["email", "webhook"] | None = None,
+    recipient: str | None = None,
+    event_id: str | None = None,
+    contact_point_id: str | None = None,
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[DeliveryOut]:
+    stmt = sa.select(Delivery).order_by(Delivery.id).limit(page.limit + 1)
+    for column, value in (
+        (Delivery.status, status),
+        (Delivery.channel, channel),
+        (Delivery.recipient, recipient),
+        (Delivery.event_id, event_id),
+        (Delivery.contact_point_id, contact_point_id),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    if page.after:
+        stmt = stmt.where(Delivery.id > page.after[0])
+    async with runtime.db.session() as session:
+        rows = list((await session.execute(stmt)).scalars())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+    link_next(request, response, next_cursor)
+    return Page[DeliveryOut](
+        items=[DeliveryOut.model_validate(r, from_attributes=True) for r in rows],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get(
+    "/{delivery_id}", response_model=DeliveryDetail, summary="One delivery and its attempts"
+)
+async def get_delivery(
+    delivery_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> DeliveryDetail:
+    async with runtime.db.session() as session:
+        row = await session.get(Delivery, delivery_id)
+        if row is None:
+            raise Problem(404, "delivery-not-found", "Không tìm thấy lần gửi này.")
+        attempts = (
+            await session.execute(
+                sa.select(DeliveryAttempt)
+                .where(DeliveryAttempt.delivery_id == delivery_id)
+                .order_by(DeliveryAttempt.started_at)
+            )
+        ).scalars()
+        return DeliveryDetail(
+            **DeliveryOut.model_validate(row, from_attributes=True).model_dump(),
+            body=row.body,
+            attempt_log=[AttemptOut.model_validate(a, from_attributes=True) for a in attempts],
+        )
+
+
+@router.post(
+    "/{delivery_id}/replay",
+    response_model=DeliveryOut,
+    summary="Send a failed delivery again (same webhook-id / Message-ID)",
+)
+async def replay_delivery(
+    delivery_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> DeliveryOut:
+    async with runtime.db.transaction() as session:
+        row = await service.replay_one(session, delivery_id)
+        out = DeliveryOut.model_validate(row, from_attributes=True)
+    return out
+
+
+@router.post("/replays", response_model=ReplayOut, summary="Send failed deliveries again, in bulk")
+async def replay_deliveries(
+    body: ReplayIn, runtime: ServiceRuntime = Depends(get_runtime)
+) -> ReplayOut:
+    async with runtime.db.transaction() as session:
+        count = await service.replay_failed(
+            session,
+            contact_point_id=body.contact_point_id,
+            created_since=body.created_since,
+            limit=body.limit,
+        )
+    return ReplayOut(replayed=count)

@@ -1,0 +1,64 @@
+"""Replaying failed deliveries: due again now, attempts counted afresh, same webhook-id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.deliveries.models import Delivery
+from notifications.directory.models import ContactPoint
+from service_kit.db import utcnow
+from service_kit.web.problems import Problem
+
+
+async def replay_one(session: AsyncSession, delivery_id: str) -> Delivery:
+    row = await session.get(Delivery, delivery_id)
+    if row is None:
+        raise Problem(404, "delivery-not-found", "Không tìm thấy lần gửi này.")
+    if row.status != "failed":
+        raise Problem(
+            409,
+            "delivery-not-failed",
+            f"Chỉ gửi lại được lần gửi thất bại; lần gửi này đang ở trạng thái {row.status}.",
+        )
+    contact = await session.get(ContactPoint, row.contact_point_id)
+    if contact is None or not contact.active:
+        raise Problem(
+            409,
+            "contact-point-inactive",
+            "Điểm nhận đang bị vô hiệu hóa; hãy kích hoạt lại (PATCH /v1/contact-points/{id}) "
+            "rồi gửi lại.",
+        )
+    _reschedule(row)
+    return row
+
+
+async def replay_failed(
+    session: AsyncSession,
+    *,
+    contact_point_id: str | None,
+    created_since: datetime | None,
+    limit: int,
+) -> int:
+    """Failed deliveries to active contact points, oldest first, at most `limit`."""
+    stmt = (
+        sa.select(Delivery)
+        .join(ContactPoint, ContactPoint.id == Delivery.contact_point_id)
+        .where(Delivery.status == "failed", ContactPoint.active.is_(True))
+        .order_by(Delivery.created_at)
+        .limit(limit)
+    )
+    if contact_point_id:
+        stmt = stmt.where(Delivery.contact_point_id == contact_point_id)
+    if created_since:
+        stmt = stmt.where(Delivery.created_at >= created_since)
+    rows = list((await session.execute(stmt)).scalars())
+    for row in rows:
+        _reschedule(row)
+    return len(rows)
+
+
+def _reschedule(row: Delivery) -> None:
+    row.status, row.attempts, row.next_attempt_at = "pending", 0, utcnow()

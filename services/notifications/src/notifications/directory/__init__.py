@@ -1,0 +1,1 @@
+"""Where a role address is reached: contact points per (address, channel)."""

@@ -1,0 +1,152 @@
+"""HTTP edge of the directory: contact points per role address and channel."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal, cast
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from notifications.directory.models import ContactPoint
+from notifications.directory.service import deactivate
+from notifications.settings import NotificationsSettings
+from notifications.webhooks import service as webhooks
+from notifications.webhooks.rules import url_problem
+from service_kit.ids import new_id
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.models import ApiModel
+from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.problems import FieldError, Problem
+
+router = APIRouter(prefix="/v1/contact-points", tags=["directory"])
+
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+class ContactPointIn(ApiModel):
+    address: str = Field(min_length=3, max_length=200, pattern=r"^[a-z0-9-]+:\S+$")
+    channel: Literal["email", "webhook"]
+    target: str = Field(min_length=3, max_length=2000, description="e-mail address or URL")
+
+
+class ContactPointPatch(ApiModel):
+    target: str | None = Field(default=None, min_length=3, max_length=2000)
+    active: bool | None = Field(default=None, description="true reactivates a deactivated one")
+
+
+class ContactPointOut(BaseModel):
+    id: str
+    address: str
+    channel: str
+    target: str
+    active: bool
+    deactivated_at: datetime | None
+    deactivation_reason: str | None
+    created_at: datetime
+
+
+class ContactPointCreated(ContactPointOut):
+    secret: str | None = Field(
+        default=None, description="webhook signing secret (whsec_…): shown only now"
+    )
+
+
+def _check_target(channel: str, target: str, settings: NotificationsSettings) -> None:
+    if channel == "email" and not EMAIL.match(target):
+        problem = "Địa chỉ thư điện tử không hợp lệ."
+    elif channel == "webhook":
+        problem = url_problem(target, allow_insecure=settings.webhook_allow_insecure) or ""
+    else:
+        problem = ""
+    if problem:
+        raise Problem(422, "invalid-target", problem, errors=[FieldError("/target", problem)])
+
+
+def _settings(runtime: ServiceRuntime) -> NotificationsSettings:
+    return cast(NotificationsSettings, runtime.settings)
+
+
+@router.post(
+    "",
+    response_model=ContactPointCreated,
+    status_code=201,
+    summary="Add a contact point (a webhook gets its signing secret, shown once)",
+)
+async def create_contact_point(
+    body: ContactPointIn, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+) -> ContactPointCreated:
+    _check_target(body.channel, body.target, _settings(runtime))
+    contact = ContactPoint(id=new_id(), **body.model_dump())
+    secret: str | None = None
+    try:
+        async with runtime.db.transaction() as session:
+            session.add(contact)
+            await session.flush()
+            if contact.channel == "webhook":
+                secret = (await webhooks.add_secret(session, contact.id)).secret
+    except IntegrityError:
+        raise Problem(
+            409,
+            "contact-point-exists",
+            f"Địa chỉ {body.address} đã có điểm nhận {body.channel}; hãy sửa điểm nhận đó.",
+        ) from None
+    response.headers["Location"] = f"/v1/contact-points/{contact.id}"
+    return ContactPointCreated(**contact.model_dump(), secret=secret)
+
+
+@router.get("", response_model=Page[ContactPointOut], summary="Contact points, oldest first")
+async def list_contact_points(
+    request: Request,
+    response: Response,
+    address: str | None = None,
+    channel: str | None = None,
+    active: bool | None = None,
+    page: PageParams = Depends(page_params),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Page[ContactPointOut]:
+    stmt = sa.select(ContactPoint).order_by(ContactPoint.id).limit(page.limit + 1)
+    if address:
+        stmt = stmt.where(ContactPoint.address == address)
+    if channel:
+        stmt = stmt.where(ContactPoint.channel == channel)
+    if active is not None:
+        stmt = stmt.where(ContactPoint.active == active)
+    if page.after:
+        stmt = stmt.where(ContactPoint.id > page.after[0])
+    async with runtime.db.session() as session:
+        rows = list((await session.execute(stmt)).scalars())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+    link_next(request, response, next_cursor)
+    return Page[ContactPointOut](
+        items=[ContactPointOut(**r.model_dump()) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.patch(
+    "/{contact_point_id}",
+    response_model=ContactPointOut,
+    summary="Change the target or reactivate (e.g. after a webhook answered 410)",
+)
+async def patch_contact_point(
+    contact_point_id: str, body: ContactPointPatch, runtime: ServiceRuntime = Depends(get_runtime)
+) -> ContactPointOut:
+    async with runtime.db.transaction() as session:
+        contact = await session.get(ContactPoint, contact_point_id)
+        if contact is None:
+            raise Problem(404, "contact-point-not-found", "Không tìm thấy điểm nhận này.")
+        if body.target is not None:
+            _check_target(contact.channel, body.target, _settings(runtime))
+            contact.target = body.target
+        if body.active:
+            contact.active, contact.deactivated_at, contact.deactivation_reason = True, None, None
+        elif body.active is False:
+            deactivate(contact, "tắt bởi người quản trị")
+        out = ContactPointOut(**contact.model_dump())
+    return out

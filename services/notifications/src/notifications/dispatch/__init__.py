@@ -1,0 +1,1 @@
+"""From an event to notifications: rules → recipients → inbox entries and pending deliveries."""

@@ -1,0 +1,1 @@
+"""Notification rules as versioned data: event type + filter → recipients → channels, urgency."""

@@ -1,0 +1,66 @@
+"""HTTP edge of the rules: read the set in effect and its history, publish a new version."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from notifications.rules import service
+from notifications.rules.schemas import RuleSetIn, RuleSetOut, RuleSetVersionOut
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.problems import Problem
+
+router = APIRouter(prefix="/v1/rules", tags=["rules"])
+
+
+def _out(active: service.ActiveRuleSet) -> RuleSetOut:
+    return RuleSetOut(
+        version=active.version,
+        effective_at=active.effective_at,
+        created_at=active.created_at,
+        note=active.note,
+        document=active.document,
+    )
+
+
+@router.get("", response_model=RuleSetOut, summary="The rule set in effect now")
+async def current_rules(runtime: ServiceRuntime = Depends(get_runtime)) -> RuleSetOut:
+    async with runtime.db.session() as session:
+        return _out(await service.in_effect(session))
+
+
+@router.get(
+    "/versions", response_model=list[RuleSetVersionOut], summary="Every version, newest first"
+)
+async def list_versions(runtime: ServiceRuntime = Depends(get_runtime)) -> list[RuleSetVersionOut]:
+    async with runtime.db.session() as session:
+        found = await service.versions(session)
+    return [
+        RuleSetVersionOut(
+            version=a.version, effective_at=a.effective_at, created_at=a.created_at, note=a.note
+        )
+        for a in found
+    ]
+
+
+@router.get("/versions/{version}", response_model=RuleSetOut, summary="One version")
+async def get_version(version: int, runtime: ServiceRuntime = Depends(get_runtime)) -> RuleSetOut:
+    async with runtime.db.session() as session:
+        found = await service.version(session, version)
+    if found is None:
+        raise Problem(404, "rule-set-not-found", f"Không có phiên bản quy tắc {version}.")
+    return _out(found)
+
+
+@router.post(
+    "/versions",
+    response_model=RuleSetOut,
+    status_code=201,
+    summary="Publish a new version (validated as a whole; 409 when not based on the latest)",
+)
+async def publish_version(
+    edit: RuleSetIn, runtime: ServiceRuntime = Depends(get_runtime)
+) -> RuleSetOut:
+    async with runtime.db.transaction() as session:
+        published = await service.publish(session, edit)
+    return _out(published)

@@ -1,0 +1,120 @@
+"""The rule set document operators edit: rules plus one template per event type and channel."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from event_contracts import spec_for_routing_key
+from event_contracts.catalog import UnknownEventType
+from notifications.templates.rendering import template_error
+
+Channel = Literal["inbox", "email", "webhook"]
+Urgency = Literal["routine", "urgent"]
+TEMPLATED_CHANNELS: tuple[Channel, ...] = ("inbox", "email")
+Scalar = str | int | float | bool
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+    event_type: str = Field(description="routing key, e.g. scoring.meeting.scored.v1")
+    filter: dict[str, list[Scalar]] = Field(
+        default_factory=dict, description="every listed field must equal one of its values"
+    )
+    recipients: list[str] = Field(
+        min_length=1, description="role addresses, fields in braces: branch-secretary:{branch_id}"
+    )
+    channels: list[Channel] = Field(min_length=1)
+    urgency: Urgency = "routine"
+
+
+class MessageTemplate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subject: str = Field(min_length=1, max_length=2000)
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class RuleSetDocument(BaseModel):
+    """Validated as a whole: a rule set that could fail at delivery time is refused on save."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: list[Rule]
+    templates: dict[str, dict[Literal["inbox", "email"], MessageTemplate]] = Field(
+        default_factory=dict, description="event type → channel → template (Jinja2, Vietnamese)"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSetDocument:
+        problems: list[str] = []
+        ids = [r.id for r in self.rules]
+        problems += [
+            f"rule id {i!r} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})
+        ]
+        for rule in self.rules:
+            try:
+                fields = set(spec_for_routing_key(rule.event_type).model.model_fields)
+            except UnknownEventType:
+                problems.append(f"rule {rule.id}: unknown event type {rule.event_type!r}")
+                continue
+            for name in rule.filter:
+                if name not in fields:
+                    problems.append(f"rule {rule.id}: filter field {name!r} is not in the event")
+            for recipient in rule.recipients:
+                for name in placeholders(recipient):
+                    if name not in fields:
+                        problems.append(
+                            f"rule {rule.id}: recipient field {{{name}}} is not in the event"
+                        )
+            for channel in rule.channels:
+                if channel in TEMPLATED_CHANNELS and channel not in self.templates.get(
+                    rule.event_type, {}
+                ):
+                    problems.append(f"rule {rule.id}: no {channel} template for {rule.event_type}")
+        for event_type, by_channel in self.templates.items():
+            for channel, template in by_channel.items():
+                for part in ("subject", "body"):
+                    error = template_error(getattr(template, part))
+                    if error:
+                        problems.append(f"template {event_type}/{channel} {part}: {error}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def placeholders(recipient: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(recipient) if name]
+    except ValueError:
+        return ["<malformed braces>"]
+
+
+class RuleSetIn(RuleSetDocument):
+    based_on_version: int = Field(
+        ge=0, description="the version this edit starts from; a newer one answers 409"
+    )
+    note: str = Field(default="", max_length=500, description="why this change")
+    effective_at: datetime | None = Field(
+        default=None, description="when it takes effect (UTC); now when absent"
+    )
+
+
+class RuleSetOut(BaseModel):
+    version: int
+    effective_at: datetime
+    created_at: datetime
+    note: str
+    document: RuleSetDocument
+
+
+class RuleSetVersionOut(BaseModel):
+    version: int
+    effective_at: datetime
+    created_at: datetime
+    note: str

@@ -1,0 +1,1 @@
+"""Vietnamese message templates (Jinja2, sandboxed) and the filters they use."""

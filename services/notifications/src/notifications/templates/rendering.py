@@ -1,0 +1,99 @@
+"""Rendering templates in Vietnamese: dates dd/MM/yyyy in Vietnam time, decimals with a comma.
+
+Templates are operator data, so they run in Jinja2's sandbox with strict undefined variables:
+a typo fails when the rule set is saved or rendered, never as an empty blank in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from event_contracts import CloudEvent
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+GRADES_VI = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "kem": "Kém"}
+
+
+def _as_datetime(value: Any) -> datetime | date:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(VIETNAM)
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a date: {value!r}")
+
+
+def ngay(value: Any) -> str:
+    """dd/MM/yyyy (a datetime is shown on its Vietnam-time date)."""
+    return _as_datetime(value).strftime("%d/%m/%Y")
+
+
+def gio(value: Any) -> str:
+    """HH:mm dd/MM/yyyy in Vietnam time."""
+    moment = _as_datetime(value)
+    if not isinstance(moment, datetime):
+        return moment.strftime("%d/%m/%Y")
+    return moment.strftime("%H:%M %d/%m/%Y")
+
+
+def so(value: Any) -> str:
+    """A number as Vietnamese write it: no trailing zeros, decimal comma (7,5)."""
+    return f"{float(value):g}".replace(".", ",")
+
+
+def xep_loai(value: Any) -> str:
+    return GRADES_VI.get(str(value), str(value))
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters.update(ngay=ngay, gio=gio, so=so, xep_loai=xep_loai)
+    return env
+
+
+ENV = _environment()
+
+
+@lru_cache(maxsize=1024)
+def _compiled(source: str) -> Any:
+    return ENV.from_string(source)
+
+
+def template_error(source: str) -> str | None:
+    """Why the source does not compile, or None."""
+    try:
+        _compiled(source)
+    except TemplateError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def render(subject: str, body: str, context: dict[str, Any]) -> Rendered:
+    """Raises jinja2.TemplateError (e.g. an unknown variable) for the caller to report."""
+    one_line = re.sub(r"\s+", " ", _compiled(subject).render(context)).strip()
+    return Rendered(subject=one_line, body=_compiled(body).render(context).strip() + "\n")
+
+
+def context_for(event: CloudEvent) -> dict[str, Any]:
+    """The event's data fields at top level, the envelope under `event`."""
+    return {
+        **event.data,
+        "event": {"id": event.id, "type": event.type, "time": event.time, "subject": event.subject},
+    }

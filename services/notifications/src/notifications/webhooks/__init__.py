@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks scheme): signing, secrets and rotation, sending."""

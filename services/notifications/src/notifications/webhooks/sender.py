@@ -1,0 +1,55 @@
+"""Sending a webhook: the CloudEvent as body, Standard Webhooks headers, no redirects followed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from event_contracts.envelope import CONTENT_TYPE
+from notifications.deliveries.jobs import Job
+from notifications.deliveries.rules import Outcome, http_outcome
+from notifications.settings import NotificationsSettings
+from notifications.webhooks.verify import signature_header
+from service_kit.db import utcnow
+
+
+def signed_headers(job: Job, timestamp: int) -> dict[str, str]:
+    body = job.body.encode()
+    return {
+        "content-type": CONTENT_TYPE,
+        "webhook-id": job.delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature_header(job.secrets, job.delivery_id, timestamp, body),
+    }
+
+
+class WebhookSender:
+    def __init__(self, settings: NotificationsSettings) -> None:
+        self.timeout_seconds = settings.webhook_timeout_seconds
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout_seconds),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            headers={"user-agent": "chibo-webhooks/1"},
+        )
+
+    async def send(self, job: Job) -> Outcome:
+        if not job.secrets:
+            return Outcome(ok=False, permanent=True, error="webhook has no valid signing secret")
+        headers = signed_headers(job, int(time.time()))
+        try:
+            # httpx times each phase; this bounds the whole exchange, slow trickles included.
+            async with asyncio.timeout(self.timeout_seconds):
+                async with self._client.stream(
+                    "POST", job.target, content=job.body.encode(), headers=headers
+                ) as response:
+                    return http_outcome(
+                        response.status_code, response.headers.get("retry-after"), utcnow()
+                    )
+        except (httpx.HTTPError, TimeoutError) as exc:
+            return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500])
+
+    async def close(self) -> None:
+        await self._client.aclose()

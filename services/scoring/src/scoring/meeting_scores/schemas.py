@@ -1,0 +1,50 @@
+"""API shapes of meeting scores."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SheetOut(BaseModel):
+    """One way of scoring the manual criteria: the branch's, the observer's, the committee's."""
+
+    total_points: float
+    grade: str
+    difference_to_self: float = Field(description="total − the self-score's total")
+    manual_points: dict[str, float]
+
+
+class MeetingScoreOut(BaseModel):
+    meeting_id: str
+    branch_id: str
+    held_on: date
+    meeting_type: str
+    meeting_version: int
+    score_version: int
+    rubric_id: str
+    rubric_version: str
+    total_points: float = Field(description="The official total: confirmed once given, else self")
+    max_points: float
+    grade: str
+    grade_reason: str
+    official_source: str = Field(description="`confirmed` or `self`")
+    criteria: list[dict[str, Any]]
+    self_score: SheetOut
+    observer_score: SheetOut | None
+    confirmed_score: SheetOut | None
+    confirmation_reason: str | None
+    confirmed_at: datetime | None
+    scored_at: datetime
+
+
+class ConfirmationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    points: dict[str, float] = Field(
+        description="Points for every manual item of the rubric, by key (e.g. C3, C4, C5)",
+        examples=[{"C3": 3, "C4": 18, "C5": 4}],
+    )
+    reason: str = Field(min_length=3, max_length=1000, description="Why, in a sentence or two")

@@ -1,0 +1,1 @@
+"""Roll-ups of meeting scores per branch for a month, quarter, half-year or year."""

@@ -1,0 +1,43 @@
+"""API shapes of roll-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class CriterionLossOut(BaseModel):
+    code: str
+    name: str
+    points_lost: float = Field(description="Sum over the meetings of (max − points)")
+    meetings_below_max: int
+    average_lost: float
+
+
+class MonthOut(BaseModel):
+    month: str
+    meetings: int
+    average_points: float | None
+    attendance_rate: float | None = Field(description="present ÷ counted over the month's meetings")
+    points_lost: float
+    most_lost_criterion: str | None
+
+
+class RollupOut(BaseModel):
+    branch_id: str
+    period: str
+    kind: str = Field(description="month, quarter, half or year")
+    starts_on: date
+    ends_on: date = Field(description="last day of the period")
+    meetings: int
+    confirmed_meetings: int
+    average_points: float | None
+    by_grade: dict[str, int]
+    attendance_rate: float | None
+    thematic_held: int = Field(description="thematic or combined meetings held")
+    thematic_required: int = Field(description="one per whole quarter in the period")
+    quarters_without_thematic: list[str] = Field(description="ended quarters with none held")
+    missed_months: list[str] = Field(description="ended months with no meeting at all")
+    months: list[MonthOut] = Field(description="the trend, month by month")
+    criteria_lost: list[CriterionLossOut] = Field(description="most points lost first")

@@ -1,0 +1,158 @@
+"""Roll-ups computed in the database: two grouped queries per request, whatever the row count."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
+from scoring.rollups.periods import Period, month_ended, month_label
+from scoring.rollups.schemas import CriterionLossOut, MonthOut, RollupOut
+
+GRADES = ("tot", "kha", "trung_binh", "kem")
+THEMATIC_TYPES = ("thematic", "combined")  # a combined meeting holds the thematic part too
+
+S, C = MeetingScore.__table__.c, MeetingCriterionScore.__table__.c
+
+
+def _count_if(condition: Any) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _in_period(branch_id: str, period: Period) -> Any:
+    return sa.and_(
+        S.branch_id == branch_id, S.held_on >= period.starts_on, S.held_on < period.ends_before
+    )
+
+
+async def _months(session: AsyncSession, branch_id: str, period: Period) -> dict[str, Any]:
+    year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
+    stmt = (
+        sa.select(
+            year.label("y"),
+            month.label("m"),
+            sa.func.count().label("meetings"),
+            sa.func.sum(S.total_points).label("points"),
+            sa.func.sum(S.present_count).label("present"),
+            sa.func.sum(S.counted_count).label("counted"),
+            _count_if(S.meeting_type.in_(THEMATIC_TYPES)).label("thematic"),
+            _count_if(S.official_source == "confirmed").label("confirmed"),
+            *(_count_if(S.grade == g).label(g) for g in GRADES),
+        )
+        .where(_in_period(branch_id, period))
+        .group_by(year, month)
+    )
+    rows = (await session.execute(stmt)).mappings().all()
+    return {month_label(int(r["y"]), int(r["m"])): r for r in rows}
+
+
+async def _losses(session: AsyncSession, branch_id: str, period: Period) -> list[Any]:
+    year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
+    stmt = (
+        sa.select(
+            year.label("y"),
+            month.label("m"),
+            C.code,
+            sa.func.min(C.name).label("name"),
+            sa.func.sum(C.max_points - C.points).label("lost"),
+            _count_if(C.points < C.max_points).label("below"),
+            sa.func.count().label("meetings"),
+        )
+        .select_from(sa.join(MeetingCriterionScore.__table__, MeetingScore.__table__))
+        .where(_in_period(branch_id, period))
+        .group_by(year, month, C.code)
+    )
+    return list((await session.execute(stmt)).mappings().all())
+
+
+def _rate(present: float, counted: float) -> float | None:
+    return round(present / counted, 4) if counted else None
+
+
+async def branch_rollup(
+    session: AsyncSession, branch_id: str, period: Period, today: date
+) -> RollupOut:
+    by_month = await _months(session, branch_id, period)
+    losses = await _losses(session, branch_id, period)
+
+    lost_by_month: dict[str, dict[str, float]] = defaultdict(dict)
+    totals: dict[str, dict[str, Any]] = {}
+    for r in losses:
+        label = month_label(int(r["y"]), int(r["m"]))
+        lost_by_month[label][r["code"]] = float(r["lost"])
+        t = totals.setdefault(r["code"], {"name": r["name"], "lost": 0.0, "below": 0, "n": 0})
+        t["lost"] += float(r["lost"])
+        t["below"] += int(r["below"])
+        t["n"] += int(r["meetings"])
+
+    months = []
+    for y, m in period.months:
+        label = month_label(y, m)
+        row = by_month.get(label)
+        lost = lost_by_month.get(label, {})
+        months.append(
+            MonthOut(
+                month=label,
+                meetings=int(row["meetings"]) if row else 0,
+                average_points=round(float(row["points"]) / row["meetings"], 2) if row else None,
+                attendance_rate=_rate(float(row["present"]), float(row["counted"]))
+                if row
+                else None,
+                points_lost=round(sum(lost.values()), 2),
+                most_lost_criterion=max(lost, key=lambda k: lost[k])
+                if any(lost.values())
+                else None,
+            )
+        )
+
+    rows = list(by_month.values())
+    meetings = sum(int(r["meetings"]) for r in rows)
+    thematic_by_quarter: dict[int, int] = defaultdict(int)
+    for label, r in by_month.items():
+        thematic_by_quarter[(int(label[5:]) - 1) // 3 + 1] += int(r["thematic"])
+    return RollupOut(
+        branch_id=branch_id,
+        period=period.label,
+        kind=period.kind,
+        starts_on=period.starts_on,
+        ends_on=period.ends_before - timedelta(days=1),
+        meetings=meetings,
+        confirmed_meetings=sum(int(r["confirmed"]) for r in rows),
+        average_points=(
+            round(sum(float(r["points"]) for r in rows) / meetings, 2) if meetings else None
+        ),
+        by_grade={g: sum(int(r[g]) for r in rows) for g in GRADES},
+        attendance_rate=_rate(
+            sum(float(r["present"]) for r in rows), sum(float(r["counted"]) for r in rows)
+        ),
+        thematic_held=sum(int(r["thematic"]) for r in rows),
+        thematic_required=len(period.quarters),
+        quarters_without_thematic=[
+            f"{y}-Q{q}"
+            for y, q in period.quarters
+            if month_ended(y, 3 * q, today) and not thematic_by_quarter[q]
+        ],
+        missed_months=[
+            month_label(y, m)
+            for y, m in period.months
+            if month_ended(y, m, today) and month_label(y, m) not in by_month
+        ],
+        months=months,
+        criteria_lost=sorted(
+            (
+                CriterionLossOut(
+                    code=code,
+                    name=t["name"],
+                    points_lost=round(t["lost"], 2),
+                    meetings_below_max=t["below"],
+                    average_lost=round(t["lost"] / t["n"], 2),
+                )
+                for code, t in totals.items()
+            ),
+            key=lambda c: (-c.points_lost, c.code),
+        ),
+    )

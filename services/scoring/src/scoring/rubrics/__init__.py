@@ -1,0 +1,1 @@
+"""Rubrics as versioned data: the file format, the facts they may use, the engine, the book."""
