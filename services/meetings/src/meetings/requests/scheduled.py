@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from meetings.requests.lifecycle import OPEN
 from meetings.requests.models import Request
-from meetings.requests.service import RequestRules, process_due
+from meetings.requests.service import RequestRules, prefetch_done_keys, process_due
 from service_kit.claims import claim
 from service_kit.runtime import BackgroundTask, ServiceRuntime
 
@@ -37,6 +37,7 @@ async def sweep_once(runtime: ServiceRuntime, rules: RequestRules) -> int:
                 limit=BATCH,
             )
             batch_taken = 0
+            await prefetch_done_keys(uow.session, [row.id for row in rows])
             for row in rows:
                 batch_taken += await process_due(uow, row, now, rules)
             await uow.commit()

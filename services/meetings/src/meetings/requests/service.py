@@ -4,7 +4,7 @@ what the sweeper finds due. Loads and saves; the decisions are in lifecycle.py a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,15 +92,38 @@ def _timeline(
 
 
 async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladder:
-    chain = await chain_on(session, org_id, local_date(now))
-    return escalation.ladder(chain[0], chain[1:])
+    """Memoised for the session: a sweep batch asks for the same few ladders thousands of times,
+    and the tree does not change inside one transaction."""
+    cache: dict[tuple[str, date], Ladder] = session.info.setdefault("ladders", {})
+    key = (org_id, local_date(now))
+    if key not in cache:
+        chain = await chain_on(session, org_id, key[1])
+        cache[key] = escalation.ladder(chain[0], chain[1:])
+    return cache[key]
+
+
+async def prefetch_done_keys(session: AsyncSession, request_ids: list[str]) -> None:
+    """Load the actions already taken for a whole batch in one query."""
+    done: dict[str, set[str]] = session.info.setdefault("done_keys", {})
+    for request_id in request_ids:
+        done.setdefault(request_id, set())
+    rows = await session.execute(
+        sa.select(RequestActionDone.request_id, RequestActionDone.key).where(
+            col(RequestActionDone.request_id).in_(request_ids)
+        )
+    )
+    for request_id, key in rows:
+        done[request_id].add(key)
 
 
 async def _done_keys(session: AsyncSession, request_id: str) -> set[str]:
-    rows = await session.execute(
-        sa.select(RequestActionDone.key).where(RequestActionDone.request_id == request_id)
-    )
-    return set(rows.scalars())
+    done: dict[str, set[str]] = session.info.setdefault("done_keys", {})
+    if request_id not in done:
+        rows = await session.execute(
+            sa.select(RequestActionDone.key).where(RequestActionDone.request_id == request_id)
+        )
+        done[request_id] = set(rows.scalars())
+    return done[request_id]
 
 
 async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> ClockState:
