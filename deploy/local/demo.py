@@ -86,6 +86,18 @@ def load_demo(urls: dict[str, str]) -> str:
             )
             for i, village in enumerate(VILLAGES, start=1)
         ]
+        for branch in branches:  # the secretaries' mailboxes: mails land in the local SMTP sink
+            code = branch["code"].lower().replace(".", "-")
+            contact = client.post(
+                urls["notifications"] + "/v1/contact-points",
+                json={
+                    "address": f"branch-secretary:{branch['id']}",
+                    "channel": "email",
+                    "target": f"bi-thu.{code}@demo.chibo.vn",
+                },
+            )
+            if contact.status_code not in (201, 409):
+                raise RuntimeError(f"contact point: {contact.status_code} {contact.text}")
         held = last_month_day(3)
         for n, branch in enumerate(branches):
             members = 14 + n

@@ -20,6 +20,8 @@ from service_kit.processes import SERVICES, ServiceProcess
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / ".data"
 LOGS = DATA / "logs"
+MAIL = DATA / "mail"
+SMTP_PORT = 8025
 RABBITMQ = REPO / "deploy" / "local" / "rabbitmq.sh"
 COLOURS = {"registry": 36, "meetings": 33, "scoring": 35, "notifications": 32}
 
@@ -80,6 +82,22 @@ def main() -> int:
     env = {"CHIBO_AMQP_URL": amqp_url}
     for name in SERVICES:
         env[f"{name.upper()}_LOG_FORMAT"] = "text"
+    MAIL.mkdir(parents=True, exist_ok=True)
+    env["NOTIFICATIONS_SMTP_PORT"] = str(SMTP_PORT)
+    sink = subprocess.Popen(  # a local SMTP sink: every mail sent lands in .data/mail/*.eml
+        [
+            sys.executable,
+            "-m",
+            "notifications",
+            "smtp-sink",
+            "--port",
+            str(SMTP_PORT),
+            "--dir",
+            str(MAIL),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     procs = [
         ServiceProcess(name, port, env=env, log_path=LOGS / f"{name}.log")
         for name, port in SERVICES.items()
@@ -116,6 +134,8 @@ def main() -> int:
         say("Đang dừng các dịch vụ…")
         for proc in procs:
             proc.stop()
+        sink.terminate()
+        sink.wait(10)
         if started_broker:
             say("Đang dừng RabbitMQ…")
             subprocess.run([str(RABBITMQ), "stop"], capture_output=True)
@@ -132,6 +152,7 @@ def print_urls(procs: list[ServiceProcess], amqp_url: str, summary: str) -> None
         "(giao diện quản trị http://127.0.0.1:15672, guest/guest)",
         f"  Dữ liệu mẫu: {summary}",
         "  Thử:  curl -s http://127.0.0.1:8004/v1/notifications | python3 -m json.tool",
+        f"  Thư điện tử đã gửi (hộp thư giả lập SMTP 127.0.0.1:{SMTP_PORT}): {MAIL}/*.eml",
         f"  Nhật ký: {LOGS}/<dịch vụ>.log   Dữ liệu SQLite: {DATA}/<dịch vụ>.db",
         "  Nhấn Ctrl-C để dừng tất cả.",
         "",
