@@ -229,3 +229,42 @@ async def test_stale_if_match_is_refused(env: Env) -> None:
         f"/v1/requests/{req['id']}/actions", json={"action": "start"}, headers={"If-Match": etag}
     )
     assert stale.status_code == 412 and stale.json()["code"] == "request-changed"
+
+
+async def test_next_meeting_prefill_closes_the_loop(env: Env) -> None:
+    tasks = [{"title": "Sửa mương thoát nước", "owner_member_id": "m01", "due_on": "2026-03-30"}]
+    await env.submit([request(), request(subject="Nước sạch")], "m1", action_items=tasks)
+    first, second = (await env.client.get("/v1/requests")).json()["items"]
+    await env.client.post(
+        f"/v1/requests/{second['id']}/actions",
+        json={"action": "answer", "text": "Đã lắp đường ống."},
+    )
+    prefill = (await env.client.get("/v1/branches/branch-dong-ha/next-meeting")).json()
+    assert prefill["previous_action_items"][0]["title"] == "Sửa mương thoát nước"
+    assert [r["id"] for r in prefill["open_requests"]] == [first["id"]]
+    assert [r["id"] for r in prefill["answers_to_review"]] == [second["id"]]
+    # At the next meeting the branch is not satisfied: the request reopens with a new clock.
+    reopened = await env.client.post(
+        f"/v1/requests/{second['id']}/actions",
+        json={"action": "reopen", "text": "Nước vẫn chưa về."},
+    )
+    assert reopened.json()["status"] == "submitted" and reopened.json()["next_check_at"]
+    assert len(await env.events("reopened")) == 1
+
+
+async def test_reads_by_subtree_and_summary_by_level(env: Env) -> None:
+    await env.submit([request(), request()], "m1")
+    await env.sweep_at(datetime(2026, 3, 16, 17, 0, tzinfo=UTC))  # both climb to the district
+    env.clock.set(datetime(2026, 3, 17, 2, tzinfo=UTC))
+    under_province = (await env.client.get("/v1/requests?organisation_id=tinh-ha-tinh")).json()
+    assert len(under_province["items"]) == 2
+    under_commune = (await env.client.get("/v1/requests?organisation_id=xa-thach-ngoc")).json()
+    assert under_commune["items"] == []  # they are owed by the district now
+    summary = (await env.client.get("/v1/requests/summary?organisation_id=tinh-ha-tinh")).json()
+    assert summary == [{"level": 1, "open": 2, "escalated": 2}]
+    month = (
+        await env.client.get("/v1/meetings?organisation_id=huyen-thach-ha&month=2026-03")
+    ).json()
+    assert len(month["items"]) == 1
+    other = await env.client.get("/v1/meetings?organisation_id=huyen-thach-ha&month=2026-04")
+    assert other.json()["items"] == []

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Request, Response
+from datetime import date, timedelta
 
-from meetings.meetings import service
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlmodel import col
+
+from meetings.meetings import prefill, service
 from meetings.meetings.models import BranchMeeting
-from meetings.meetings.schemas import AmendmentIn, MeetingOut, MeetingSubmissionIn, RevisionOut
+from meetings.meetings.schemas import (
+    AmendmentIn,
+    MeetingOut,
+    MeetingSubmissionIn,
+    NextMeetingOut,
+    RevisionOut,
+)
+from meetings.replica.service import subtree_ids
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
@@ -16,6 +26,7 @@ from service_kit.web.pagination import Page, PageParams, encode_cursor, link_nex
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
+branches = APIRouter(prefix="/v1/branches", tags=["meetings"])
 
 
 @router.post(
@@ -67,12 +78,27 @@ async def list_meetings(
     request: Request,
     response: Response,
     branch_id: str | None = None,
+    organisation_id: str | None = Query(
+        None, description="every branch under this organisation (the tree as of the month)"
+    ),
+    month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[MeetingOut]:
     stmt = sa.select(BranchMeeting).order_by(BranchMeeting.id).limit(page.limit + 1)
     if branch_id:
         stmt = stmt.where(BranchMeeting.branch_id == branch_id)
+    if month:
+        first = date.fromisoformat(f"{month}-01")
+        following = (first + timedelta(days=32)).replace(day=1)
+        stmt = stmt.where(
+            col(BranchMeeting.held_on) >= first, col(BranchMeeting.held_on) < following
+        )
+    if organisation_id:
+        on = date.fromisoformat(f"{month}-01") if month else runtime.clock.now().date()
+        async with runtime.db.session() as session:
+            branches = await subtree_ids(session, organisation_id, on)
+        stmt = stmt.where(col(BranchMeeting.branch_id).in_(branches))
     if page.after:
         stmt = stmt.where(BranchMeeting.id > page.after[0])
     async with runtime.db.session() as session:
@@ -149,3 +175,15 @@ def _version_from_etag(if_match: str | None) -> int | None:
         return int(if_match.strip().strip('"').removeprefix("W/").strip('"'))
     except ValueError:
         raise Problem(400, "invalid-if-match", 'If-Match phải là ETag đã đọc, ví dụ "1".') from None
+
+
+@branches.get(
+    "/{branch_id}/next-meeting",
+    response_model=NextMeetingOut,
+    summary="Pre-fill of the next meeting: last tasks, open requests, answers to review",
+)
+async def next_meeting(
+    branch_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> NextMeetingOut:
+    async with runtime.db.session() as session:
+        return await prefill.next_meeting(session, branch_id)

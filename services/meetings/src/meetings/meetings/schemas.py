@@ -24,6 +24,14 @@ class RollEntryIn(ApiModel):
     on_duty: bool = False
 
 
+class ActionItemIn(ApiModel):
+    """A task of the resolution: who does what by when; reported on at the next meeting."""
+
+    title: str = Field(min_length=1, max_length=500)
+    owner_member_id: str | None = Field(default=None, max_length=64)
+    due_on: date | None = None
+
+
 class MeetingSubmissionIn(ApiModel):
     """A complete meeting record. Times are ISO 8601 with a time zone (e.g. +07:00)."""
 
@@ -41,6 +49,11 @@ class MeetingSubmissionIn(ApiModel):
     previous_action_items_total: int = Field(default=0, ge=0)
     previous_action_items_done_on_time: int = Field(default=0, ge=0)
     resolution_voted: bool = False
+    action_items: list[ActionItemIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="tasks of this meeting's resolution (pre-filled into the next meeting)",
+    )
     requests_raised: list[RequestIn] = Field(
         default_factory=list,
         max_length=100,
@@ -87,3 +100,14 @@ class RevisionOut(BaseModel):
     actor: str | None
     recorded_at: datetime
     submission: dict[str, Any]
+
+
+class NextMeetingOut(BaseModel):
+    """What the branch's next meeting must go through: last month's tasks, its open requests and
+    the answers it must accept (closes) or not (reopens)."""
+
+    branch_id: str
+    previous_meeting_id: str | None
+    previous_action_items: list[dict[str, Any]]
+    open_requests: list[dict[str, Any]]
+    answers_to_review: list[dict[str, Any]]

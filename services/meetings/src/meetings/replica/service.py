@@ -284,3 +284,23 @@ async def roster_on(session: AsyncSession, branch_id: str, on: date) -> dict[str
         elif current.branch_id == branch_id and current.status in ON_THE_ROLL:
             roster[member_id] = current.status
     return roster
+
+
+async def subtree_ids(session: AsyncSession, org_id: str, on: date) -> list[str]:
+    """The organisation and everything under it on `on` (links valid that day), one recursive
+    query on SQLite and PostgreSQL alike."""
+    link = sa.table(
+        "replica_organisation_link",
+        sa.column("child_id"),
+        sa.column("parent_id"),
+        sa.column("valid_from"),
+        sa.column("valid_to"),
+    )
+    valid = sa.and_(
+        link.c.valid_from <= on, sa.or_(link.c.valid_to.is_(None), link.c.valid_to > on)
+    )
+    tree = sa.select(sa.literal(org_id).label("id")).cte("tree", recursive=True)
+    tree = tree.union(
+        sa.select(link.c.child_id).join(tree, link.c.parent_id == tree.c.id).where(valid)
+    )
+    return list((await session.execute(sa.select(tree.c.id))).scalars())

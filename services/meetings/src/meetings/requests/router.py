@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi import Request as HttpRequest
 from sqlmodel import col
 
+from meetings.replica.service import subtree_ids
 from meetings.requests import service
 from meetings.requests.lifecycle import OPEN, RequestStatus
 from meetings.requests.models import Request, RequestTimelineEntry
-from meetings.requests.schemas import RequestActionIn, RequestOut, TimelineEntryOut
+from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut, TimelineEntryOut
 from meetings.requests.service import RequestRules
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
@@ -41,6 +42,9 @@ async def list_requests(
     request: HttpRequest,
     response: Response,
     level_organisation_id: str | None = None,
+    organisation_id: str | None = Query(
+        None, description="requests owed by this organisation or anything under it today"
+    ),
     branch_id: str | None = None,
     status: RequestStatus | None = None,
     open_only: bool = Query(False, alias="open"),
@@ -53,6 +57,10 @@ async def list_requests(
         stmt = stmt.where(Request.level_organisation_id == level_organisation_id)
     if branch_id:
         stmt = stmt.where(Request.branch_id == branch_id)
+    if organisation_id:
+        async with runtime.db.session() as session:
+            under = await subtree_ids(session, organisation_id, runtime.clock.now().date())
+        stmt = stmt.where(col(Request.level_organisation_id).in_(under))
     if status:
         stmt = stmt.where(Request.status == status.value)
     if open_only or overdue:
@@ -70,6 +78,39 @@ async def list_requests(
     next_cursor = encode_cursor(rows[-1].id) if more and rows else None
     link_next(request, response, next_cursor)
     return Page[RequestOut](items=[_out(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/summary",
+    response_model=list[LevelSummary],
+    summary="Open and overdue requests under an organisation, by level",
+)
+async def summary(
+    organisation_id: str,
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> list[LevelSummary]:
+    now = runtime.clock.now()
+    async with runtime.db.session() as session:
+        under = await subtree_ids(session, organisation_id, now.date())
+        rows = (
+            await session.execute(
+                sa.select(
+                    Request.level,
+                    sa.func.count(),
+                    sa.func.sum(sa.case((col(Request.level) > 0, 1), else_=0)),
+                )
+                .where(
+                    col(Request.level_organisation_id).in_(under),
+                    col(Request.status).in_([s.value for s in OPEN]),
+                )
+                .group_by(Request.level)
+                .order_by(Request.level)
+            )
+        ).all()
+    return [
+        LevelSummary(level=level, open=count, escalated=escalated or 0)
+        for level, count, escalated in rows
+    ]
 
 
 @router.get("/{request_id}", response_model=RequestOut, summary="A request with its timeline")

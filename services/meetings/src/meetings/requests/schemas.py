@@ -69,3 +69,9 @@ class RequestOut(BaseModel):
     version: int
     created_at: datetime
     timeline: list[TimelineEntryOut] = Field(default_factory=list)
+
+
+class LevelSummary(BaseModel):
+    level: int = Field(description="0 = still with the addressee; n = escalated n levels")
+    open: int
+    escalated: int
