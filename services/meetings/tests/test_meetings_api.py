@@ -127,6 +127,12 @@ async def test_missing_idempotency_key_is_refused(api) -> None:  # type: ignore[
             "action-items-over-total",
         ),
         ({"speaker_ids": ["stranger"]}, "/speaker_ids/0", "speaker-not-on-roll"),
+        ({"votes": {"in_favour": 20, "against": 1}}, "/votes", "votes-exceed-voters"),
+        (
+            {"member_reports": [{"member_id": "ghost", "self_ranking": "good"}]},
+            "/member_reports/0/member_id",
+            "reporter-not-on-roll",
+        ),
     ],
 )
 async def test_bad_submissions_name_the_field(api, change, pointer, code) -> None:  # type: ignore[no-untyped-def]
@@ -240,3 +246,73 @@ async def test_amendment_cannot_move_a_meeting_to_another_branch(api) -> None:  
     )
     assert moved.status_code == 422
     assert moved.json()["errors"][0]["pointer"] == "/record/branch_id"
+
+
+async def test_last_months_tasks_must_all_be_accounted_for(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    tasks = [{"title": "Tu sửa nhà văn hóa"}, {"title": "Vận động đóng quỹ"}]
+    first = await client.post(
+        "/v1/meetings",
+        json=submission(
+            held_on="2026-10-03",
+            started_at="2026-10-03T19:30:00+07:00",
+            ended_at="2026-10-03T21:10:00+07:00",
+            action_items=tasks,
+        ),
+        headers={"Idempotency-Key": "oct"},
+    )
+    assert first.status_code == 201, first.text
+    partial = await client.post(
+        "/v1/meetings",
+        json=submission(
+            previous_action_item_reports=[{"title": "Tu sửa nhà văn hóa", "status": "done_on_time"}]
+        ),
+        headers={"Idempotency-Key": "nov-1"},
+    )
+    assert partial.status_code == 422
+    assert partial.json()["errors"][0]["code"] == "previous-items-unaccounted"
+    assert "Vận động đóng quỹ" in partial.json()["errors"][0]["detail"]
+    full = await client.post(
+        "/v1/meetings",
+        json=submission(
+            previous_action_item_reports=[
+                {"title": "Tu sửa nhà văn hóa", "status": "done_on_time"},
+                {"title": "Vận động đóng quỹ", "status": "in_progress"},
+            ]
+        ),
+        headers={"Idempotency-Key": "nov-2"},
+    )
+    assert full.status_code == 201, full.text
+
+
+async def test_draft_saved_then_submitted_once_complete(api) -> None:  # type: ignore[no-untyped-def]
+    client, runtime = api
+    full = submission()
+    partial = {k: v for k, v in full.items() if k not in ("roll", "branch_id")}
+    created = await client.post(
+        "/v1/meeting-drafts", json={"branch_id": full["branch_id"], "body": partial}
+    )
+    assert created.status_code == 201
+    draft_url = created.headers["Location"]
+    early = await client.post(f"{draft_url}/submission", headers={"Idempotency-Key": "d1"})
+    assert early.status_code == 422 and early.json()["code"] == "draft-incomplete"
+    assert {"pointer": "/body/roll", "code": "missing"} in [
+        {"pointer": e["pointer"], "code": e["code"]} for e in early.json()["errors"]
+    ]
+    assert await rows(runtime, BranchMeeting) == 0
+    stale = await client.put(
+        draft_url, headers={"If-Match": '"9"'}, json={"branch_id": full["branch_id"], "body": full}
+    )
+    assert stale.status_code == 412
+    saved = await client.put(
+        draft_url,
+        headers={"If-Match": created.headers["ETag"]},
+        json={"branch_id": full["branch_id"], "body": full},
+    )
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    done = await client.post(f"{draft_url}/submission", headers={"Idempotency-Key": "d2"})
+    assert done.status_code == 201, done.text
+    assert await rows(runtime, BranchMeeting) == 1
+    assert (await client.get(draft_url)).status_code == 404  # the draft became the record
+    again = await client.post(f"{draft_url}/submission", headers={"Idempotency-Key": "d2"})
+    assert again.status_code == 201 and again.json() == done.json()

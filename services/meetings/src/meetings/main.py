@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from meetings.meetings.drafts import router as drafts_router
 from meetings.meetings.router import branches as branches_router
 from meetings.meetings.router import router as meetings_router
 from meetings.observers.router import router as observers_router
@@ -36,7 +37,13 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         runtime,
         title="chibo meetings",
         description="Biên bản sinh hoạt chi bộ, báo cáo của cấp ủy viên dự họp và kiến nghị.",
-        routers=[meetings_router, branches_router, requests_router, observers_router],
+        routers=[
+            meetings_router,
+            drafts_router,
+            branches_router,
+            requests_router,
+            observers_router,
+        ],
     )
     app.state.request_rules = rules
     return app

@@ -52,3 +52,16 @@ class MeetingRevision(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=sa.Text)
     actor: str | None = Field(default=None, max_length=200)
     recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class MeetingDraft(SQLModel, table=True):
+    """A record being written: saved as it is, checked only when submitted."""
+
+    __tablename__ = "meeting_draft"
+
+    id: str = Field(primary_key=True, max_length=64)
+    branch_id: str = Field(max_length=64, index=True)
+    body: dict[str, Any] = Field(sa_type=sa.JSON)
+    version: int = 1
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)

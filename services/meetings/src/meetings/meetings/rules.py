@@ -124,3 +124,53 @@ def roll_violations(sub: MeetingSubmissionIn, roster: dict[str, str] | None) -> 
             )
         )
     return errors
+
+
+def derived_action_counts(sub: MeetingSubmissionIn) -> tuple[int, int]:
+    """(total, done on time) of the previous resolution's tasks: from the item reports when the
+    branch gave them, else the counts it typed."""
+    if sub.previous_action_item_reports:
+        reports = sub.previous_action_item_reports
+        return len(reports), sum(r.status == "done_on_time" for r in reports)
+    return sub.previous_action_items_total, sub.previous_action_items_done_on_time
+
+
+def record_violations(
+    sub: MeetingSubmissionIn, previous_items: list[str] | None
+) -> list[FieldError]:
+    """Votes, member reports and last month's tasks against the record itself and the previous
+    meeting (`previous_items`: its task titles; None when there was no previous meeting)."""
+    errors: list[FieldError] = []
+    voters = sum(e.attendance == "present" and not e.probationary for e in sub.roll)
+    if sub.votes is not None:
+        cast = sub.votes.in_favour + sub.votes.against + sub.votes.abstain
+        if cast > voters:
+            errors.append(
+                FieldError(
+                    "/votes",
+                    f"{cast} phiếu nhưng chỉ {voters} đảng viên chính thức có mặt được biểu quyết.",
+                    "votes-exceed-voters",
+                )
+            )
+    on_roll = {e.member_id for e in sub.roll}
+    for i, report in enumerate(sub.member_reports):
+        if report.member_id not in on_roll:
+            errors.append(
+                FieldError(
+                    f"/member_reports/{i}/member_id",
+                    "Người báo cáo không có trong danh sách điểm danh.",
+                    "reporter-not-on-roll",
+                )
+            )
+    if previous_items:
+        reported = {r.title for r in sub.previous_action_item_reports}
+        missing = [t for t in previous_items if t not in reported]
+        if missing:
+            errors.append(
+                FieldError(
+                    "/previous_action_item_reports",
+                    "Chưa báo cáo kết quả các việc của nghị quyết kỳ trước: " + "; ".join(missing),
+                    "previous-items-unaccounted",
+                )
+            )
+    return errors

@@ -32,6 +32,31 @@ class ActionItemIn(ApiModel):
     due_on: date | None = None
 
 
+class ActionItemReportIn(ApiModel):
+    """How one task of the previous resolution went, reported at this meeting."""
+
+    title: str = Field(min_length=1, max_length=500)
+    status: Literal["done_on_time", "done_late", "in_progress", "not_done"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class VotesIn(ApiModel):
+    """The vote on the resolution; only full members present may vote."""
+
+    in_favour: int = Field(ge=0)
+    against: int = Field(default=0, ge=0)
+    abstain: int = Field(default=0, ge=0)
+
+
+class MemberReportIn(ApiModel):
+    """A member's monthly report on assigned tasks and households, with a self-ranking."""
+
+    member_id: str = Field(min_length=1, max_length=64)
+    tasks_report: str | None = Field(default=None, max_length=5000)
+    households_report: str | None = Field(default=None, max_length=5000)
+    self_ranking: Literal["excellent", "good", "fulfilled", "not_fulfilled"]
+
+
 class MeetingSubmissionIn(ApiModel):
     """A complete meeting record. Times are ISO 8601 with a time zone (e.g. +07:00)."""
 
@@ -48,6 +73,14 @@ class MeetingSubmissionIn(ApiModel):
     agenda_steps_completed: list[str] = Field(default_factory=list, max_length=100)
     previous_action_items_total: int = Field(default=0, ge=0)
     previous_action_items_done_on_time: int = Field(default=0, ge=0)
+    previous_action_item_reports: list[ActionItemReportIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="one per task of the previous resolution; when given, every one of them "
+        "must be accounted for and the two counts above are derived from it",
+    )
+    votes: VotesIn | None = None
+    member_reports: list[MemberReportIn] = Field(default_factory=list, max_length=2000)
     resolution_voted: bool = False
     action_items: list[ActionItemIn] = Field(
         default_factory=list,

@@ -47,9 +47,30 @@ def meeting_out(meeting: BranchMeeting, counts: Counter[str]) -> MeetingOut:
     )
 
 
-async def _check(session: AsyncSession, sub: MeetingSubmissionIn, now: datetime) -> None:
+async def _previous_items(
+    session: AsyncSession, sub: MeetingSubmissionIn, exclude: str | None
+) -> list[str] | None:
+    """Task titles of the branch's latest meeting before this one (None if there is none)."""
+    stmt = (
+        sa.select(BranchMeeting.record)
+        .where(BranchMeeting.branch_id == sub.branch_id, col(BranchMeeting.held_on) < sub.held_on)
+        .order_by(col(BranchMeeting.held_on).desc())
+        .limit(1)
+    )
+    if exclude:
+        stmt = stmt.where(BranchMeeting.id != exclude)
+    record = (await session.execute(stmt)).scalar_one_or_none()
+    if record is None:
+        return None
+    return [str(item["title"]) for item in record.get("action_items", [])]
+
+
+async def _check(
+    session: AsyncSession, sub: MeetingSubmissionIn, now: datetime, exclude: str | None = None
+) -> None:
     errors = rules.violations(sub, local_date(now))
     errors += rules.roll_violations(sub, await roster_on(session, sub.branch_id, sub.held_on))
+    errors += rules.record_violations(sub, await _previous_items(session, sub, exclude))
     if errors:
         raise Problem(
             422,
@@ -114,8 +135,8 @@ def _facts(meeting: BranchMeeting, sub: MeetingSubmissionIn) -> dict[str, Any]:
         ],
         "speaker_ids": sub.speaker_ids,
         "agenda_steps_completed": sub.agenda_steps_completed,
-        "previous_action_items_total": sub.previous_action_items_total,
-        "previous_action_items_done_on_time": sub.previous_action_items_done_on_time,
+        "previous_action_items_total": rules.derived_action_counts(sub)[0],
+        "previous_action_items_done_on_time": rules.derived_action_counts(sub)[1],
         "resolution_voted": sub.resolution_voted,
         "request_count": len(sub.requests_raised),
         "self_score": sub.self_score,
@@ -203,7 +224,7 @@ async def amend_meeting(
                 )
             ],
         )
-    await _check(uow.session, sub, now)
+    await _check(uow.session, sub, now, exclude=meeting.id)
     meeting.version += 1
     meeting.status = "amended"
     await _apply(uow.session, meeting, sub)

@@ -1,0 +1,151 @@
+"""Drafts: a secretary saves the record as she writes it and submits it once complete. A draft is
+checked only for shape when saved; every rule applies when it is submitted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from meetings.meetings import service
+from meetings.meetings.models import MeetingDraft
+from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
+from service_kit.ids import new_id
+from service_kit.runtime import ServiceRuntime
+from service_kit.uow import UnitOfWork
+from service_kit.web.app import get_runtime
+from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.models import ApiModel
+from service_kit.web.problems import FieldError, Problem
+
+router = APIRouter(prefix="/v1/meeting-drafts", tags=["meetings"])
+
+
+class DraftIn(ApiModel):
+    branch_id: str = Field(min_length=1, max_length=64)
+    body: dict[str, Any] = Field(
+        default_factory=dict, description="the record so far, in the shape of a submission"
+    )
+
+
+class DraftOut(BaseModel):
+    id: str
+    branch_id: str
+    body: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _etag(draft: MeetingDraft) -> str:
+    return f'"{draft.version}"'
+
+
+async def _load(uow: UnitOfWork, draft_id: str) -> MeetingDraft:
+    draft = await uow.session.get(MeetingDraft, draft_id)
+    if draft is None:
+        raise Problem(404, "draft-not-found", f"Không có bản nháp {draft_id}.")
+    return draft
+
+
+@router.post("", status_code=201, response_model=DraftOut, summary="Start a draft record")
+async def create_draft(
+    body: DraftIn, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+) -> DraftOut:
+    async with runtime.uow() as uow:
+        now = runtime.clock.now()
+        draft = MeetingDraft(
+            id=new_id(), branch_id=body.branch_id, body=body.body, created_at=now, updated_at=now
+        )
+        uow.session.add(draft)
+        await uow.commit()
+    response.headers["Location"] = f"/v1/meeting-drafts/{draft.id}"
+    response.headers["ETag"] = _etag(draft)
+    return DraftOut.model_validate(draft, from_attributes=True)
+
+
+@router.get("/{draft_id}", response_model=DraftOut, summary="A draft as last saved")
+async def get_draft(
+    draft_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+) -> DraftOut:
+    async with runtime.uow() as uow:
+        draft = await _load(uow, draft_id)
+    response.headers["ETag"] = _etag(draft)
+    return DraftOut.model_validate(draft, from_attributes=True)
+
+
+@router.put(
+    "/{draft_id}",
+    response_model=DraftOut,
+    summary="Save the draft again (If-Match with the ETag read, to not overwrite others)",
+)
+async def save_draft(
+    draft_id: str,
+    body: DraftIn,
+    response: Response,
+    if_match: str | None = Header(default=None, alias="If-Match"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> DraftOut:
+    async with runtime.uow() as uow:
+        draft = await _load(uow, draft_id)
+        if if_match is not None and if_match.strip() != _etag(draft):
+            raise Problem(
+                412,
+                "draft-changed",
+                "Bản nháp đã được lưu từ nơi khác; hãy tải lại.",
+                current_version=draft.version,
+            )
+        draft.branch_id, draft.body = body.branch_id, body.body
+        draft.version += 1
+        draft.updated_at = runtime.clock.now()
+        uow.session.add(draft)
+        await uow.commit()
+    response.headers["ETag"] = _etag(draft)
+    return DraftOut.model_validate(draft, from_attributes=True)
+
+
+@router.post(
+    "/{draft_id}/submission",
+    status_code=201,
+    response_model=MeetingOut,
+    summary="Submit a complete draft as the meeting record (Idempotency-Key)",
+)
+async def submit_draft(
+    draft_id: str,
+    request: Request,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> Response:
+    key = require_key(idempotency_key)
+
+    async def create(uow: UnitOfWork) -> Created:
+        draft = await _load(uow, draft_id)
+        try:
+            sub = MeetingSubmissionIn.model_validate({"branch_id": draft.branch_id, **draft.body})
+        except ValidationError as exc:
+            errors = [
+                FieldError("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"], e["type"])
+                for e in exc.errors()
+            ]
+            raise Problem(
+                422,
+                "draft-incomplete",
+                "Bản nháp chưa đủ để gửi; xem các trường trong `errors`.",
+                errors=errors,
+            ) from None
+        out = await service.submit_meeting(
+            uow, sub, runtime.clock.now(), request.app.state.request_rules
+        )
+        await uow.session.delete(draft)
+        return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
+
+    return await idempotent(
+        runtime.uow,
+        client_id="anonymous",
+        key=key,
+        fp=fingerprint("POST", request.url.path, {}),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )
