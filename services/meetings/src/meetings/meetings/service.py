@@ -95,9 +95,10 @@ async def _apply(session: AsyncSession, meeting: BranchMeeting, sub: MeetingSubm
     meeting.record = sub.model_dump(mode="json", exclude=ROW_FIELDS)
     session.add(meeting)
     await session.flush()
-    await session.execute(
-        sa.delete(AttendanceRecord).where(col(AttendanceRecord.meeting_id) == meeting.id)
-    )
+    if meeting.version > 1:  # an amendment rewrites the roll
+        await session.execute(
+            sa.delete(AttendanceRecord).where(col(AttendanceRecord.meeting_id) == meeting.id)
+        )
     await session.execute(
         sa.insert(AttendanceRecord),
         [

@@ -257,32 +257,49 @@ async def apply_member_transferred(session: AsyncSession, data: ev.MemberTransfe
 async def roster_on(session: AsyncSession, branch_id: str, on: date) -> dict[str, str] | None:
     """{member_id: status} of those who sit in the branch's meetings on `on`: its own full,
     probationary and exempt members, and members of other branches attached to it. None when
-    the replica knows nothing of this branch's members, so the roll cannot be checked."""
-    candidates = set(
+    the replica knows nothing of this branch's members, so the roll cannot be checked.
+    Two queries whatever the size of the branch."""
+    candidates = (
+        sa.select(MemberStateReplica.member_id)
+        .where(
+            sa.or_(
+                MemberStateReplica.branch_id == branch_id,
+                MemberStateReplica.attached_branch_id == branch_id,
+            ),
+            col(MemberStateReplica.valid_from) <= on,
+        )
+        .distinct()
+    )
+    states = (
         (
             await session.execute(
-                sa.select(MemberStateReplica.member_id).where(
-                    sa.or_(
-                        MemberStateReplica.branch_id == branch_id,
-                        MemberStateReplica.attached_branch_id == branch_id,
-                    ),
+                sa.select(MemberStateReplica)
+                .where(
+                    col(MemberStateReplica.member_id).in_(candidates),
                     col(MemberStateReplica.valid_from) <= on,
                 )
+                .order_by(
+                    col(MemberStateReplica.member_id),
+                    col(MemberStateReplica.valid_from),
+                    col(MemberStateReplica.seq),
+                )
             )
-        ).scalars()
+        )
+        .scalars()
+        .all()
     )
-    if not candidates:
+    if not states:
         return None
+    current: dict[str, MemberStateReplica] = {}
+    for state in states:  # ordered: the last one per member is its state on `on`
+        current[state.member_id] = state
     roster: dict[str, str] = {}
-    for member_id in candidates:
-        current = await _state_on(session, member_id, on)
-        if current is None:
-            continue
-        if current.status == "temporarily_attached":
-            if current.attached_branch_id == branch_id:
+    for member_id, state in current.items():
+        if state.status == "temporarily_attached":
+            if state.attached_branch_id == branch_id:
                 roster[member_id] = "full"
-        elif current.branch_id == branch_id and current.status in ON_THE_ROLL:
-            roster[member_id] = current.status
+        elif state.branch_id == branch_id and state.status in ON_THE_ROLL:
+            roster[member_id] = state.status
     return roster
 
 
