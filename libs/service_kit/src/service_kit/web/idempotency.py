@@ -12,15 +12,20 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from service_kit.db import UTCDateTime, utcnow
 from service_kit.uow import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from service_kit.runtime import ServiceRuntime
 from service_kit.web.problems import Problem
 
 MAX_KEY_LENGTH = 255
@@ -122,3 +127,26 @@ async def idempotent(
                 headers["Location"] = result.location
             return JSONResponse(json.loads(body), status_code=result.status_code, headers=headers)
     raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")
+
+
+async def create_once(
+    request: Request,
+    runtime: ServiceRuntime,
+    idempotency_key: str | None,
+    body: BaseModel | dict[str, Any],
+    create: Callable[[UnitOfWork], Awaitable[Created]],
+    *,
+    client_id: str = "anonymous",
+) -> JSONResponse:
+    """The whole of an idempotent create route: key required, body fingerprinted, one answer
+    per (client, key) — `create` does the work in the unit of work it is given."""
+    key = require_key(idempotency_key)
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return await idempotent(
+        runtime.uow,
+        client_id=client_id,
+        key=key,
+        fp=fingerprint(request.method, request.url.path, payload),
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        create=create,
+    )

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Query, Request, Response
 from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.web.problems import Problem
 
@@ -52,3 +54,16 @@ def link_next(request: Request, response: Response, next_cursor: str | None) -> 
     if next_cursor:
         url = request.url.include_query_params(cursor=next_cursor)
         response.headers["Link"] = f'<{url}>; rel="next"'
+
+
+async def keyset_page(
+    session: AsyncSession, stmt: Select[Any], key: Any, page: PageParams
+) -> tuple[list[Any], str | None]:
+    """One page of `stmt` ordered by the unique `key` column, and the cursor of the next one."""
+    stmt = stmt.order_by(key).limit(page.limit + 1)
+    if page.after:
+        stmt = stmt.where(key > page.after[0])
+    rows = list((await session.execute(stmt)).scalars())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    return rows, (encode_cursor(getattr(rows[-1], key.key)) if more and rows else None)

@@ -16,7 +16,7 @@ from service_kit.ids import new_id
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.idempotency import Created, create_once
 from service_kit.web.models import ApiModel
 from service_kit.web.problems import FieldError, Problem
 
@@ -118,8 +118,6 @@ async def submit_draft(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
-
     async def create(uow: UnitOfWork) -> Created:
         draft = await _load(uow, draft_id)
         try:
@@ -141,11 +139,4 @@ async def submit_draft(
         await uow.session.delete(draft)
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint("POST", request.url.path, {}),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, {}, create)

@@ -21,8 +21,8 @@ from meetings.replica.service import subtree_ids
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.idempotency import Created, create_once
+from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
@@ -41,23 +41,13 @@ async def submit(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
-    client_id = "anonymous"  # replaced by the token's subject once auth lands (issue 3)
-
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
             uow, body, runtime.clock.now(), request.app.state.request_rules
         )
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 
-    return await idempotent(
-        runtime.uow,
-        client_id=client_id,
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting record")
@@ -85,7 +75,7 @@ async def list_meetings(
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[MeetingOut]:
-    stmt = sa.select(BranchMeeting).order_by(BranchMeeting.id).limit(page.limit + 1)
+    stmt = sa.select(BranchMeeting)
     if branch_id:
         stmt = stmt.where(BranchMeeting.branch_id == branch_id)
     if month:
@@ -97,16 +87,11 @@ async def list_meetings(
     if organisation_id:
         on = date.fromisoformat(f"{month}-01") if month else runtime.clock.now().date()
         async with runtime.db.session() as session:
-            branches = await subtree_ids(session, organisation_id, on)
-        stmt = stmt.where(col(BranchMeeting.branch_id).in_(branches))
-    if page.after:
-        stmt = stmt.where(BranchMeeting.id > page.after[0])
+            under = await subtree_ids(session, organisation_id, on)
+        stmt = stmt.where(col(BranchMeeting.branch_id).in_(under))
     async with runtime.db.session() as session:
-        meetings = list((await session.execute(stmt)).scalars())
-        more = len(meetings) > page.limit
-        meetings = meetings[: page.limit]
+        meetings, next_cursor = await keyset_page(session, stmt, col(BranchMeeting.id), page)
         counts = await service.attendance_counts(session, [m.id for m in meetings])
-    next_cursor = encode_cursor(meetings[-1].id) if more and meetings else None
     link_next(request, response, next_cursor)
     return Page[MeetingOut](
         items=[service.meeting_out(m, counts[m.id]) for m in meetings], next_cursor=next_cursor
@@ -129,7 +114,6 @@ async def amend(
     ),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
     expected = _version_from_etag(if_match)
 
     async def create(uow: UnitOfWork) -> Created:
@@ -143,14 +127,7 @@ async def amend(
             headers={"ETag": f'"{out.version}"'},
         )
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)
 
 
 @router.get(

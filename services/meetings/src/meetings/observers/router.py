@@ -12,7 +12,7 @@ from meetings.observers.schemas import ObserverReportIn, ObserverReportOut
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.idempotency import Created, create_once
 
 router = APIRouter(prefix="/v1", tags=["observer reports"])
 
@@ -30,8 +30,6 @@ async def file_report(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
-
     async def create(uow: UnitOfWork) -> Created:
         report = await service.file_report(
             uow, meeting_id, body, runtime.clock.now(), request.app.state.request_rules
@@ -39,14 +37,7 @@ async def file_report(
         out = ObserverReportOut.model_validate(report, from_attributes=True)
         return Created(201, out.model_dump(mode="json"))
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)
 
 
 @router.get(

@@ -15,7 +15,7 @@ from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut,
 from meetings.requests.service import RequestRules
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
@@ -52,7 +52,7 @@ async def list_requests(
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[RequestOut]:
-    stmt = sa.select(Request).order_by(col(Request.id)).limit(page.limit + 1)
+    stmt = sa.select(Request)
     if level_organisation_id:
         stmt = stmt.where(Request.level_organisation_id == level_organisation_id)
     if branch_id:
@@ -69,13 +69,8 @@ async def list_requests(
         stmt = stmt.where(
             col(Request.level).__gt__(0) | (col(Request.next_check_at) <= runtime.clock.now())
         )
-    if page.after:
-        stmt = stmt.where(col(Request.id) > page.after[0])
     async with runtime.db.session() as session:
-        rows = list((await session.execute(stmt)).scalars())
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+        rows, next_cursor = await keyset_page(session, stmt, col(Request.id), page)
     link_next(request, response, next_cursor)
     return Page[RequestOut](items=[_out(r) for r in rows], next_cursor=next_cursor)
 
