@@ -62,11 +62,17 @@ class Recorder:
 async def effects(runtime, meeting_id: str | None = None) -> int:
     if meeting_id is None:
         return await count(runtime, OutboxEvent)
-    return await count(runtime, OutboxEvent, OutboxEvent.payload.contains(meeting_id))
+    return await count(
+        runtime, OutboxEvent, OutboxEvent.payload.contains(f'"subject":"effects/{meeting_id}"')
+    )
 
 
-async def started(service: str, amqp_url: str, sqlite_url: str, handler: Recorder):
-    runtime = make_runtime(service, amqp_url, sqlite_url, {SUBMITTED: handler})
+async def started(
+    service: str, amqp_url: str, sqlite_url: str, handler: Recorder, batch_size: int = 1
+):
+    runtime = make_runtime(
+        service, amqp_url, sqlite_url, {SUBMITTED: handler}, consumer_batch_size=batch_size
+    )
     await create_kit_tables(runtime)
     await runtime.start()
     await runtime.bus.wait_connected(30)
@@ -163,5 +169,32 @@ async def test_unreadable_or_permanently_failing_messages_dead_letter_at_once(
         assert handler.calls == {"never": 1, "fine": 1}
         await asyncio.sleep(0.5)  # nothing comes back from a retry queue
         assert handler.calls == {"never": 1, "fine": 1}
+    finally:
+        await runtime.stop()
+
+
+async def test_batches_commit_together_and_a_poison_message_is_isolated(
+    amqp_url: str, sqlite_url: str
+) -> None:
+    handler = Recorder(fail={"poison"})
+    runtime = await started("batch", amqp_url, sqlite_url, handler, batch_size=16)
+    try:
+        events = [submitted_event(f"b-{i}") for i in range(60)]
+        events.insert(30, submitted_event("poison"))
+        await publish_events(amqp_url, [*events, events[0]])  # one duplicate too
+
+        async def done() -> bool:
+            return (
+                await effects(runtime) == 60
+                and await queue_depth(amqp_url, "batch.events.dlq") == 1
+            )
+
+        await eventually(done, what="60 effects and the poison message dead-lettered")
+        assert await count(runtime, InboxEvent) == 60
+        assert consumed("batch", "batch.events", "retry", TYPE) == 2  # attempts 1 and 2
+        assert consumed("batch", "batch.events", "dead_letter", TYPE) == 1
+        assert consumed("batch", "batch.events", "duplicate", TYPE) == 1
+        for i in (0, 29, 59):
+            assert await effects(runtime, f"b-{i}") == 1
     finally:
         await runtime.stop()

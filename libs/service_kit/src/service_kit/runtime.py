@@ -70,6 +70,7 @@ class ServiceRuntime:
                 max_attempts=settings.max_attempts,
                 prefetch=settings.prefetch,
                 concurrency=settings.effective_concurrency,
+                batch_size=settings.consumer_batch_size,
             )
             for sub in subscriptions
         ]
@@ -101,6 +102,8 @@ class ServiceRuntime:
             )
 
     async def stop(self) -> None:
+        for consumer in self.consumers:
+            await consumer.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     consumer_concurrency: int = Field(default=0, ge=0, description="0: 1 on SQLite, 8 otherwise")
     retry_delays_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 30.0, 120.0])
     max_attempts: int = Field(default=6, ge=1, description="deliveries before a message is DLQ'd")
+    consumer_batch_size: int = Field(
+        default=32, ge=1, le=500, description="deliveries handled in one transaction at most"
+    )
     delivery_limit: int = Field(default=20, ge=1, description="broker safety net for crash loops")
 
     outbox_batch_size: int = Field(default=500, ge=1)
