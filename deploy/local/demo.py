@@ -1,43 +1,65 @@
-"""A small demo for `make run`: Bình Phú commune's ten branches and a month of meetings.
+"""The demo `make run` loads: Bình Phú commune (Tuyên Quang), its ten branches and 184 members
+from the registry's own generator, a month of meetings with their real rolls, a few requests to
+the commune, and a mailbox for each branch secretary (mails land in the local SMTP sink).
 
-Every call carries an Idempotency-Key derived from the data, so loading twice changes nothing.
-(The full demo-province generator, at district and province scale, belongs to the registry.)
+Everything is idempotent (codes and Idempotency-Keys), so loading twice changes nothing.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
-VILLAGES = [
-    "Đông Hà",
-    "Tây Hà",
-    "Bắc Sơn",
-    "Nam Sơn",
-    "Phú Mỹ",
-    "Phú Lộc",
-    "An Bình",
-    "An Lạc",
-    "Tân Hòa",
-    "Tân Phú",
+SCALE, PROVINCE_CODE = "binh-phu", "TQ"
+STEPS = [
+    "purpose_and_guests",
+    "minute_taker",
+    "attendance_announced",
+    "agenda_approved",
+    "news_and_documents",
+    "ideological_situation",
+    "resolution_review",
+    "self_criticism",
+    "next_month_tasks",
+    "chair_conclusion",
+    "vote",
+    "tasks_assigned",
+    "minutes_approved",
+    "prep_meeting",
+    "notice_sent",
 ]
+# Events from the registry reach the meetings replica in a moment; until then meetings answers
+# 422 with one of these codes. Wait for it, bounded.
+REPLICA_LAG = {"request-invalid", "meeting-invalid"}
 
 
 def _post(client: httpx.Client, url: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
-    # The meetings service learns of new organisations through events: until its replica has
-    # the addressee of a request, it answers 422 "request-invalid"; wait for it (bounded).
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         response = client.post(url, json=body, headers={"Idempotency-Key": key})
         if response.status_code in (200, 201):
             return dict(response.json())
-        lag = response.status_code == 422 and response.json().get("code") == "request-invalid"
-        if not lag or time.monotonic() > deadline:
+        lagging = response.status_code == 422 and response.json().get("code") in REPLICA_LAG
+        if not lagging or time.monotonic() > deadline:
             raise RuntimeError(f"{url}: {response.status_code} {response.text}")
-        time.sleep(0.3)
+        time.sleep(0.5)
+
+
+def _all(client: httpx.Client, url: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = client.get(url, params={"limit": 200, **({"cursor": cursor} if cursor else {})})
+        page.raise_for_status()
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            return items
 
 
 def last_month_day(day: int) -> date:
@@ -45,51 +67,44 @@ def last_month_day(day: int) -> date:
     return (first - timedelta(days=1)).replace(day=day)
 
 
+def roll_for(roster: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    roll = []
+    for i, member in enumerate(roster):
+        entry: dict[str, Any] = {
+            "member_id": member["member_id"],
+            "attendance": "present",
+            "probationary": member["status"] == "probationary",
+        }
+        if member["status"] == "exempt":
+            entry["attendance"] = "exempt"
+        elif i == 1:
+            entry.update(attendance="excused", reason="Đi làm ăn xa")
+        elif i == 2 and n % 4 == 0:
+            entry["attendance"] = "unexcused"
+        roll.append(entry)
+    return roll
+
+
 def load_demo(urls: dict[str, str]) -> str:
+    generated = subprocess.run(
+        [sys.executable, "-m", "registry", "demo", "--seed", "1", "--scale", SCALE],
+        capture_output=True,
+        text=True,
+    )
+    if generated.returncode != 0:
+        raise RuntimeError(f"registry demo: {generated.stderr[-2000:]}")
+    registry, meetings = urls["registry"], urls["meetings"]
     with httpx.Client(timeout=30) as client:
-        reg = urls["registry"] + "/v1/organisations"
-        province = _post(
-            client,
-            reg,
-            "demo-org-HT",
-            {
-                "code": "HT",
-                "name": "Tỉnh ủy Hà Tĩnh",
-                "kind": "province",
-                "valid_from": "2025-07-01",
-            },
-        )
-        commune = _post(
-            client,
-            reg,
-            "demo-org-HT.BP",
-            {
-                "code": "HT.BP",
-                "name": "Đảng bộ xã Bình Phú",
-                "kind": "commune",
-                "parent_id": province["id"],
-                "valid_from": "2025-07-01",
-            },
-        )
-        branches = [
-            _post(
-                client,
-                reg,
-                f"demo-org-HT.BP.{i:02d}",
-                {
-                    "code": f"HT.BP.{i:02d}",
-                    "name": f"Chi bộ thôn {village}",
-                    "kind": "grassroots_branch",
-                    "parent_id": commune["id"],
-                    "valid_from": "2025-07-01",
-                },
-            )
-            for i, village in enumerate(VILLAGES, start=1)
-        ]
-        for branch in branches:  # the secretaries' mailboxes: mails land in the local SMTP sink
+        orgs = _all(client, f"{registry}/v1/organisations")
+        province = next(o for o in orgs if o["code"] == PROVINCE_CODE)
+        held = last_month_day(3)
+        tree = _all(client, f"{registry}/v1/organisations/{province['id']}/subtree?on={held}")
+        commune = next(o for o in tree if o["kind"] == "commune")
+        branches = [o for o in tree if o["kind"] in ("grassroots_branch", "affiliated_branch")]
+        for branch in branches:
             code = branch["code"].lower().replace(".", "-")
             contact = client.post(
-                urls["notifications"] + "/v1/contact-points",
+                f"{urls['notifications']}/v1/contact-points",
                 json={
                     "address": f"branch-secretary:{branch['id']}",
                     "channel": "email",
@@ -98,67 +113,47 @@ def load_demo(urls: dict[str, str]) -> str:
             )
             if contact.status_code not in (201, 409):
                 raise RuntimeError(f"contact point: {contact.status_code} {contact.text}")
-        held = last_month_day(3)
+        requests = 0
         for n, branch in enumerate(branches):
-            members = 14 + n
-            roll = [
-                {"member_id": f"{branch['code']}-m{i:02d}", "attendance": "present"}
-                for i in range(members - 2)
-            ]
-            roll.append(
-                {
-                    "member_id": f"{branch['code']}-m{members - 2:02d}",
-                    "attendance": "excused",
-                    "reason": "Đi làm ăn xa",
-                }
+            roster = _all(client, f"{registry}/v1/organisations/{branch['id']}/roster?on={held}")
+            roll = roll_for(roster, n)
+            present = [e["member_id"] for e in roll if e["attendance"] == "present"]
+            raised = (
+                []
+                if n % 3
+                else [
+                    {
+                        "subject": "Sửa đường bê tông liên thôn",
+                        "text": f"Đường của {branch['name']} hỏng 300 m, xin xã hỗ trợ.",
+                        "addressee_id": commune["id"],
+                        "category": "ha_tang",
+                    }
+                ]
             )
-            roll.append(
-                {
-                    "member_id": f"{branch['code']}-m{members - 1:02d}",
-                    "attendance": "unexcused" if n % 4 == 0 else "present",
-                }
-            )
+            requests += len(raised)
             _post(
                 client,
-                urls["meetings"] + "/v1/meetings",
-                f"demo-meeting-{branch['code']}-{held}",
+                f"{meetings}/v1/meetings",
+                f"demo-{branch['code']}-{held}",
                 {
                     "branch_id": branch["id"],
                     "meeting_type": "regular",
                     "held_on": held.isoformat(),
                     "started_at": f"{held}T19:30:00+07:00",
                     "ended_at": f"{held}T{21 if n % 3 else 20}:{'10' if n % 3 else '30'}:00+07:00",
-                    "place": f"Nhà văn hóa thôn {VILLAGES[n]}",
+                    "place": f"Nhà văn hóa {branch['name'].removeprefix('Chi bộ ')}",
                     "roll": roll,
-                    "speaker_ids": [r["member_id"] for r in roll[: members // 2 + n % 3]],
-                    "agenda_steps_completed": [
-                        "purpose_and_guests",
-                        "minute_taker",
-                        "attendance_announced",
-                        "agenda_approved",
-                        "news_and_documents",
-                        "resolution_review",
-                        "vote",
-                        "tasks_assigned",
-                        "minutes_approved",
-                    ],
+                    "speaker_ids": present[: len(present) // 2 + n % 3],
+                    "agenda_steps_completed": STEPS[: 11 + n % 5],
                     "previous_action_items_total": 5,
                     "previous_action_items_done_on_time": 5 - n % 3,
                     "resolution_voted": True,
                     "self_score": {"C3": 2, "C4": 15, "C5": 4},
-                    "requests_raised": []
-                    if n % 3
-                    else [
-                        {
-                            "subject": "Sửa đường bê tông liên thôn",
-                            "text": f"Đường thôn {VILLAGES[n]} hỏng 300 m, đề nghị xã hỗ trợ.",
-                            "addressee_id": commune["id"],
-                            "category": "ha_tang",
-                        }
-                    ],
+                    "action_items": [{"title": "Vận động hộ nghèo vay vốn", "due_on": None}],
+                    "requests_raised": raised,
                 },
             )
     return (
         f"{province['name']} › {commune['name']}: {len(branches)} chi bộ, "
-        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, 4 kiến nghị gửi xã"
+        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, {requests} kiến nghị gửi xã"
     )

@@ -3,122 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import aio_pika
-import httpx
 import pytest
-import sqlalchemy as sa
-from notifications_servers import WebhookReceiver, running_receiver, scored, wait_until
+from notifications_servers import (
+    Service,
+    WebhookReceiver,
+    fast_settings,
+    scored,
+    service,
+    wait_until,
+    worker_running,
+)
 
-from event_contracts import CloudEvent, parse_envelope
 from notifications.deliveries.models import Delivery, DeliveryAttempt
-from notifications.deliveries.scheduled import senders
-from notifications.deliveries.worker import DeliveryWorker
-from notifications.dispatch.handlers import on_event
 from notifications.email.sink import SmtpSink
-from notifications.main import MIGRATIONS, build_app
-from notifications.settings import NotificationsSettings
-from service_kit.runtime import ServiceRuntime
+from notifications.main import MIGRATIONS
 from service_kit.testing.plugin import migrated
 
 SECRETARY = "branch-secretary:branch-dong-ha"
 COMMISSION = "organisation-commission:province"
-NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
-
-
-@dataclass
-class Service:
-    client: httpx.AsyncClient
-    runtime: ServiceRuntime
-    settings: NotificationsSettings
-    sink: SmtpSink
-
-    async def contact(self, address: str, channel: str, target: str) -> dict[str, Any]:
-        response = await self.client.post(
-            "/v1/contact-points", json={"address": address, "channel": channel, "target": target}
-        )
-        assert response.status_code == 201, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def dispatch(self, event: CloudEvent) -> None:
-        """What the consumer does with an event (without the broker's inbox de-duplication)."""
-        _, data = parse_envelope(event.to_json())
-        async with self.runtime.uow(causation=event) as uow:
-            await on_event(uow, event, data)
-            await uow.commit()
-
-    async def rows(self, model: type[Any], *where: Any) -> list[Any]:
-        async with self.runtime.db.session() as session:
-            return list((await session.execute(sa.select(model).where(*where))).scalars())
-
-    def event(self, **overrides: Any) -> CloudEvent:
-        from event_contracts import make_event
-
-        return make_event(scored(**overrides), source="/services/scoring", subject="meeting-1")
-
-
-def fast_settings(db_url: str, smtp_port: int, amqp_url: str = NO_BROKER, **extra: Any) -> Any:
-    return NotificationsSettings(
-        database_url=db_url,
-        amqp_url=amqp_url,
-        smtp_port=smtp_port,
-        delivery_poll_seconds=0.05,
-        delivery_backoff_base_seconds=0.3,
-        delivery_jitter=0.2,
-        delivery_max_attempts=4,
-        webhook_timeout_seconds=0.5,
-        smtp_timeout_seconds=2,
-        outbox_poll_seconds=0.1,
-        retry_delays_seconds=[0.2],
-        **extra,
-    )
-
-
-@contextlib.asynccontextmanager
-async def service(settings: NotificationsSettings, sink: SmtpSink) -> AsyncIterator[Service]:
-    app = build_app(settings)
-    runtime: ServiceRuntime = app.state.runtime
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
-        try:
-            yield Service(client, runtime, settings, sink)
-        finally:
-            await runtime.db.dispose()
-
-
-@contextlib.asynccontextmanager
-async def worker_running(svc: Service) -> AsyncIterator[DeliveryWorker]:
-    channels = senders(svc.settings)
-    worker = DeliveryWorker(svc.runtime.db, svc.settings, channels)
-    task = asyncio.create_task(worker.run())
-    try:
-        yield worker
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        for sender in channels.values():
-            await sender.close()
-
-
-@pytest.fixture
-async def sink() -> AsyncIterator[SmtpSink]:
-    server = await SmtpSink().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[WebhookReceiver]:
-    async with running_receiver(WebhookReceiver()) as running:
-        yield running
 
 
 @pytest.mark.broker

@@ -117,7 +117,7 @@ def test_messages_are_vietnamese_with_dates_in_vietnam_time_and_decimal_commas()
     text = render(inbox.subject, inbox.body, context_for(event))
     assert text.subject == "Kết quả chấm điểm sinh hoạt chi bộ: Tốt"
     assert text.body == (
-        "Buổi sinh hoạt meeting-1 của chi bộ branch-dong-ha được chấm 97,5/100 điểm, "
+        "Buổi sinh hoạt meeting-1 của branch-dong-ha được chấm 97,5/100 điểm, "
         "xếp loại Tốt. Các tiêu chí chưa đạt tối đa: C2: 4/5.\n"
     )
     email = DEFAULT_RULES.templates[SCORED]["email"]

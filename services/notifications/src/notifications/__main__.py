@@ -1,9 +1,13 @@
-"""`python -m notifications serve|migrate|dlq|openapi|smtp-sink`."""
+"""`python -m notifications serve|migrate|dlq|openapi|smtp-sink|provision-agency`."""
 
 import argparse
 import asyncio
+import secrets
 from pathlib import Path
+from typing import cast
 
+from notifications.agencies.provisioning import provision, vhost_of
+from notifications.agencies.rules import NAME, amqp_grant, pattern_problem
 from notifications.email.sink import serve
 from notifications.main import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
@@ -23,11 +27,51 @@ def _sink(settings: ServiceSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _agency_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="agency slug: user ext.<name>, queue ext.<name>.<queue>")
+    parser.add_argument("--patterns", nargs="+", required=True, help="e.g. 'meetings.request.#'")
+    parser.add_argument("--queue", default="events", help="queue suffix (default: events)")
+    parser.add_argument("--password", default=None, help="default: a new random one, printed")
+
+
+def _provision_agency(settings: ServiceSettings, args: argparse.Namespace) -> int:
+    s = cast(NotificationsSettings, settings)
+    problems = [p for p in map(pattern_problem, args.patterns) if p]
+    if not NAME.match(args.name) or not NAME.match(args.queue):
+        problems.append("name and queue: lower-case letters, digits and dashes")
+    if problems:
+        print("\n".join(problems))
+        return 2
+    grant = amqp_grant(
+        args.name,
+        args.patterns,
+        vhost_of(s.amqp_url.get_secret_value()),
+        queue_suffix=args.queue,
+        max_length=s.agency_queue_max_length,
+        max_length_bytes=s.agency_queue_max_length_bytes,
+        delivery_limit=s.agency_queue_delivery_limit,
+    )
+    password = args.password or secrets.token_urlsafe(24)
+    provision(s.rabbitmq_api_url.get_secret_value(), grant, password)
+    print(f"user {grant.user} (vhost {grant.vhost}) consumes {grant.queue}")
+    print(f"bound to events.public with: {' '.join(grant.binding_keys)}")
+    if not args.password:
+        print(f"password (shown once): {password}")
+    return 0
+
+
 run(
     ServiceCli(
         NotificationsSettings,
         build_app,
         MIGRATIONS,
-        extra={"smtp-sink": ("a local SMTP sink to read the mails sent", _sink_arguments, _sink)},
+        extra={
+            "smtp-sink": ("a local SMTP sink to read the mails sent", _sink_arguments, _sink),
+            "provision-agency": (
+                "create an agency's RabbitMQ user and queue (management HTTP API)",
+                _agency_arguments,
+                _provision_agency,
+            ),
+        },
     )
 )

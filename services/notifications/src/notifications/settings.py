@@ -41,6 +41,25 @@ class NotificationsSettings(ServiceSettings):
     delivery_jitter: float = Field(default=0.2, ge=0, le=1, description="share of a delay drawn")
     delivery_retry_after_max_seconds: float = Field(default=24 * 3600.0, gt=0)
 
+    digest_local_hour: int = Field(
+        default=17, ge=0, le=23, description="Vietnam-time hour from which the daily digest goes"
+    )
+    scheduler_poll_seconds: float = Field(
+        default=60.0, gt=0, description="how often the digest and reminder jobs look"
+    )
+    reminder_lead_days: int = Field(
+        default=2, ge=0, le=10, description="days before a meeting window or the 10th"
+    )
+    report_due_day: int = Field(default=10, ge=1, le=28, description="observer reports due by")
+
+    rabbitmq_api_url: SecretStr = Field(
+        default=SecretStr("http://guest:guest@127.0.0.1:15672/api"),
+        description="management HTTP API used by provision-agency (credentials in the URL)",
+    )
+    agency_queue_max_length: int = Field(default=100_000, ge=1)
+    agency_queue_max_length_bytes: int = Field(default=256 * 1024**2, ge=1024)
+    agency_queue_delivery_limit: int = Field(default=10, ge=1)
+
     @property
     def delivery_lease_seconds(self) -> float:
         """A claimed delivery is not claimed again before its send has surely ended."""

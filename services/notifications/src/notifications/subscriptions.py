@@ -1,16 +1,49 @@
 """What the notifications service consumes: queue → routing key → handler.
 
-Every event type goes through the same rules (`dispatch`); adding one is a line here plus a rule
-and its templates (e.g. `meetings.request.escalated.v1` once it is in the catalog).
+Every notified event type goes through the same rules (`dispatch`); adding one is a line here
+plus a rule and its templates. Registry facts feed the local replica (names, subtrees, windows,
+observers) used for templates, agency filters and reminders.
 """
 
 from notifications.dispatch.handlers import on_event
+from notifications.replica.handlers import OBSERVER_KEYS, ORGANISATION_KEYS, on_registry_event
 from service_kit.bus.consumer import Subscription
+
+REQUEST_KEYS = [
+    f"meetings.request.{verb}.v1"
+    for verb in (
+        "raised",
+        "acknowledged",
+        "answered",
+        "closed",
+        "reopened",
+        "forwarded",
+        "returned",
+        "rejected",
+        "due_soon",
+        "escalated",
+    )
+]
 
 SUBSCRIPTIONS = [
     Subscription(
         purpose="scoring-events",
         handlers={"scoring.meeting.scored.v1": on_event},
         description="tell the branch secretary and subscribers how the meeting was scored",
+    ),
+    Subscription(
+        purpose="meeting-events",
+        handlers={
+            **dict.fromkeys(REQUEST_KEYS, on_event),
+            "meetings.meeting.missed.v1": on_event,
+            "meetings.observer_report.overdue.v1": on_event,
+        },
+        description="requests (raise, state changes, due soon, escalation), missed meetings, "
+        "overdue observer reports",
+    ),
+    Subscription(
+        purpose="registry-replica",
+        handlers=dict.fromkeys([*ORGANISATION_KEYS, *OBSERVER_KEYS], on_registry_event),
+        description="organisation names, parents and meeting windows; observer assignments",
     ),
 ]

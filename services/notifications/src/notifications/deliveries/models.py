@@ -18,6 +18,7 @@ class Delivery(SQLModel, table=True):
         sa.UniqueConstraint("event_id", "recipient", "channel", name="uq_delivery_once"),
         sa.Index("ix_delivery_due", "status", "next_attempt_at"),
         sa.Index("ix_delivery_contact", "contact_point_id", "status"),
+        sa.Index("ix_delivery_recipient", "recipient", "created_at"),
     )
 
     id: str = Field(primary_key=True, max_length=64, description="also the webhook-id")

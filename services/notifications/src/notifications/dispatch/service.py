@@ -1,5 +1,6 @@
-"""Turning one event into inbox notifications and pending deliveries, in the consumer's unit of
-work. Each (event, recipient, channel) is written at most once, whatever the replays."""
+"""Turning one event into inbox notifications, pending deliveries and digest items, in the
+consumer's unit of work. Each (event, recipient, channel) is written at most once, whatever the
+replays. Reminders go through `place` too."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from jinja2 import TemplateError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from event_contracts import CloudEvent
+from notifications.agencies import service as agencies
 from notifications.deliveries.models import Delivery
 from notifications.directory.service import Directory
+from notifications.fatigue import service as fatigue
+from notifications.fatigue.rules import send_now
 from notifications.inbox import service as inbox
+from notifications.replica import service as replica
 from notifications.rules import service as rule_sets
 from notifications.rules.rules import intents
+from notifications.rules.schemas import Channel, FatiguePolicy, Urgency
+from notifications.rules.schemas import Delivery as DeliveryMode
 from notifications.templates.rendering import context_for, render
 from service_kit.bus.errors import PermanentError
 from service_kit.db import utcnow
@@ -23,24 +30,124 @@ from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+ORGANISATION_FIELDS = (
+    "branch_id",
+    "addressee_id",
+    "level_organisation_id",
+    "from_level_organisation_id",
+    "organisation_id",
+    "parent_id",
+)
+
 
 @dataclass
 class Planned:
     inbox: int = 0
     deliveries: int = 0
+    digested: int = 0
     unreachable: int = 0
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one role address on one channel, rendered."""
+
+    event_id: str
+    event_type: str
+    recipient: str
+    channel: Channel
+    urgency: Urgency
+    delivery: DeliveryMode
+    rule_id: str
+    rule_set_version: int
+    subject: str
+    body: str
+
+
+async def place(
+    uow: UnitOfWork,
+    message: Message,
+    directory: Directory,
+    fatigue_policy: FatiguePolicy,
+    planned: Planned,
+) -> None:
+    """Inbox at once; e-mail now or into the digest (budget); webhooks always now. Without a
+    contact point for the channel nothing but the inbox entry is kept."""
+    urgent = message.urgency == "urgent"
+    if message.channel == "inbox":
+        planned.inbox += await inbox.record(
+            uow,
+            event_id=message.event_id,
+            event_type=message.event_type,
+            recipient=message.recipient,
+            subject=message.subject,
+            body=message.body,
+            urgent=urgent,
+            rule_set_version=message.rule_set_version,
+        )
+        return
+    contact = await directory.contact(uow.session, message.recipient, message.channel)
+    if contact is None:
+        planned.unreachable += 1
+        log.info(
+            "no contact point",
+            extra={"recipient": message.recipient, "channel": message.channel},
+        )
+        return
+    if message.channel == "email":
+        sent = await fatigue.sent_today(uow.session, message.recipient, utcnow())
+        budget = fatigue_policy.daily_immediate_budget
+        if not send_now(message.urgency, message.delivery, sent, budget):
+            planned.digested += await fatigue.fold(
+                uow.session,
+                event_id=message.event_id,
+                event_type=message.event_type,
+                recipient=message.recipient,
+                subject=message.subject,
+                urgent=urgent,
+                reason="budget" if urgent or message.delivery == "immediate" else "routine",
+            )
+            return
+    insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Delivery)
+        .values(
+            id=new_id(),
+            event_id=message.event_id,
+            event_type=message.event_type,
+            recipient=message.recipient,
+            channel=message.channel,
+            urgency=message.urgency,
+            rule_id=message.rule_id,
+            rule_set_version=message.rule_set_version,
+            contact_point_id=contact.id,
+            subject=message.subject,
+            body=message.body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    planned.deliveries += (await uow.session.execute(stmt)).rowcount
+
+
+def organisation_ids(data: dict[str, object]) -> list[str]:
+    return [str(data[f]) for f in ORGANISATION_FIELDS if data.get(f)]
 
 
 async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Planned:
     active = await rule_sets.in_effect(uow.session, event.time)
-    found = intents(active.document, event.routing_key, event.data)
-    insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
-    context = context_for(event)
+    document = active.document
+    found = intents(document, event.routing_key, event.data)
     planned = Planned()
+    names = await replica.names(uow.session, organisation_ids(event.data)) if found else {}
+    context = context_for(event, names)
     for intent in found:
         subject, body = "", ""
         if intent.channel in ("inbox", "email"):
-            template = active.document.templates[event.routing_key][intent.channel]
+            template = document.templates[event.routing_key][intent.channel]
             try:
                 rendered = render(template.subject, template.body, context)
             except TemplateError as exc:
@@ -50,47 +157,35 @@ async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Plan
                     f"v{active.version} fails: {exc}"
                 ) from exc
             subject, body = rendered.subject, rendered.body
-        if intent.channel == "inbox":
-            planned.inbox += await inbox.record(
-                uow,
-                event,
-                recipient=intent.recipient,
-                subject=subject,
-                body=body,
-                urgent=intent.urgency == "urgent",
-                rule_set_version=active.version,
-            )
-            continue
-        contact = await directory.contact(uow.session, intent.recipient, intent.channel)
-        if contact is None:
-            planned.unreachable += 1
-            log.info(
-                "no contact point",
-                extra={"recipient": intent.recipient, "channel": intent.channel},
-            )
-            continue
-        if intent.channel == "webhook":
+        else:
             body = event.to_json().decode()
-        stmt = (
-            insert(Delivery)
-            .values(
-                id=new_id(),
-                event_id=event.id,
-                event_type=event.type,
-                recipient=intent.recipient,
-                channel=intent.channel,
-                urgency=intent.urgency,
-                rule_id=intent.rule_id,
-                rule_set_version=active.version,
-                contact_point_id=contact.id,
-                subject=subject,
-                body=body,
-                status="pending",
-                attempts=0,
-                next_attempt_at=utcnow(),
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing()
+        message = Message(
+            event_id=event.id,
+            event_type=event.type,
+            recipient=intent.recipient,
+            channel=intent.channel,
+            urgency=intent.urgency,
+            delivery=intent.delivery,
+            rule_id=intent.rule_id,
+            rule_set_version=active.version,
+            subject=subject,
+            body=body,
         )
-        planned.deliveries += (await uow.session.execute(stmt)).rowcount
+        await place(uow, message, directory, document.fatigue, planned)
+    for name in await agencies.webhook_subscribers(
+        uow.session, event.routing_key, organisation_ids(event.data)
+    ):
+        message = Message(
+            event_id=event.id,
+            event_type=event.type,
+            recipient=agencies.address(name),
+            channel="webhook",
+            urgency="routine",
+            delivery="immediate",
+            rule_id="agency-subscription",
+            rule_set_version=active.version,
+            subject="",
+            body=event.to_json().decode(),
+        )
+        await place(uow, message, directory, document.fatigue, planned)
     return planned

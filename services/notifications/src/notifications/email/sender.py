@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
@@ -16,8 +17,14 @@ from notifications.settings import NotificationsSettings
 MESSAGE_ID_DOMAIN = "notifications.chibo.vn"
 
 
+# Folding a long Vietnamese subject at 78 columns puts the space between two words outside the
+# encoded-words, where RFC 2047 readers drop it ("chuyểnlên"); long lines keep one encoded word.
+# (aiosmtplib's send_message re-flattens with the 78-column policy, so we send the bytes.)
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(job: Job, mail_from: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = mail_from
     message["To"] = job.target
     message["Subject"] = job.subject
@@ -25,7 +32,7 @@ def build_message(job: Job, mail_from: str) -> EmailMessage:
     # The same id on every attempt of a delivery lets mail systems drop a duplicate.
     message["Message-ID"] = f"<{job.delivery_id}@{MESSAGE_ID_DOMAIN}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(job.body, charset="utf-8")
+    message.set_content(job.body, charset="utf-8", cte="quoted-printable")
     return message
 
 
@@ -51,6 +58,8 @@ class SmtpSender:
 
     async def send(self, job: Job) -> Outcome:
         message = build_message(job, self.settings.mail_from)
+        sender = parseaddr(self.settings.mail_from)[1]
+        raw = message.as_bytes(policy=POLICY)
         async with self._slots:
             client = self._idle.pop() if self._idle else None
             reused = client is not None
@@ -58,13 +67,13 @@ class SmtpSender:
                 if client is None:
                     client = await self._connect()
                 try:
-                    await client.send_message(message)
+                    await client.sendmail(sender, [job.target], raw)
                 except aiosmtplib.SMTPServerDisconnected:
                     if not reused:
                         raise
                     # An idle connection the server closed: one fresh try, not a failed attempt.
                     client = await self._connect()
-                    await client.send_message(message)
+                    await client.sendmail(sender, [job.target], raw)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 self._keep(client)
                 first = exc.recipients[0] if exc.recipients else None

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from event_contracts import CloudEvent
 from notifications.inbox.models import Notification
 from service_kit.db import utcnow
 from service_kit.ids import new_id
@@ -17,8 +16,9 @@ from service_kit.uow import UnitOfWork
 
 async def record(
     uow: UnitOfWork,
-    event: CloudEvent,
     *,
+    event_id: str,
+    event_type: str,
     recipient: str,
     subject: str,
     body: str,
@@ -30,8 +30,8 @@ async def record(
         insert(Notification)
         .values(
             id=new_id(),
-            event_id=event.id,
-            event_type=event.type,
+            event_id=event_id,
+            event_type=event_type,
             recipient=recipient,
             channel="inbox",
             subject=subject,

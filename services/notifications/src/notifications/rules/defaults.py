@@ -1,17 +1,21 @@
 """The rule set in force until operators publish their own (version 0), per DOMAIN.md.
 
-A scored meeting tells the branch secretary in the inbox and by e-mail (routine), and the
-province's organisation commission by webhook. Further event types (a request escalated, a
-meeting missed) plug in as one more rule and its templates once their events are in the catalog;
-escalations are `urgent` and go to the next level.
+Requests: the addressee committee on raise, the observers and the branch secretary on every state
+change, the next level at once on escalation (urgent, also by webhook when it has one); a missed
+meeting is urgent for the secretary; an overdue observer report goes to that observer. A scored
+meeting tells the secretary at once (one a month, awaited) and the province's commission by
+webhook. Routine e-mail goes into the daily digest; at most `daily_immediate_budget` immediate
+e-mails per person and day, the rest fold into the digest.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from notifications.rules.schemas import MessageTemplate, Rule, RuleSetDocument
 
 _SCORED_INBOX_BODY = (
-    "Buổi sinh hoạt {{ meeting_id }} của chi bộ {{ branch_id }} được chấm "
+    "Buổi sinh hoạt {{ meeting_id }} của {{ branch_id | ten }} được chấm "
     "{{ total_points | so }}/{{ max_points | so }} điểm, xếp loại {{ grade | xep_loai }}."
     "{% for c in criteria if c.points < c.max_points %}"
     "{% if loop.first %} Các tiêu chí chưa đạt tối đa: {% endif %}"
@@ -20,7 +24,7 @@ _SCORED_INBOX_BODY = (
 )
 
 _SCORED_EMAIL_BODY = """\
-Kính gửi đồng chí Bí thư chi bộ {{ branch_id }},
+Kính gửi đồng chí Bí thư {{ branch_id | ten }},
 
 Buổi sinh hoạt {{ meeting_id }} đã được chấm điểm ngày {{ event.time | ngay }} theo bộ tiêu chí \
 {{ rubric_id }} (phiên bản {{ rubric_version }}).
@@ -35,6 +39,198 @@ Tổng điểm: {{ total_points | so }}/{{ max_points | so }} — xếp loại {
 Thư này được gửi tự động từ hệ thống theo dõi sinh hoạt chi bộ; vui lòng không trả lời.
 """
 
+_REQUEST_FOOTER = """
+Xem và xử lý kiến nghị trong hệ thống theo dõi sinh hoạt chi bộ.
+Thư này được gửi tự động; vui lòng không trả lời.
+"""
+
+_RAISED_EMAIL = (
+    """\
+Kính gửi {{ addressee_id | ten }},
+
+{{ branch_id | ten }} đã gửi kiến nghị ngày {{ event.time | ngay }}:
+"{{ subject }}"{% if category %} (lĩnh vực: {{ category }}){% endif %}.
+
+Đề nghị đồng chí tiếp nhận và giao người giải quyết theo quy định.
+"""
+    + _REQUEST_FOOTER
+)
+
+_CHANGED_EMAIL = (
+    """\
+Kính gửi đồng chí,
+
+Kiến nghị "{{ subject }}" của {{ branch_id | ten }} nay {{ status | trang_thai }} \
+(ngày {{ event.time | ngay }}); cấp đang chịu trách nhiệm: {{ level_organisation_id | ten }}.
+"""
+    + _REQUEST_FOOTER
+)
+
+_DUE_SOON_EMAIL = (
+    """\
+Kính gửi {{ level_organisation_id | ten }},
+
+Kiến nghị "{{ subject }}" của {{ branch_id | ten }} sắp đến hạn \
+{{ 'tiếp nhận' if stage == 'acknowledge' else 'trả lời' }}: hạn chót ngày {{ due_at | ngay }} \
+(đã qua {{ (fraction * 100) | round | int }}% thời gian).
+"""
+    + _REQUEST_FOOTER
+)
+
+_ESCALATED_EMAIL = (
+    """\
+Kính gửi {{ level_organisation_id | ten }},
+
+KHẨN: kiến nghị "{{ subject }}" của {{ branch_id | ten }} đã được chuyển lên cấp \
+đồng chí ngày {{ event.time | ngay }} vì {{ from_level_organisation_id | ten }} \
+{% if breached_stage == 're_raised' %}chưa giải quyết và chi bộ đã kiến nghị lại\
+{% else %}quá hạn {{ 'tiếp nhận' if breached_stage == 'acknowledge' else 'trả lời' }}\
+{% if breached_due_at %} (hạn {{ breached_due_at | ngay }}){% endif %}{% endif %}.
+
+Đề nghị đồng chí chỉ đạo giải quyết; hồ sơ đầy đủ (nội dung gốc, biên bản, các lần trả lời) \
+có trong hệ thống.
+"""
+    + _REQUEST_FOOTER
+)
+
+_MISSED_EMAIL = """\
+Kính gửi đồng chí Bí thư {{ branch_id | ten }},
+
+KHẨN: chi bộ chưa ghi nhận buổi sinh hoạt thường kỳ tháng {{ period[5:] }}/{{ period[:4] }} \
+(lịch từ ngày {{ window_from_day }} đến ngày {{ window_to_day }}, hạn {{ due_at | ngay }}).
+
+Đề nghị đồng chí tổ chức sinh hoạt hoặc cập nhật biên bản ngay.
+Thư này được gửi tự động; vui lòng không trả lời.
+"""
+
+_OVERDUE_EMAIL = """\
+Kính gửi đồng chí,
+
+Báo cáo dự sinh hoạt tại {{ branch_id | ten }} (buổi {{ meeting_id }}) đã quá hạn \
+ngày {{ due_at | ngay }}. Đề nghị đồng chí gửi báo cáo sớm; việc chậm báo cáo được tính \
+khi đánh giá nhiệm vụ của đồng chí.
+Thư này được gửi tự động; vui lòng không trả lời.
+"""
+
+REQUEST_CHANGES = (
+    "acknowledged",
+    "answered",
+    "closed",
+    "reopened",
+    "forwarded",
+    "returned",
+    "rejected",
+    "escalated",
+)
+
+
+def _request_key(verb: str) -> str:
+    return f"meetings.request.{verb}.v1"
+
+
+def _both(subject: str, inbox_body: str, email_body: str) -> dict[Any, MessageTemplate]:
+    return {
+        "inbox": MessageTemplate(subject=subject, body=inbox_body),
+        "email": MessageTemplate(subject=subject, body=email_body),
+    }
+
+
+_CHANGED = _both(
+    "Kiến nghị của {{ branch_id | ten }} {{ status | trang_thai }}: {{ subject }}",
+    'Kiến nghị "{{ subject }}" nay {{ status | trang_thai }} (ngày {{ event.time | ngay }}).',
+    _CHANGED_EMAIL,
+)
+_ESCALATED = _both(
+    "[KHẨN] Kiến nghị quá hạn chuyển lên {{ level_organisation_id | ten }}: {{ subject }}",
+    'Kiến nghị "{{ subject }}" của {{ branch_id | ten }} đã chuyển lên '
+    "{{ level_organisation_id | ten }} ngày {{ event.time | ngay }}.",
+    _ESCALATED_EMAIL,
+)
+
+_REQUEST_RULES = [
+    Rule(
+        id="request-raised-addressee",
+        event_type=_request_key("raised"),
+        recipients=["committee:{addressee_id}"],
+        channels=["inbox", "email"],
+    ),
+    *(
+        Rule(
+            id=f"request-{verb}-branch",
+            event_type=_request_key(verb),
+            recipients=["observers:{branch_id}", "branch-secretary:{branch_id}"],
+            channels=["inbox", "email"],
+        )
+        for verb in REQUEST_CHANGES
+    ),
+    Rule(
+        id="request-forwarded-next",
+        event_type=_request_key("forwarded"),
+        recipients=["committee:{level_organisation_id}"],
+        channels=["inbox", "email"],
+    ),
+    Rule(
+        id="request-due-soon-level",
+        event_type=_request_key("due_soon"),
+        recipients=["committee:{level_organisation_id}"],
+        channels=["inbox", "email"],
+    ),
+    Rule(
+        id="request-escalated-next-level",
+        event_type=_request_key("escalated"),
+        recipients=["committee:{level_organisation_id}"],
+        channels=["inbox", "email", "webhook"],
+        urgency="urgent",
+    ),
+    Rule(
+        id="meeting-missed-secretary",
+        event_type="meetings.meeting.missed.v1",
+        recipients=["branch-secretary:{branch_id}"],
+        channels=["inbox", "email"],
+        urgency="urgent",
+    ),
+    Rule(
+        id="meeting-missed-observers",
+        event_type="meetings.meeting.missed.v1",
+        recipients=["observers:{branch_id}"],
+        channels=["inbox", "email"],
+    ),
+    Rule(
+        id="observer-report-overdue-observer",
+        event_type="meetings.observer_report.overdue.v1",
+        recipients=["member:{observer_member_id}"],
+        channels=["inbox", "email"],
+    ),
+]
+
+_REQUEST_TEMPLATES: dict[str, dict[Any, MessageTemplate]] = {
+    _request_key("raised"): _both(
+        "Kiến nghị mới của {{ branch_id | ten }}: {{ subject }}",
+        '{{ branch_id | ten }} kiến nghị "{{ subject }}" '
+        "(ngày {{ event.time | ngay }}), gửi {{ addressee_id | ten }}.",
+        _RAISED_EMAIL,
+    ),
+    **{_request_key(verb): _CHANGED for verb in REQUEST_CHANGES if verb != "escalated"},
+    _request_key("escalated"): _ESCALATED,
+    _request_key("due_soon"): _both(
+        "Kiến nghị sắp đến hạn {{ due_at | ngay }}: {{ subject }}",
+        'Kiến nghị "{{ subject }}" của {{ branch_id | ten }} sắp đến hạn '
+        "{{ 'tiếp nhận' if stage == 'acknowledge' else 'trả lời' }} ngày {{ due_at | ngay }}.",
+        _DUE_SOON_EMAIL,
+    ),
+    "meetings.meeting.missed.v1": _both(
+        "[KHẨN] {{ branch_id | ten }} chưa sinh hoạt tháng {{ period[5:] }}/{{ period[:4] }}",
+        "Chưa ghi nhận buổi sinh hoạt tháng {{ period[5:] }}/{{ period[:4] }} "
+        "(hạn {{ due_at | ngay }}).",
+        _MISSED_EMAIL,
+    ),
+    "meetings.observer_report.overdue.v1": _both(
+        "Báo cáo dự sinh hoạt {{ branch_id | ten }} quá hạn {{ due_at | ngay }}",
+        "Báo cáo dự sinh hoạt tại {{ branch_id | ten }} đã quá hạn ngày {{ due_at | ngay }}.",
+        _OVERDUE_EMAIL,
+    ),
+}
+
 DEFAULT_RULES = RuleSetDocument(
     rules=[
         Rule(
@@ -43,6 +239,7 @@ DEFAULT_RULES = RuleSetDocument(
             recipients=["branch-secretary:{branch_id}"],
             channels=["inbox", "email"],
             urgency="routine",
+            delivery="immediate",
         ),
         Rule(
             id="meeting-scored-commission",
@@ -51,6 +248,7 @@ DEFAULT_RULES = RuleSetDocument(
             channels=["webhook"],
             urgency="routine",
         ),
+        *_REQUEST_RULES,
     ],
     templates={
         "scoring.meeting.scored.v1": {
@@ -59,10 +257,11 @@ DEFAULT_RULES = RuleSetDocument(
                 body=_SCORED_INBOX_BODY,
             ),
             "email": MessageTemplate(
-                subject="[Chi bộ {{ branch_id }}] Kết quả chấm điểm buổi sinh hoạt: "
+                subject="[{{ branch_id | ten }}] Kết quả chấm điểm buổi sinh hoạt: "
                 "{{ total_points | so }}/{{ max_points | so }} ({{ grade | xep_loai }})",
                 body=_SCORED_EMAIL_BODY,
             ),
-        }
+        },
+        **_REQUEST_TEMPLATES,
     },
 )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from notifications.rules.schemas import Channel, RuleSetDocument, Urgency
+from notifications.rules.schemas import Channel, Delivery, RuleSetDocument, Urgency
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Intent:
     recipient: str
     channel: Channel
     urgency: Urgency
+    delivery: Delivery = "by_urgency"
 
 
 def matches(filter_: Mapping[str, list[Any]], data: Mapping[str, Any]) -> bool:
@@ -46,5 +47,5 @@ def intents(document: RuleSetDocument, event_type: str, data: Mapping[str, Any])
                 key = (recipient, channel)
                 known = chosen.get(key)
                 if known is None or (known.urgency == "routine" and rule.urgency == "urgent"):
-                    chosen[key] = Intent(rule.id, recipient, channel, rule.urgency)
+                    chosen[key] = Intent(rule.id, recipient, channel, rule.urgency, rule.delivery)
     return list(chosen.values())

@@ -14,6 +14,7 @@ from notifications.templates.rendering import template_error
 
 Channel = Literal["inbox", "email", "webhook"]
 Urgency = Literal["routine", "urgent"]
+Delivery = Literal["by_urgency", "immediate", "digest"]
 TEMPLATED_CHANNELS: tuple[Channel, ...] = ("inbox", "email")
 Scalar = str | int | float | bool
 
@@ -31,6 +32,20 @@ class Rule(BaseModel):
     )
     channels: list[Channel] = Field(min_length=1)
     urgency: Urgency = "routine"
+    delivery: Delivery = Field(
+        default="by_urgency",
+        description="e-mail now or in the daily digest; by_urgency: urgent now, routine digest",
+    )
+
+
+class FatiguePolicy(BaseModel):
+    """How much e-mail one person gets: immediate ones are budgeted per local day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    daily_immediate_budget: int = Field(
+        default=5, ge=0, le=100_000, description="immediate e-mails per person and day; more fold"
+    )
 
 
 class MessageTemplate(BaseModel):
@@ -49,6 +64,7 @@ class RuleSetDocument(BaseModel):
     templates: dict[str, dict[Literal["inbox", "email"], MessageTemplate]] = Field(
         default_factory=dict, description="event type → channel → template (Jinja2, Vietnamese)"
     )
+    fatigue: FatiguePolicy = Field(default_factory=FatiguePolicy)
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSetDocument:

@@ -80,7 +80,7 @@ async def publish(session: AsyncSession, edit: RuleSetIn) -> ActiveRuleSet:
             "mà bạn sửa; hãy tải lại và sửa trên phiên bản mới nhất.",
             latest_version=latest,
         )
-    document = RuleSetDocument(rules=edit.rules, templates=edit.templates)
+    document = RuleSetDocument(rules=edit.rules, templates=edit.templates, fatigue=edit.fatigue)
     row = RuleSetVersion(
         version=latest + 1,
         document=document.model_dump_json(),

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from event_contracts import CloudEvent
@@ -54,11 +55,34 @@ def xep_loai(value: Any) -> str:
     return GRADES_VI.get(str(value), str(value))
 
 
+@pass_context
+def ten(context: Context, value: Any) -> str:
+    """An organisation's full name from the registry replica (`names`), else its id."""
+    names = context.get("names") or {}
+    return str(names.get(value, value))
+
+
+STATUS_VI = {
+    "submitted": "đã gửi",
+    "acknowledged": "đã tiếp nhận",
+    "in_progress": "đang giải quyết",
+    "answered": "đã trả lời",
+    "closed": "đã kết thúc",
+    "forwarded": "đã chuyển cấp có thẩm quyền",
+    "returned": "bị trả lại",
+    "rejected": "bị từ chối",
+}
+
+
+def trang_thai(value: Any) -> str:
+    return STATUS_VI.get(str(value), str(value))
+
+
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
     )
-    env.filters.update(ngay=ngay, gio=gio, so=so, xep_loai=xep_loai)
+    env.filters.update(ngay=ngay, gio=gio, so=so, xep_loai=xep_loai, ten=ten, trang_thai=trang_thai)
     return env
 
 
@@ -91,9 +115,11 @@ def render(subject: str, body: str, context: dict[str, Any]) -> Rendered:
     return Rendered(subject=one_line, body=_compiled(body).render(context).strip() + "\n")
 
 
-def context_for(event: CloudEvent) -> dict[str, Any]:
-    """The event's data fields at top level, the envelope under `event`."""
+def context_for(event: CloudEvent, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The event's data fields at top level, the envelope under `event`, organisation names
+    (for `| ten`) under `names`."""
     return {
         **event.data,
         "event": {"id": event.id, "type": event.type, "time": event.time, "subject": event.subject},
+        "names": names or {},
     }

@@ -1,0 +1,1 @@
+"""Agencies subscribing to public events: by signed webhook, or by their own AMQP queue."""

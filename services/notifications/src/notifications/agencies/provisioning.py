@@ -1,0 +1,75 @@
+"""Provisioning an AMQP agency through the RabbitMQ management HTTP API (idempotent PUTs)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import httpx
+
+from notifications.agencies.rules import PUBLIC, AmqpGrant
+
+TIMEOUT_SECONDS = 15.0
+
+
+class ProvisioningError(RuntimeError):
+    pass
+
+
+def vhost_of(amqp_url: str) -> str:
+    path = urlsplit(amqp_url).path
+    return unquote(path[1:]) if len(path) > 1 else "/"
+
+
+def _client(api_url: str) -> httpx.Client:
+    parts = urlsplit(api_url)
+    auth = (
+        httpx.BasicAuth(unquote(parts.username), unquote(parts.password or ""))
+        if parts.username
+        else None
+    )
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    base = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+    return httpx.Client(base_url=base, auth=auth, timeout=TIMEOUT_SECONDS)
+
+
+def _check(response: httpx.Response, what: str) -> None:
+    if response.status_code not in (200, 201, 204):
+        raise ProvisioningError(f"{what}: HTTP {response.status_code} {response.text[:300]}")
+
+
+def provision(api_url: str, grant: AmqpGrant, password: str) -> None:
+    """User, permissions, topic permissions, queue and its bindings to `events.public`."""
+    v, u, q = (quote(x, safe="") for x in (grant.vhost, grant.user, grant.queue))
+    with _client(api_url) as api:
+        _check(api.put(f"/users/{u}", json={"password": password, "tags": ""}), "user")
+        _check(api.put(f"/permissions/{v}/{u}", json=grant.permissions), "permissions")
+        _check(
+            api.put(f"/topic-permissions/{v}/{u}", json=grant.topic_permissions),
+            "topic permissions",
+        )
+        _check(
+            api.put(
+                f"/exchanges/{v}/{quote(PUBLIC, safe='')}", json={"type": "topic", "durable": True}
+            ),
+            "exchange events.public",
+        )
+        _check(
+            api.put(f"/queues/{v}/{q}", json={"durable": True, "arguments": grant.queue_arguments}),
+            "queue",
+        )
+        for key in grant.binding_keys:
+            _check(
+                api.post(
+                    f"/bindings/{v}/e/{quote(PUBLIC, safe='')}/q/{q}", json={"routing_key": key}
+                ),
+                f"binding {key}",
+            )
+
+
+def deprovision(api_url: str, user: str) -> None:
+    """Remove the user (its queues stay for an operator to drain or delete)."""
+    with _client(api_url) as api:
+        response = api.delete(f"/users/{quote(user, safe='')}")
+        if response.status_code not in (204, 404):
+            raise ProvisioningError(f"user: HTTP {response.status_code} {response.text[:300]}")

@@ -1,0 +1,1 @@
+"""Reminders before a branch's meeting window and before observer reports are due."""

@@ -1,0 +1,83 @@
+"""Sending the reminders due today: each key once, through the same inbox/e-mail/digest path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from notifications.directory.service import Directory
+from notifications.dispatch.service import Message, Planned, place
+from notifications.reminders.models import SentReminder
+from notifications.reminders.rules import BODIES, SUBJECTS, DueReminder, due_reminders
+from notifications.replica import service as replica
+from notifications.rules import service as rule_sets
+from notifications.templates.rendering import render
+from service_kit.db import utcnow
+from service_kit.uow import UnitOfWork
+
+
+async def send_due(
+    uow: UnitOfWork, today: date, directory: Directory, *, lead_days: int, report_due_day: int
+) -> int:
+    """Reminders due on `today` and not sent before; returns how many were sent now."""
+    session = uow.session
+    found = due_reminders(
+        today,
+        await replica.meeting_windows(session),
+        await replica.observers_on(session, today),
+        lead_days=lead_days,
+        report_due_day=report_due_day,
+    )
+    if not found:
+        return 0
+    active = await rule_sets.in_effect(session)
+    names = await replica.names(session, {r.branch_id for r in found})
+    insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
+    sent = 0
+    planned = Planned()
+    for reminder in found:
+        claimed = await session.execute(
+            insert(SentReminder)
+            .values(
+                id=reminder.id,
+                key=reminder.key,
+                kind=reminder.kind,
+                recipient=reminder.recipient,
+                due_on=reminder.due_on,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing()
+        )
+        if not claimed.rowcount:
+            continue
+        sent += 1
+        for message in _messages(reminder, names, active.version):
+            await place(uow, message, directory, active.document.fatigue, planned)
+    return sent
+
+
+def _messages(reminder: DueReminder, names: dict[str, str], version: int) -> list[Message]:
+    context = {
+        "branch_id": reminder.branch_id,
+        "period": reminder.period,
+        "due_on": reminder.due_on,
+        "recipient": reminder.recipient,
+        "names": names,
+    }
+    rendered = render(SUBJECTS[reminder.kind], BODIES[reminder.kind], context)
+    return [
+        Message(
+            event_id=reminder.id,
+            event_type=f"reminder.{reminder.kind}",
+            recipient=reminder.recipient,
+            channel=channel,
+            urgency="routine",
+            delivery="by_urgency",
+            rule_id=f"reminder-{reminder.kind}",
+            rule_set_version=version,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        for channel in ("inbox", "email")
+    ]

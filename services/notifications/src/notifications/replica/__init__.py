@@ -1,0 +1,1 @@
+"""A small local copy of the registry: organisation names, parents, meeting windows, observers."""
