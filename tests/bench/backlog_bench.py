@@ -33,7 +33,9 @@ def backlog(n: int) -> list[bytes]:
     roll = [RollEntry(member_id=f"m{i:03d}", attendance="present") for i in range(40)]
     bodies = []
     for i in range(n):
-        data = submitted(f"mt-{i:07d}").model_copy(update={"roll": roll, "branch_id": f"b{i % 500}"})
+        data = submitted(f"mt-{i:07d}").model_copy(
+            update={"roll": roll, "branch_id": f"b{i % 500}"}
+        )
         bodies.append(make_event(data, source="/bench", subject=f"meetings/mt-{i}").to_json())
     return bodies
 
@@ -45,10 +47,15 @@ async def publish(amqp_url: str, bodies: list[bytes]) -> float:
         exchange = await channel.get_exchange("events")
         started = time.perf_counter()
         for i in range(0, len(bodies), 500):
-            await asyncio.gather(*(
-                exchange.publish(aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                                 routing_key="meetings.meeting.submitted.v1")
-                for b in bodies[i:i + 500]))
+            await asyncio.gather(
+                *(
+                    exchange.publish(
+                        aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                        routing_key="meetings.meeting.submitted.v1",
+                    )
+                    for b in bodies[i : i + 500]
+                )
+            )
         return time.perf_counter() - started
 
 
@@ -69,8 +76,10 @@ def main() -> None:
     vhost = f"backlog-{uuid.uuid4().hex[:8]}"
     amqp_url = broker.new_vhost(vhost)
     try:
-        with tempfile.TemporaryDirectory() as tmp, stack(amqp_url, Path(tmp),
-                                                         names=("scoring",)) as svc:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            stack(amqp_url, Path(tmp), names=("scoring",)) as svc,
+        ):
             scoring = svc["scoring"]
             scoring.stop()  # the queue exists; now fill it while scoring is down
             publish_s = asyncio.run(publish(amqp_url, bodies))
@@ -85,8 +94,10 @@ def main() -> None:
         broker.delete_vhost(vhost)
     print(f"backlog of {n:,} submitted meetings (40-member rolls), scoring on SQLite")
     print(f"baseline, broker accepting them: {n / publish_s:,.0f} msg/s")
-    print(f"scoring drained them in {drain_s:.1f}s (incl. start-up) = {n / drain_s:,.0f} scores/s "
-          f"({(n / drain_s) / (n / publish_s):.2f}x the baseline)")
+    print(
+        f"scoring drained them in {drain_s:.1f}s (incl. start-up) = {n / drain_s:,.0f} scores/s "
+        f"({(n / drain_s) / (n / publish_s):.2f}x the baseline)"
+    )
 
 
 if __name__ == "__main__":

@@ -53,22 +53,33 @@ def main() -> None:
     vhost = f"intake-{uuid.uuid4().hex[:8]}"
     amqp_url = broker.new_vhost(vhost)
     try:
-        with tempfile.TemporaryDirectory() as tmp, stack(amqp_url, Path(tmp),
-                                                         names=("meetings",)) as svc:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            stack(amqp_url, Path(tmp), names=("meetings",)) as svc,
+        ):
             url = svc["meetings"].url
             body = Path(tmp) / "meeting.json"
-            roll = [{"member_id": f"m{i:03d}", "attendance": "present"}
-                    for i in range(args.members)]
+            roll = [
+                {"member_id": f"m{i:03d}", "attendance": "present"} for i in range(args.members)
+            ]
             body.write_text(json.dumps(submission(roll=roll, speaker_ids=["m001", "m002"])))
             baseline = wrk(f"{url}/healthz/live", args.seconds, args.connections, None, None)
-            result = wrk(f"{url}/v1/meetings", args.seconds, args.connections,
-                         Path(__file__).with_name("submit.lua"), body)
+            result = wrk(
+                f"{url}/v1/meetings",
+                args.seconds,
+                args.connections,
+                Path(__file__).with_name("submit.lua"),
+                body,
+            )
     finally:
         broker.delete_vhost(vhost)
     print(f"baseline GET /healthz/live: {baseline['rps']:,.0f} req/s")
-    print(f"POST /v1/meetings ({args.members}-member roll): {result['rps']:,.0f} submissions/s "
-          f"({result['rps'] / baseline['rps']:.2f}x baseline), p50 {result['p50_us'] / 1000:.1f} ms, "
-          f"p99 {result['p99_us'] / 1000:.1f} ms, {result['status_errors']} non-2xx")
+    print(
+        f"POST /v1/meetings ({args.members}-member roll): {result['rps']:,.0f} submissions/s "
+        f"({result['rps'] / baseline['rps']:.2f}x baseline), "
+        f"p50 {result['p50_us'] / 1000:.1f} ms, "
+        f"p99 {result['p99_us'] / 1000:.1f} ms, {result['status_errors']} non-2xx"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 # Importing the models registers their tables with the metadata Alembic compares.
 import registry.clusters.models
 import registry.households.models
+import registry.identity.models
 import registry.members.models
 import registry.organisations.models
 import registry.roles.models  # noqa: F401

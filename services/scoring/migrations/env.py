@@ -1,6 +1,9 @@
 """Alembic environment of the scoring service."""
 
-import scoring.meeting_scores.models  # noqa: F401  (registers the tables)
+# The models modules register their tables with the metadata.
+import scoring.classification.models
+import scoring.compliance.models
+import scoring.meeting_scores.models  # noqa: F401
 import service_kit.tables  # noqa: F401
 from service_kit.migrations import run_env
 

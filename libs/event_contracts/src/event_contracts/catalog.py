@@ -122,6 +122,23 @@ CATALOG: tuple[EventSpec, ...] = (
         public=False,
         description="The superior committee confirmed a meeting's score, which is now official.",
     ),
+    EventSpec(
+        scoring.ComplianceFlagged,
+        public=False,
+        description="A compliance detector fired (missing thematic meeting, unexcused absences, "
+        "low attendance, two Kém meetings running, action items without follow-up); once per "
+        "kind, subject and period.",
+    ),
+    EventSpec(
+        scoring.ClassificationProposed,
+        public=False,
+        description="The proposed annual classification of a branch or member (not a decision).",
+    ),
+    EventSpec(
+        scoring.ClassificationDecided,
+        public=False,
+        description="The superior committee decided an annual classification, with the reason.",
+    ),
 )
 
 _BY_TYPE = {spec.type: spec for spec in CATALOG}

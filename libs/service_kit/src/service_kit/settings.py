@@ -56,6 +56,17 @@ class ServiceSettings(BaseSettings):
         default=None, description="tests and demos only: a file holding a clock offset in seconds"
     )
 
+    # Access tokens (issued by the registry, verified locally by every service: service_kit.auth).
+    registry_url: str = Field(
+        default="http://127.0.0.1:8001", description="shared fallback: CHIBO_REGISTRY_URL"
+    )
+    jwks_url: str | None = Field(default=None, description="default: <registry_url>/.well-known/…")
+    auth_issuer: str = "chibo-registry"
+    auth_audience: str = "chibo"
+    auth_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
+    jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    jwks_min_refresh_seconds: float = Field(default=10.0, ge=0)
+
     @model_validator(mode="before")
     @classmethod
     def _shared_fallbacks(cls, values: Any) -> Any:
@@ -63,6 +74,15 @@ class ServiceSettings(BaseSettings):
             shared = os.environ.get("CHIBO_AMQP_URL")
             if shared:
                 values["amqp_url"] = shared
+        return values
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_registry_url(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("registry_url"):
+            shared = os.environ.get("CHIBO_REGISTRY_URL")
+            if shared:
+                values["registry_url"] = shared
         return values
 
     @model_validator(mode="after")
@@ -95,6 +115,10 @@ class ServiceSettings(BaseSettings):
     def source(self) -> str:
         """CloudEvents `source` of everything this service publishes."""
         return f"/services/{self.service_name}"
+
+    @property
+    def effective_jwks_url(self) -> str:
+        return self.jwks_url or f"{self.registry_url.rstrip('/')}/.well-known/jwks.json"
 
     @property
     def is_sqlite(self) -> bool:

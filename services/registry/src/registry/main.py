@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from registry.clusters.router import router as clusters_router
 from registry.households.router import router as households_router
+from registry.identity.router import router as identity_router
 from registry.imports.router import router as imports_router
 from registry.members.router import router as members_router
 from registry.organisations.router import router as organisations_router
@@ -37,5 +38,6 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             clusters_router,
             households_router,
             imports_router,
+            identity_router,
         ],
     )

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from scoring.classification.router import router as classification_router
+from scoring.compliance.router import router as compliance_router
+from scoring.compliance.scheduled import compliance_sweeper
 from scoring.meeting_scores.router import router as scores_router
+from scoring.policy import POLICY_FILE, install_policy, load_policy
+from scoring.reports.router import router as reports_router
 from scoring.rollups.router import router as rollups_router
 from scoring.rubrics.active import install
 from scoring.rubrics.book import RUBRICS_DIR, load_book
@@ -26,10 +31,25 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         rubrics_dir, rubric_id = settings.rubrics_dir or RUBRICS_DIR, settings.rubric_id
     # A rubric file that does not validate stops the start-up, naming the file and the path.
     install(load_book(rubrics_dir), rubric_id)
-    runtime = ServiceRuntime(settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS)
+    policy_file = POLICY_FILE
+    if isinstance(settings, ScoringSettings) and settings.policy_file is not None:
+        policy_file = settings.policy_file
+    install_policy(load_policy(policy_file))
+    runtime = ServiceRuntime(
+        settings,
+        migrations_dir=MIGRATIONS,
+        subscriptions=SUBSCRIPTIONS,
+        background=[compliance_sweeper],
+    )
     return create_app(
         runtime,
         title="chibo scoring",
         description="Chấm điểm chất lượng sinh hoạt chi bộ, tổng hợp theo kỳ và xếp loại.",
-        routers=[scores_router, rollups_router],
+        routers=[
+            scores_router,
+            rollups_router,
+            compliance_router,
+            classification_router,
+            reports_router,
+        ],
     )

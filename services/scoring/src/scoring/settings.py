@@ -23,3 +23,8 @@ class ScoringSettings(ServiceSettings):
         description="Score every meeting with this rubric (its version in force on the meeting "
         "date) instead of choosing by province.",
     )
+    policy_file: Path | None = Field(
+        default=None,
+        description="Compliance thresholds and classification rules (YAML); the shipped "
+        "`policies/default.yaml` if unset.",
+    )

@@ -1,5 +1,6 @@
 """What the scoring service consumes: one readable table of queue → routing key → handler."""
 
+from scoring.compliance import handlers as compliance
 from scoring.meeting_scores import handlers as meeting_scores
 from service_kit.bus.consumer import Subscription
 
@@ -10,7 +11,9 @@ SUBSCRIPTIONS = [
             "meetings.meeting.submitted.v1": meeting_scores.on_meeting_submitted,
             "meetings.meeting.amended.v1": meeting_scores.on_meeting_submitted,
             "meetings.observer_report.filed.v1": meeting_scores.on_observer_report_filed,
+            "meetings.observer_report.overdue.v1": compliance.on_observer_report_overdue,
         },
-        description="score every submitted or amended meeting; add the observer's score",
+        description="score every submitted or amended meeting, keep its roll and run the "
+        "detectors; add the observer's score; note overdue observer reports",
     ),
 ]

@@ -55,3 +55,71 @@ class MeetingScoreConfirmed(EventData):
     grade: Grade
     reason: str = Field(description="Why the committee confirmed or corrected the score.")
     criteria: list[CriterionScore]
+
+
+ComplianceKind = Literal[
+    "quarter_without_thematic",
+    "unexcused_absence_warning",
+    "name_removal_proposal",
+    "attendance_below_threshold",
+    "consecutive_kem",
+    "action_items_without_follow_up",
+]
+ClassificationLevel = Literal["excellent", "good", "fulfilled", "not_fulfilled"]
+
+
+class ComplianceFlagged(EventData):
+    """A compliance detector fired, once per (kind, subject, period).
+
+    `name_removal_proposal` is a proposal: the branch considers it and the competent committee
+    decides; nothing is removed by this event.
+    """
+
+    event_type: ClassVar[str] = "vn.chibo.scoring.compliance.flagged.v1"
+
+    flag_id: str = Field(description="kind:subject_id:period, unique")
+    kind: ComplianceKind
+    severity: Literal["warning", "proposal"] = Field(
+        description="proposal = a person must decide (e.g. removal from the roll)"
+    )
+    subject_type: Literal["branch", "member"]
+    subject_id: str
+    branch_id: str = Field(description="the branch concerned (the member's branch for members)")
+    period: str = Field(description="2026-07, 2026-Q3 or 2026")
+    message: str = Field(description="Vietnamese text for people")
+    meeting_ids: list[str] = Field(default_factory=list, description="the evidence")
+    details: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
+
+
+class ClassificationProposed(EventData):
+    """The system's proposed annual classification of a branch or a member (not a decision)."""
+
+    event_type: ClassVar[str] = "vn.chibo.scoring.classification.proposed.v1"
+
+    classification_id: str = Field(description="year:subject_type:subject_id")
+    year: int
+    subject_type: Literal["branch", "member"]
+    subject_id: str
+    group: str = Field(description="the group of comparable units the quota applies within")
+    points: float = Field(ge=0, le=100)
+    level: ClassificationLevel
+    capped_by_quota: bool = Field(
+        default=False, description="met the excellent bar but the group's quota was full"
+    )
+    reason: str = Field(description="Vietnamese explanation")
+
+
+class ClassificationDecided(EventData):
+    """The superior committee decided a classification; it may differ from the proposal."""
+
+    event_type: ClassVar[str] = "vn.chibo.scoring.classification.decided.v1"
+
+    classification_id: str
+    year: int
+    subject_type: Literal["branch", "member"]
+    subject_id: str
+    proposed_level: ClassificationLevel | None = Field(
+        description="None when the subject was excluded from the proposal"
+    )
+    level: ClassificationLevel
+    reason: str

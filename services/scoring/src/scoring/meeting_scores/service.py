@@ -53,18 +53,22 @@ async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.
     score.scored_at = utcnow()
     uow.session.add(score)
     await uow.session.flush()
+    # Core statements (executemany), not ORM objects: this runs for every meeting scored.
+    table = MeetingCriterionScore.__table__
+    if score.score_version > 1:
+        await uow.session.execute(sa.delete(table).where(table.c.meeting_id == score.meeting_id))
     await uow.session.execute(
-        sa.delete(MeetingCriterionScore).where(MeetingCriterionScore.meeting_id == score.meeting_id)
-    )
-    uow.session.add_all(
-        MeetingCriterionScore(
-            meeting_id=score.meeting_id,
-            code=c.code,
-            name=c.name,
-            points=c.points,
-            max_points=c.max_points,
-        )
-        for c in official.criteria
+        sa.insert(table),
+        [
+            {
+                "meeting_id": score.meeting_id,
+                "code": c.code,
+                "name": c.name,
+                "points": c.points,
+                "max_points": c.max_points,
+            }
+            for c in official.criteria
+        ],
     )
     return found
 

@@ -1,0 +1,166 @@
+"""Identity rules as pure functions: who may hold which access role, password policy, token
+claims, which keys sign and which are published, and the login sliding window."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from service_kit.web.problems import FieldError
+
+# Access roles carried in tokens (not the Party roles of `registry.roles`).
+ACCESS_ROLES: dict[str, str] = {
+    "admin": "quản trị tài khoản, ứng dụng và khóa ký (chỉ cấp tỉnh)",
+    "officer": "cán bộ văn phòng cấp ủy: xem và ghi trong phạm vi",
+    "secretary": "bí thư, phó bí thư chi bộ: ghi biên bản sinh hoạt",
+    "observer": "cấp ủy viên được phân công dự sinh hoạt",
+    "member": "đảng viên: xem thông tin của mình và chi bộ",
+    "reader": "chỉ đọc trong phạm vi",
+    "service": "dịch vụ nội bộ của hệ thống",
+}
+CLIENT_KINDS = ("service", "agency")
+CLIENT_ROLES = {"service": frozenset({"service", "reader"}), "agency": frozenset({"reader"})}
+ADMIN_SCOPE_KIND = "province"
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def normalise_username(username: str) -> str:
+    """Case-insensitive, NFC: `Nguyen.An` and `nguyen.an` are one account."""
+    return unicodedata.normalize("NFC", username).strip().lower()
+
+
+def may_administer(roles: frozenset[str], scope_kind: str | None) -> bool:
+    """Identity administration belongs to a province-level admin only."""
+    return "admin" in roles and scope_kind == ADMIN_SCOPE_KIND
+
+
+def password_errors(
+    password: str, username: str, min_length: int, pointer: str = "/password"
+) -> list[FieldError]:
+    if len(password) < min_length:
+        return [
+            FieldError(pointer, f"Mật khẩu cần ít nhất {min_length} ký tự.", "password-too-short")
+        ]
+    if username and username in password.lower():
+        return [FieldError(pointer, "Mật khẩu không được chứa tên đăng nhập.", "password-weak")]
+    if len(set(password)) < 4:
+        return [FieldError(pointer, "Mật khẩu quá đơn giản.", "password-weak")]
+    return []
+
+
+def role_errors(roles: Sequence[str], allowed: frozenset[str] | None = None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not roles:
+        errors.append(FieldError("/roles", "Cần ít nhất một vai trò.", "roles-empty"))
+    for i, role in enumerate(roles):
+        if role not in ACCESS_ROLES:
+            errors.append(FieldError(f"/roles/{i}", f"Vai trò {role!r} không có.", "role-unknown"))
+        elif allowed is not None and role not in allowed:
+            errors.append(
+                FieldError(
+                    f"/roles/{i}", f"Vai trò {role!r} không cấp cho loại này.", "role-denied"
+                )
+            )
+    return errors
+
+
+def user_errors(
+    *,
+    username: str,
+    password: str,
+    roles: Sequence[str],
+    member_id: str | None,
+    staff_role: str | None,
+    scope_kind: str,
+    password_min_length: int,
+) -> list[FieldError]:
+    """`scope_kind`: the kind of the organisation the account is scoped to."""
+    errors: list[FieldError] = []
+    if not username or not set(username) <= USERNAME_CHARS:
+        errors.append(
+            FieldError(
+                "/username",
+                "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ -",
+                "username-invalid",
+            )
+        )
+    if (member_id is None) == (staff_role is None):
+        detail = "Tài khoản gắn với đúng một đảng viên hoặc một vị trí công tác."
+        errors.append(FieldError("/member_id", detail, "link-required"))
+        errors.append(FieldError("/staff_role", detail, "link-required"))
+    errors += role_errors(roles)
+    if "admin" in roles and scope_kind != ADMIN_SCOPE_KIND:
+        errors.append(
+            FieldError("/roles", "Quyền quản trị chỉ cấp ở phạm vi tỉnh.", "admin-not-province")
+        )
+    if "service" in roles:
+        errors.append(FieldError("/roles", "Vai trò dịch vụ chỉ cấp cho ứng dụng.", "role-denied"))
+    errors += password_errors(password, username, password_min_length)
+    return errors
+
+
+def client_errors(kind: str, roles: Sequence[str]) -> list[FieldError]:
+    return role_errors(roles, CLIENT_ROLES.get(kind, frozenset()))
+
+
+def access_claims(
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    token_id: str,
+    now: datetime,
+    lifetime_seconds: int,
+    roles: Sequence[str],
+    organisation_id: str,
+    scope_kind: str,
+    client_id: str | None = None,
+) -> dict[str, object]:
+    """What a token says: ids and roles only, never personal data."""
+    issued = int(now.timestamp())
+    claims: dict[str, object] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + lifetime_seconds,
+        "jti": token_id,
+        "roles": sorted(set(roles)),
+        "org": organisation_id,
+        "scope_kind": scope_kind,
+    }
+    if client_id is not None:
+        claims["client_id"] = client_id
+    return claims
+
+
+@dataclass(frozen=True)
+class KeyState:
+    kid: str
+    created_at: datetime
+    retired_at: datetime | None
+
+
+def signing_kid(keys: Sequence[KeyState]) -> str | None:
+    """The newest key not retired signs (two could exist after a bootstrap race; both are
+    published, the newest wins)."""
+    live = [k for k in keys if k.retired_at is None]
+    return max(live, key=lambda k: (k.created_at, k.kid)).kid if live else None
+
+
+def published_kids(keys: Sequence[KeyState], now: datetime, grace_seconds: int) -> list[str]:
+    """Keys in the JWKS: live ones, and retired ones until their grace period ends."""
+    grace = timedelta(seconds=grace_seconds)
+    return [k.kid for k in keys if k.retired_at is None or now < k.retired_at + grace]
+
+
+def retry_after(failures: Sequence[float], now: float, window: float, limit: int) -> float | None:
+    """Seconds to wait when `limit` failures (timestamps) fall inside the sliding `window`,
+    else None. The wait ends when the oldest counted failure leaves the window."""
+    recent = sorted(t for t in failures if now - window < t <= now)
+    if len(recent) < limit:
+        return None
+    return recent[-limit] + window - now

@@ -1,0 +1,1 @@
+"""Annual classification of branches and members: proposals, quota, the committee's decision."""

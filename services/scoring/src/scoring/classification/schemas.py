@@ -1,0 +1,66 @@
+"""API shapes of annual classification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Level = Literal["excellent", "good", "fulfilled", "not_fulfilled"]
+
+
+class ExclusionIn(BaseModel):
+    subject_id: str = Field(description="a member or branch id")
+    reason: str = Field(min_length=1, max_length=300, examples=["đình chỉ sinh hoạt đảng"])
+
+
+class ProposalRunIn(BaseModel):
+    branch_ids: list[str] | None = Field(
+        default=None,
+        description="The branches in scope (their members follow); every branch with a scored "
+        "meeting in the year when omitted. Scoring has no organisation tree yet.",
+    )
+    groups: dict[str, str] = Field(
+        default_factory=dict,
+        description="branch id → group of comparable units; the excellent quota applies per "
+        "group (members take their branch's group). Unlisted branches: group 'all'.",
+    )
+    exclusions: list[ExclusionIn] = Field(
+        default_factory=list,
+        description="Members or branches not classified, with the reason (suspended, exempt, "
+        "admitted or founded less than 6 months ago): scoring has no member status replica.",
+    )
+
+
+class ProposalRunOut(BaseModel):
+    year: int
+    policy: str
+    branch: dict[str, int] = Field(description="count per proposed level, and excluded")
+    member: dict[str, int]
+
+
+class DecisionIn(BaseModel):
+    level: Level
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ClassificationOut(BaseModel):
+    classification_id: str
+    year: int
+    subject_type: str
+    subject_id: str
+    branch_id: str | None
+    group: str
+    points: float | None
+    proposed_level: str | None
+    capped_by_quota: bool
+    excluded_reason: str | None
+    reason: str
+    basis: dict[str, Any]
+    version: int
+    proposed_at: datetime
+    decided_level: str | None
+    decision_reason: str | None
+    decided_at: datetime | None
+    level: str | None = Field(description="the decided level once given, else the proposed one")

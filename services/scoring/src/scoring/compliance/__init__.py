@@ -1,0 +1,1 @@
+"""Compliance detectors: the roll facts they read, the flags they raise once."""

@@ -1,0 +1,50 @@
+"""HTTP edge of compliance flags (read only: a flag is raised by the detectors)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from scoring.compliance.service import list_flags
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+
+router = APIRouter(prefix="/v1/compliance-flags", tags=["compliance"])
+
+
+class FlagOut(BaseModel):
+    flag_id: str
+    kind: str
+    severity: str
+    subject_type: str
+    subject_id: str
+    branch_id: str
+    period: str
+    message: str
+    meeting_ids: list[str]
+    details: dict[str, Any]
+    raised_at: datetime
+
+
+@router.get("", response_model=list[FlagOut], summary="Compliance flags, newest first")
+async def get_flags(
+    branch_id: str | None = None,
+    subject_id: str | None = Query(default=None, description="a branch or member id"),
+    kind: str | None = None,
+    period: str | None = Query(default=None, description="prefix: 2026 matches 2026-Q1, 2026-07"),
+    limit: int = Query(default=200, ge=1, le=1000),
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> list[FlagOut]:
+    async with runtime.db.session() as session:
+        flags = await list_flags(
+            session,
+            branch_id=branch_id,
+            subject_id=subject_id,
+            kind=kind,
+            period_prefix=period,
+            limit=limit,
+        )
+    return [FlagOut.model_validate(f, from_attributes=True) for f in flags]

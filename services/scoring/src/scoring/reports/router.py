@@ -1,0 +1,52 @@
+"""HTTP edge of reports: JSON, or the same report as CSV / XLSX."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from scoring.reports.export import to_csv, to_xlsx
+from scoring.reports.schemas import BranchReportOut
+from scoring.reports.service import branch_report
+from scoring.rollups.periods import PeriodError, parse_period
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.app import get_runtime
+from service_kit.web.problems import FieldError, Problem
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/branches",
+    response_model=BranchReportOut,
+    summary="Coverage, grades and the weakest branches for a set of branches and a period",
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+async def get_branch_report(
+    period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026"),
+    branch_id: list[str] | None = Query(
+        default=None, description="the branches in scope; every known branch when omitted"
+    ),
+    weakest: int = Query(default=10, ge=0, le=500),
+    format: Literal["json", "csv", "xlsx"] = "json",
+    runtime: ServiceRuntime = Depends(get_runtime),
+) -> BranchReportOut | Response:
+    try:
+        parsed = parse_period(period)
+    except PeriodError as exc:
+        raise Problem(
+            422, "validation-error", str(exc), errors=[FieldError("#query/period", str(exc))]
+        ) from None
+    async with runtime.db.session() as session:
+        report = await branch_report(session, parsed, branch_id, weakest)
+    if format == "json":
+        return report
+    name = f"bao-cao-chi-bo-{parsed.label}.{format}"
+    body, media = (
+        (to_csv(report), "text/csv; charset=utf-8") if format == "csv" else (to_xlsx(report), XLSX)
+    )
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

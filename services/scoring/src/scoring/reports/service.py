@@ -1,0 +1,164 @@
+"""The branch report for a set of branches and a period: grouped queries, then plain Python.
+
+Scoring has no organisation tree, so the scope is the branch ids given, or every branch with a
+scored meeting on record ("known"); a branch that never submitted anything is only counted as
+not covered when it is named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
+from scoring.reports.schemas import (
+    BranchLineOut,
+    BranchReportOut,
+    LostCriterionOut,
+    MonthCoverageOut,
+)
+from scoring.rollups.periods import Period, month_label
+from scoring.rollups.service import GRADES
+
+S, C = MeetingScore.__table__.c, MeetingCriterionScore.__table__.c
+
+
+def _count_if(condition: Any) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+async def branch_report(
+    session: AsyncSession, period: Period, branch_ids: Collection[str] | None, weakest: int
+) -> BranchReportOut:
+    in_period = sa.and_(S.held_on >= period.starts_on, S.held_on < period.ends_before)
+    scope = sorted(set(branch_ids)) if branch_ids else None
+    where = [in_period] + ([S.branch_id.in_(scope)] if scope else [])
+    year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
+    monthly = (
+        (
+            await session.execute(
+                sa.select(
+                    S.branch_id,
+                    year.label("y"),
+                    month.label("m"),
+                    sa.func.count().label("n"),
+                    sa.func.sum(S.total_points * 100 / S.max_points).label("pts"),
+                    sa.func.sum(S.present_count).label("present"),
+                    sa.func.sum(S.counted_count).label("counted"),
+                    *(_count_if(S.grade == g).label(g) for g in GRADES),
+                )
+                .where(*where)
+                .group_by(S.branch_id, year, month)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    losses = (
+        (
+            await session.execute(
+                sa.select(
+                    S.branch_id,
+                    C.code,
+                    sa.func.min(C.name).label("name"),
+                    sa.func.sum(C.max_points - C.points).label("lost"),
+                )
+                .select_from(sa.join(MeetingCriterionScore.__table__, MeetingScore.__table__))
+                .where(*where)
+                .group_by(S.branch_id, C.code)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    if scope is None:
+        scope = list((await session.execute(sa.select(S.branch_id).distinct())).scalars())
+        scope.sort()
+        scope_kind = "known"
+    else:
+        scope_kind = "given"
+
+    acc: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "n": 0,
+            "pts": 0.0,
+            "present": 0,
+            "counted": 0,
+            "months": set(),
+            **dict.fromkeys(GRADES, 0),
+        }
+    )
+    met_by_month: dict[str, set[str]] = defaultdict(set)
+    for r in monthly:
+        row, label = acc[r["branch_id"]], month_label(int(r["y"]), int(r["m"]))
+        row["n"] += int(r["n"])
+        row["pts"] += float(r["pts"] or 0)
+        row["present"] += int(r["present"] or 0)
+        row["counted"] += int(r["counted"] or 0)
+        row["months"].add(label)
+        for g in GRADES:
+            row[g] += int(r[g])
+        met_by_month[label].add(r["branch_id"])
+    lost: dict[str, list[LostCriterionOut]] = defaultdict(list)
+    for r in losses:
+        if float(r["lost"]) > 0:
+            lost[r["branch_id"]].append(
+                LostCriterionOut(
+                    code=r["code"], name=r["name"], points_lost=round(float(r["lost"]), 2)
+                )
+            )
+
+    lines = []
+    for branch_id in scope:
+        a: dict[str, Any] | None = acc.get(branch_id)
+        n = a["n"] if a else 0
+        lines.append(
+            BranchLineOut(
+                branch_id=branch_id,
+                meetings=n,
+                months_met=len(a["months"]) if a else 0,
+                average_points=round(a["pts"] / n, 2) if a and n else None,
+                by_grade={g: (a[g] if a else 0) for g in GRADES},
+                attendance_rate=round(a["present"] / a["counted"], 4)
+                if a and a["counted"]
+                else None,
+                criteria_lost=sorted(
+                    lost.get(branch_id, []), key=lambda c: (-c.points_lost, c.code)
+                )[:3],
+            )
+        )
+    total = sum(line.meetings for line in lines)
+    met = sum(line.meetings > 0 for line in lines)
+    return BranchReportOut(
+        period=period.label,
+        scope=scope_kind,
+        branches=len(lines),
+        branches_met=met,
+        coverage=round(met / len(lines), 4) if lines else None,
+        months=[
+            MonthCoverageOut(
+                month=month_label(y, m),
+                branches_met=len(met_by_month.get(month_label(y, m), ())),
+                coverage=round(len(met_by_month.get(month_label(y, m), ())) / len(lines), 4)
+                if lines
+                else 0.0,
+            )
+            for y, m in period.months
+        ],
+        meetings=total,
+        by_grade={g: sum(line.by_grade[g] for line in lines) for g in GRADES},
+        average_points=round(sum(a["pts"] for a in acc.values()) / total, 2) if total else None,
+        weakest=sorted(
+            lines,
+            key=lambda line: (
+                line.average_points is not None,
+                line.average_points or 0,
+                line.branch_id,
+            ),
+        )[:weakest],
+        lines=lines,
+    )
