@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 SCALE, PROVINCE_CODE = "binh-phu", "TQ"
+ADMIN, ADMIN_PASSWORD = "quantri", "demo-Chibo-2026"  # a demo account, printed at start-up
 STEPS = [
     "purpose_and_guests",
     "minute_taker",
@@ -94,7 +95,30 @@ def load_demo(urls: dict[str, str]) -> str:
     if generated.returncode != 0:
         raise RuntimeError(f"registry demo: {generated.stderr[-2000:]}")
     registry, meetings = urls["registry"], urls["meetings"]
+    # The first province admin; on a second run it exists already, which the login below proves.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "registry",
+            "create-admin",
+            "--username",
+            ADMIN,
+            "--password",
+            ADMIN_PASSWORD,
+            "--organisation",
+            PROVINCE_CODE,
+        ],
+        capture_output=True,
+        text=True,
+    )
     with httpx.Client(timeout=30) as client:
+        login = client.post(
+            f"{registry}/v1/auth/token",
+            json={"grant_type": "password", "username": ADMIN, "password": ADMIN_PASSWORD},
+        )
+        if login.status_code != 200:
+            raise RuntimeError(f"demo admin cannot sign in: {login.status_code} {login.text}")
         orgs = _all(client, f"{registry}/v1/organisations")
         province = next(o for o in orgs if o["code"] == PROVINCE_CODE)
         held = last_month_day(3)
@@ -153,7 +177,13 @@ def load_demo(urls: dict[str, str]) -> str:
                     "requests_raised": raised,
                 },
             )
+    token_call = (
+        f"curl -s -X POST {registry}/v1/auth/token -H 'Content-Type: application/json' "
+        f'-d \'{{"grant_type":"password","username":"{ADMIN}","password":"{ADMIN_PASSWORD}"}}\''
+    )
     return (
         f"{province['name']} › {commune['name']}: {len(branches)} chi bộ, "
-        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, {requests} kiến nghị gửi xã"
+        f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, {requests} kiến nghị gửi xã\n"
+        f"  Đăng nhập quản trị cấp tỉnh: tài khoản {ADMIN}, mật khẩu {ADMIN_PASSWORD}\n"
+        f"    {token_call}"
     )

@@ -68,7 +68,15 @@ def follow(proc: ServiceProcess, stop: threading.Event) -> None:
             print(f"\033[{COLOURS[proc.name]}m{proc.name:>13}\033[0m | {line.rstrip()}", flush=True)
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C and SIGTERM stop everything, even when started from a shell that ignores SIGINT
+    # for background jobs (the ignored disposition would be inherited).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     busy = [name for name, port in SERVICES.items() if port_in_use(port)]
     if busy:
         print(
@@ -106,7 +114,7 @@ def main() -> int:
     try:
         say("Khởi động 4 dịch vụ (registry, meetings, scoring, notifications)…")
         for proc in procs:
-            proc.log_path.write_text("")  # type: ignore[union-attr]
+            proc.log_path.write_text("")
             proc.start()
         for proc in procs:
             proc.wait_ready(90)
@@ -117,7 +125,6 @@ def main() -> int:
         for proc in procs:
             threading.Thread(target=follow, args=(proc, stop), daemon=True).start()
         print_urls(procs, amqp_url, summary)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while all(p.process and p.process.poll() is None for p in procs):
             time.sleep(0.5)
         dead = [p.name for p in procs if p.process and p.process.poll() is not None]
