@@ -191,3 +191,40 @@ async def test_reminders_fire_once_each_with_the_injected_clock(
         ]
         secretary = await svc.rows(Notification, Notification.recipient == SECRETARY)
         assert len(secretary) == 2
+
+
+async def test_a_member_nearing_the_absence_threshold_reaches_the_secretary(
+    sqlite_url: str, sink: SmtpSink
+) -> None:
+    from event_contracts.events.scoring import ComplianceFlagged
+
+    await (await migrated(sqlite_url, MIGRATIONS)).dispose()
+    async with service(fast_settings(sqlite_url, sink.port), sink) as svc:
+        await register_tree(svc)
+        await svc.contact(SECRETARY, "email", "bithu.thon1@example.vn")
+
+        def flag(months: int, severity: str) -> ComplianceFlagged:
+            return ComplianceFlagged.produce(
+                aggregate_version=1,
+                flag_id=f"unexcused:m-7:2026:{months}",
+                kind="unexcused_absence_warning" if months == 2 else "name_removal_proposal",
+                severity=severity,
+                subject_type="member",
+                subject_id="m-7",
+                branch_id="cb-thon-1",
+                period="2026",
+                message=f"Đảng viên m-7 vắng không lý do {months} tháng trong năm 2026.",
+            )
+
+        await svc.dispatch(event(flag(2, "warning")))
+        await svc.dispatch(event(flag(3, "proposal")))
+        async with worker_running(svc):
+            (urgent,) = await sink.wait_for(1)  # the warning waits for the digest
+        assert urgent.message["Subject"] == "[KHẨN] Chi bộ Thôn 1: cảnh báo kỳ 2026"
+        assert "vắng không lý do 3 tháng" in urgent.message.get_content()
+        assert "quyết định thuộc cấp có thẩm quyền" in urgent.message.get_content()
+        inbox = await svc.rows(Notification, Notification.recipient == SECRETARY)
+        assert sorted(n.body.strip() for n in inbox) == [
+            "Đảng viên m-7 vắng không lý do 2 tháng trong năm 2026.",
+            "Đảng viên m-7 vắng không lý do 3 tháng trong năm 2026.",
+        ]

@@ -28,8 +28,9 @@ REQUEST_KEYS = [
 SUBSCRIPTIONS = [
     Subscription(
         purpose="scoring-events",
-        handlers={"scoring.meeting.scored.v1": on_event},
-        description="tell the branch secretary and subscribers how the meeting was scored",
+        handlers={"scoring.meeting.scored.v1": on_event, "scoring.compliance.flagged.v1": on_event},
+        description="tell the branch secretary and subscribers how the meeting was scored, and "
+        "about compliance flags (e.g. a member nearing the absence threshold)",
     ),
     Subscription(
         purpose="meeting-events",

@@ -196,6 +196,22 @@ _REQUEST_RULES = [
         channels=["inbox", "email"],
     ),
     Rule(
+        id="compliance-warning-secretary",
+        event_type="scoring.compliance.flagged.v1",
+        filter={"severity": ["warning"]},
+        recipients=["branch-secretary:{branch_id}"],
+        channels=["inbox", "email"],
+    ),
+    Rule(
+        # e.g. a member with unexcused absences in 3 months: the branch must consider it now.
+        id="compliance-proposal-secretary-observers",
+        event_type="scoring.compliance.flagged.v1",
+        filter={"severity": ["proposal"]},
+        recipients=["branch-secretary:{branch_id}", "observers:{branch_id}"],
+        channels=["inbox", "email"],
+        urgency="urgent",
+    ),
+    Rule(
         id="observer-report-overdue-observer",
         event_type="meetings.observer_report.overdue.v1",
         recipients=["member:{observer_member_id}"],
@@ -223,6 +239,15 @@ _REQUEST_TEMPLATES: dict[str, dict[Any, MessageTemplate]] = {
         "Chưa ghi nhận buổi sinh hoạt tháng {{ period[5:] }}/{{ period[:4] }} "
         "(hạn {{ due_at | ngay }}).",
         _MISSED_EMAIL,
+    ),
+    "scoring.compliance.flagged.v1": _both(
+        "{{ '[KHẨN] ' if severity == 'proposal' else '' }}{{ branch_id | ten }}: cảnh báo kỳ "
+        "{{ period }}",
+        "{{ message }}",
+        "Kính gửi đồng chí Bí thư {{ branch_id | ten }},\n\n{{ message }}\n\n"
+        "{% if severity == 'proposal' %}Đây là đề xuất để chi bộ xem xét; việc quyết định thuộc "
+        "cấp có thẩm quyền.\n\n{% endif %}"
+        "Thư này được gửi tự động từ hệ thống theo dõi sinh hoạt chi bộ; vui lòng không trả lời.\n",
     ),
     "meetings.observer_report.overdue.v1": _both(
         "Báo cáo dự sinh hoạt {{ branch_id | ten }} quá hạn {{ due_at | ngay }}",
