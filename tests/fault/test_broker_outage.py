@@ -60,7 +60,11 @@ def test_submissions_during_outage_are_scored_once_after_it(amqp_url: str, tmp_p
                 )
                 assert score["score_version"] == 1  # scored once, never re-scored
             notes = wait_for(
-                lambda: all_notifications(svc["notifications"].url),
+                lambda: [
+                    n
+                    for n in all_notifications(svc["notifications"].url)
+                    if n["event_type"] == "vn.chibo.scoring.meeting.scored.v1"
+                ],
                 lambda n: len(n) >= N,
                 timeout=120,
                 what="all notified",

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from event_contracts.events.registry import OrganisationDissolved, OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
-from meetings.replica.service import apply_ceased, apply_registered
 from meetings.requests.calendar import vietnam_calendar
 from meetings.requests.escalation import deadlines, load_policies, policy_for
 from meetings.requests.models import Request, RequestTimelineEntry
@@ -25,6 +24,7 @@ from meetings.requests.service import RequestRules, act, raise_requests
 from meetings.settings import MeetingsSettings
 from service_kit import migrations
 from service_kit.clock import FrozenClock
+from service_kit.replica.org_tree import apply_ceased, apply_registered
 
 START = datetime(2026, 1, 5, 2, tzinfo=UTC)
 POLICY = policy_for(load_policies(), None, date(2026, 1, 5))

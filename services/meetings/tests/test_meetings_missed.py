@@ -12,12 +12,12 @@ from meetings_factories import seed_tree, submission
 
 from event_contracts.events.registry import OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
-from meetings.replica.service import apply_registered
 from meetings.schedules import rules
 from meetings.schedules.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
+from service_kit.replica.org_tree import apply_registered
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
 

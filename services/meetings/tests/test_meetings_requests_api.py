@@ -15,12 +15,12 @@ from meetings_factories import request, seed_tree, submission
 
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from meetings.main import MIGRATIONS, build_app
-from meetings.replica.service import apply_ceased, apply_moved
 from meetings.requests.calendar import VIETNAM
 from meetings.requests.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
+from service_kit.replica.org_tree import apply_ceased, apply_moved
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
 

@@ -3,7 +3,9 @@
 # The models modules register their tables with the metadata.
 import scoring.classification.models
 import scoring.compliance.models
-import scoring.meeting_scores.models  # noqa: F401
+import scoring.meeting_scores.models
+import scoring.rankings.models  # noqa: F401
+import service_kit.replica.models
 import service_kit.tables  # noqa: F401
 from service_kit.migrations import run_env
 

@@ -81,3 +81,40 @@ def envelope(data: MeetingSubmitted, event_id: str | None = None) -> Any:
 
     event = make_event(data, source="/meetings", subject=f"meetings/{data.meeting_id}")
     return event.model_copy(update={"id": event_id}) if event_id else event
+
+
+def organisation(
+    org_id: str,
+    parent_id: str | None,
+    *,
+    kind: str = "grassroots_branch",
+    branch_kind: str | None = None,
+    valid_from: date = date(2020, 1, 1),
+) -> Any:
+    """`registry.organisation.registered.v1` data for one node of the tree."""
+    from event_contracts.events.registry import OrganisationRegistered
+
+    return OrganisationRegistered.produce(
+        aggregate_version=1,
+        organisation_id=org_id,
+        code=org_id,
+        name=f"Tên {org_id}",
+        kind=kind,
+        parent_id=parent_id,
+        valid_from=valid_from,
+        branch_kind=branch_kind,
+    )
+
+
+async def deliver_registry(runtime: Any, *facts: Any) -> None:
+    """Registry facts through the handler the `scoring.registry-events` queue runs."""
+    from event_contracts import make_event
+    from service_kit.replica.handlers import on_organisation_event
+
+    async with runtime.uow() as uow:
+        for data in facts:
+            event = make_event(
+                data, source="/registry", subject=f"organisations/{data.organisation_id}"
+            )
+            await on_organisation_event(uow, event, data)
+        await uow.commit()

@@ -11,8 +11,10 @@ from scoring.compliance.router import router as compliance_router
 from scoring.compliance.scheduled import compliance_sweeper
 from scoring.meeting_scores.router import router as scores_router
 from scoring.policy import POLICY_FILE, install_policy, load_policy
+from scoring.rankings.router import router as rankings_router
 from scoring.reports.router import router as reports_router
 from scoring.rollups.router import router as rollups_router
+from scoring.rollups.router import subtree_router as subtree_rollups_router
 from scoring.rubrics.active import install
 from scoring.rubrics.book import RUBRICS_DIR, load_book
 from scoring.settings import ScoringSettings
@@ -48,6 +50,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[
             scores_router,
             rollups_router,
+            subtree_rollups_router,
+            rankings_router,
             compliance_router,
             classification_router,
             reports_router,

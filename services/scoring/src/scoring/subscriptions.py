@@ -3,6 +3,7 @@
 from scoring.compliance import handlers as compliance
 from scoring.meeting_scores import handlers as meeting_scores
 from service_kit.bus.consumer import Subscription
+from service_kit.replica import handlers as org_tree
 
 SUBSCRIPTIONS = [
     Subscription(
@@ -15,5 +16,11 @@ SUBSCRIPTIONS = [
         },
         description="score every submitted or amended meeting, keep its roll and run the "
         "detectors; add the observer's score; note overdue observer reports",
+    ),
+    Subscription(
+        purpose="registry-events",
+        handlers=dict.fromkeys(org_tree.ORGANISATION_KEYS, org_tree.on_organisation_event),
+        description="replica of the organisation tree, for roll-ups, reports and rankings of "
+        "a subtree",
     ),
 ]

@@ -17,7 +17,7 @@ from meetings.meetings.schemas import (
     NextMeetingOut,
     RevisionOut,
 )
-from meetings.replica.service import subtree_ids
+from service_kit.replica.org_tree import subtree_ids
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.app import get_runtime

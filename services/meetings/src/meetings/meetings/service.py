@@ -17,11 +17,12 @@ from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRev
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
 from meetings.observers.service import expect_reports
-from meetings.replica.service import meeting_window, roster_on
+from meetings.replica.service import roster_on
 from meetings.requests.calendar import local_date
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
 from service_kit.ids import new_id
+from service_kit.replica.org_tree import meeting_window
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 

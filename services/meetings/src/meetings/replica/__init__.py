@@ -1,1 +1,2 @@
-"""The local replica of the registry this service needs: the organisation tree with history."""
+"""The local replica of the registry this service needs: rosters and observer assignments on
+top of the shared organisation tree (`service_kit.replica`)."""

@@ -1,4 +1,4 @@
-"""Event edge of the registry replica: one handler per organisation fact."""
+"""Event edge of the member and observer replica (the organisation tree's handler is shared)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,6 @@ from event_contracts import CloudEvent, EventData
 from event_contracts.events import registry as ev
 from meetings.replica import service
 from service_kit.uow import UnitOfWork
-
-
-async def on_organisation_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
-    session = uow.session
-    if isinstance(data, ev.OrganisationRegistered):
-        await service.apply_registered(session, data)
-    elif isinstance(data, ev.OrganisationRenamed):
-        await service.apply_renamed(session, data)
-    elif isinstance(data, ev.OrganisationMoved):
-        await service.apply_moved(session, data)
-    elif isinstance(data, ev.OrganisationMerged | ev.OrganisationSplit | ev.OrganisationDissolved):
-        await service.apply_ceased(session, data)
 
 
 async def on_observer_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
@@ -40,7 +28,3 @@ MEMBER_KEYS = [
     f"registry.member.{verb}.v1" for verb in ("admitted", "status_changed", "transferred")
 ]
 OBSERVER_KEYS = ["registry.observer.assigned.v1", "registry.observer.ended.v1"]
-ORGANISATION_KEYS = [
-    f"registry.organisation.{verb}.v1"
-    for verb in ("registered", "renamed", "moved", "merged", "split", "dissolved")
-]

@@ -1,4 +1,5 @@
-"""Replica tables, written only by registry events (and the backfill)."""
+"""Replica tables of members and observers, written only by registry events.
+The organisation tree's tables are shared: `service_kit.replica.models`."""
 
 from __future__ import annotations
 
@@ -6,33 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
-
-
-class OrgNode(SQLModel, table=True):
-    __tablename__ = "replica_organisation"
-
-    id: str = Field(primary_key=True, max_length=64)
-    code: str = Field(max_length=64)
-    name: str = Field(max_length=300)
-    kind: str = Field(max_length=40)
-    valid_from: date
-    valid_to: date | None = None
-    branch_kind: str | None = Field(default=None, max_length=32)
-    meeting_day_from: int | None = None
-    meeting_day_to: int | None = None
-    version: int = Field(description="registry aggregate_version last applied")
-
-
-class OrgLink(SQLModel, table=True):
-    """`child` sits under `parent` from `valid_from` (inclusive) to `valid_to` (exclusive)."""
-
-    __tablename__ = "replica_organisation_link"
-    __table_args__ = (sa.Index("ix_replica_link_child", "child_id", "valid_from"),)
-
-    child_id: str = Field(primary_key=True, max_length=64)
-    valid_from: date = Field(primary_key=True)
-    parent_id: str = Field(max_length=64)
-    valid_to: date | None = None
 
 
 class ObserverAssignmentReplica(SQLModel, table=True):

@@ -1,141 +1,20 @@
-"""Applying registry facts to the replica, and answering "the chain above X on day D".
+"""Applying member and observer facts to the replica, and answering "who sits in branch X's
+meeting on day D" and "who observes it". The organisation tree is `service_kit.replica.org_tree`.
 
-Every fact is applied so that its arrival order does not matter: links are keyed by their start
-date and their ends are recomputed from the next start; node facts carry the registry's
-aggregate_version and an older one never overwrites a newer one.
+Every fact is applied so that its arrival order does not matter: member states are keyed by their
+date and the registry's aggregate_version, and an older assignment never overwrites a newer one.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from meetings.replica.models import (
-    MemberStateReplica,
-    ObserverAssignmentReplica,
-    OrgLink,
-    OrgNode,
-)
-from meetings.requests.escalation import LadderNode
-
-MAX_DEPTH = 16
-
-
-async def _node(session: AsyncSession, org_id: str) -> OrgNode:
-    node = await session.get(OrgNode, org_id)
-    if node is None:  # a fact about a node whose registration has not arrived yet
-        node = OrgNode(
-            id=org_id, code=org_id, name=org_id, kind="unknown", valid_from=date.min, version=0
-        )
-        session.add(node)
-    return node
-
-
-async def _link(session: AsyncSession, child_id: str, parent_id: str, on: date) -> None:
-    if await session.get(OrgLink, (child_id, on)) is None:
-        session.add(OrgLink(child_id=child_id, parent_id=parent_id, valid_from=on))
-        await session.flush()
-    links = (
-        (
-            await session.execute(
-                sa.select(OrgLink)
-                .where(OrgLink.child_id == child_id)
-                .order_by(col(OrgLink.valid_from))
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for current, following in zip(links, [*links[1:], None], strict=True):
-        current.valid_to = following.valid_from if following else None
-
-
-async def apply_registered(session: AsyncSession, data: ev.OrganisationRegistered) -> None:
-    node = await _node(session, data.organisation_id)
-    if node.version < data.aggregate_version:
-        node.code, node.kind, node.valid_from = data.code, data.kind, data.valid_from
-        if node.version == 0 or node.name == node.id:
-            node.name = data.name
-        node.branch_kind = data.branch_kind
-        node.meeting_day_from, node.meeting_day_to = data.meeting_day_from, data.meeting_day_to
-        node.version = data.aggregate_version
-    if data.parent_id:
-        await _link(session, data.organisation_id, data.parent_id, data.valid_from)
-
-
-async def apply_renamed(session: AsyncSession, data: ev.OrganisationRenamed) -> None:
-    node = await _node(session, data.organisation_id)
-    if node.version < data.aggregate_version:
-        node.name, node.version = data.name, data.aggregate_version
-
-
-async def apply_moved(session: AsyncSession, data: ev.OrganisationMoved) -> None:
-    await _node(session, data.organisation_id)
-    await _link(session, data.organisation_id, data.parent_id, data.on)
-
-
-async def apply_ceased(
-    session: AsyncSession,
-    data: ev.OrganisationMerged | ev.OrganisationSplit | ev.OrganisationDissolved,
-) -> None:
-    node = await _node(session, data.organisation_id)
-    node.valid_to = data.on  # idempotent, whatever the order
-
-
-async def parent_on(session: AsyncSession, org_id: str, on: date) -> str | None:
-    stmt = (
-        sa.select(OrgLink.parent_id)
-        .where(
-            OrgLink.child_id == org_id,
-            col(OrgLink.valid_from) <= on,
-            sa.or_(col(OrgLink.valid_to).is_(None), col(OrgLink.valid_to) > on),
-        )
-        .order_by(col(OrgLink.valid_from).desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
-def _active(node: OrgNode, on: date) -> bool:
-    return node.valid_from <= on and (node.valid_to is None or node.valid_to > on)
-
-
-async def node_on(session: AsyncSession, org_id: str, on: date) -> LadderNode | None:
-    node = await session.get(OrgNode, org_id)
-    if node is None or node.kind == "unknown":
-        return None
-    return LadderNode(node.id, node.kind, active=_active(node, on))
-
-
-async def chain_on(session: AsyncSession, org_id: str, on: date) -> list[LadderNode]:
-    """The organisation and its ancestors as they stand on `on`, nearest first. A node that no
-    longer exists is followed up from the last day it did, so its old parents are still found."""
-    node = await session.get(OrgNode, org_id)
-    if node is None or node.kind == "unknown":
-        return [LadderNode(org_id, "unknown", active=False)]
-    walk_from = on
-    if node.valid_to is not None and node.valid_to <= on:
-        walk_from = node.valid_to - timedelta(days=1)
-    chain = [LadderNode(node.id, node.kind, active=_active(node, on))]
-    current = org_id
-    for _ in range(MAX_DEPTH):
-        parent = await parent_on(session, current, walk_from)
-        if parent is None:
-            break
-        chain.append(await node_on(session, parent, on) or LadderNode(parent, "unknown", False))
-        current = parent
-    return chain
-
-
-async def meeting_window(session: AsyncSession, branch_id: str) -> tuple[int, int] | None:
-    node = await session.get(OrgNode, branch_id)
-    if node is None or node.meeting_day_from is None or node.meeting_day_to is None:
-        return None
-    return node.meeting_day_from, node.meeting_day_to
+from meetings.replica.models import MemberStateReplica, ObserverAssignmentReplica
 
 
 async def apply_observer_assigned(session: AsyncSession, data: ev.ObserverAssigned) -> None:
@@ -301,23 +180,3 @@ async def roster_on(session: AsyncSession, branch_id: str, on: date) -> dict[str
         elif state.branch_id == branch_id and state.status in ON_THE_ROLL:
             roster[member_id] = state.status
     return roster
-
-
-async def subtree_ids(session: AsyncSession, org_id: str, on: date) -> list[str]:
-    """The organisation and everything under it on `on` (links valid that day), one recursive
-    query on SQLite and PostgreSQL alike."""
-    link = sa.table(
-        "replica_organisation_link",
-        sa.column("child_id"),
-        sa.column("parent_id"),
-        sa.column("valid_from"),
-        sa.column("valid_to"),
-    )
-    valid = sa.and_(
-        link.c.valid_from <= on, sa.or_(link.c.valid_to.is_(None), link.c.valid_to > on)
-    )
-    tree = sa.select(sa.literal(org_id).label("id")).cte("tree", recursive=True)
-    tree = tree.union(
-        sa.select(link.c.child_id).join(tree, link.c.parent_id == tree.c.id).where(valid)
-    )
-    return list((await session.execute(sa.select(tree.c.id))).scalars())

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi import Request as HttpRequest
 from sqlmodel import col
 
-from meetings.replica.service import subtree_ids
 from meetings.requests import service
 from meetings.requests.lifecycle import OPEN, RequestStatus
 from meetings.requests.models import Request, RequestTimelineEntry
 from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut, TimelineEntryOut
 from meetings.requests.service import RequestRules
+from service_kit.replica.org_tree import subtree_ids
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params

@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import meetings as ev
-from meetings.replica.service import chain_on
 from meetings.requests import escalation, metrics
 from meetings.requests.calendar import WorkingCalendar, local_date, vietnam_calendar
-from meetings.requests.escalation import ClockState, EscalationPolicy, Ladder
+from meetings.requests.escalation import ClockState, EscalationPolicy, Ladder, LadderNode
 from meetings.requests.lifecycle import (
     NEEDS_TEXT,
     OPEN,
@@ -27,6 +26,7 @@ from meetings.requests.lifecycle import (
 from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
 from meetings.requests.schemas import RequestActionIn, RequestIn
 from service_kit.ids import new_id
+from service_kit.replica.org_tree import chain_on
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 
@@ -97,7 +97,10 @@ async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladd
     cache: dict[tuple[str, date], Ladder] = session.info.setdefault("ladders", {})
     key = (org_id, local_date(now))
     if key not in cache:
-        chain = await chain_on(session, org_id, key[1])
+        chain = [
+            LadderNode(node.organisation_id, node.kind, active=node.active)
+            for node in await chain_on(session, org_id, key[1])
+        ]
         cache[key] = escalation.ladder(chain[0], chain[1:])
     return cache[key]
 

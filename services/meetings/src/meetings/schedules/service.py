@@ -13,9 +13,9 @@ from sqlmodel import col
 
 from event_contracts.events.meetings import MeetingMissed
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
-from meetings.replica.models import OrgNode
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
+from service_kit.replica.models import OrgNode
 from service_kit.uow import UnitOfWork
 
 

@@ -10,6 +10,7 @@ from scoring.reports.export import to_csv, to_xlsx
 from scoring.reports.schemas import BranchReportOut
 from scoring.reports.service import branch_report
 from scoring.rollups.periods import PeriodError, parse_period
+from scoring.scope import branches_in
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
 from service_kit.web.problems import FieldError, Problem
@@ -21,13 +22,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get(
     "/branches",
     response_model=BranchReportOut,
-    summary="Coverage, grades and the weakest branches for a set of branches and a period",
+    summary="Coverage, grades and the weakest branches for a set of branches or a subtree",
     responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
 )
 async def get_branch_report(
     period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026"),
     branch_id: list[str] | None = Query(
         default=None, description="the branches in scope; every known branch when omitted"
+    ),
+    organisation_id: str | None = Query(
+        default=None,
+        description="instead of branch_id: every branch under this organisation on the "
+        "period's last day",
     ),
     weakest: int = Query(default=10, ge=0, le=500),
     format: Literal["json", "csv", "xlsx"] = "json",
@@ -39,8 +45,22 @@ async def get_branch_report(
         raise Problem(
             422, "validation-error", str(exc), errors=[FieldError("#query/period", str(exc))]
         ) from None
+    if organisation_id is not None and branch_id:
+        detail = "Chỉ chọn một phạm vi: organisation_id hoặc branch_id, không cả hai."
+        raise Problem(
+            422,
+            "validation-error",
+            detail,
+            errors=[FieldError("#query/organisation_id", detail, "scope_ambiguous")],
+        )
     async with runtime.db.session() as session:
-        report = await branch_report(session, parsed, branch_id, weakest)
+        if organisation_id is not None:
+            branches = await branches_in(session, organisation_id, parsed)
+            report = await branch_report(
+                session, parsed, [b.id for b in branches], weakest, scope="organisation"
+            )
+        else:
+            report = await branch_report(session, parsed, branch_id, weakest)
     if format == "json":
         return report
     name = f"bao-cao-chi-bo-{parsed.label}.{format}"

@@ -29,7 +29,10 @@ class MonthCoverageOut(BaseModel):
 
 class BranchReportOut(BaseModel):
     period: str
-    scope: str = Field(description="'given' branch ids, or 'known': every branch scoring has seen")
+    scope: str = Field(
+        description="'given' branch ids, 'organisation': the branches of a subtree, or 'known': "
+        "every branch scoring has seen"
+    )
     branches: int
     branches_met: int
     coverage: float | None = Field(description="share of the branches that met in the period")

@@ -1,8 +1,9 @@
 """The branch report for a set of branches and a period: grouped queries, then plain Python.
 
-Scoring has no organisation tree, so the scope is the branch ids given, or every branch with a
-scored meeting on record ("known"); a branch that never submitted anything is only counted as
-not covered when it is named.
+The scope is the branch ids given ("given"), the branches of a subtree from the organisation-tree
+replica ("organisation", resolved by the caller), or every branch with a scored meeting on record
+("known"); a branch that never submitted anything is only counted as not covered when it is in a
+given or organisation scope.
 """
 
 from __future__ import annotations
@@ -32,11 +33,18 @@ def _count_if(condition: Any) -> Any:
 
 
 async def branch_report(
-    session: AsyncSession, period: Period, branch_ids: Collection[str] | None, weakest: int
+    session: AsyncSession,
+    period: Period,
+    branch_ids: Collection[str] | None,
+    weakest: int,
+    *,
+    scope: str = "given",
 ) -> BranchReportOut:
+    """`branch_ids` None means every known branch; an empty subtree is an empty scope."""
     in_period = sa.and_(S.held_on >= period.starts_on, S.held_on < period.ends_before)
-    scope = sorted(set(branch_ids)) if branch_ids else None
-    where = [in_period] + ([S.branch_id.in_(scope)] if scope else [])
+    given = branch_ids if branch_ids or scope == "organisation" else None
+    ids = sorted(set(given)) if given is not None else None
+    where = [in_period] + ([S.branch_id.in_(ids)] if ids is not None else [])
     year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
     monthly = (
         (
@@ -75,12 +83,9 @@ async def branch_report(
         .mappings()
         .all()
     )
-    if scope is None:
-        scope = list((await session.execute(sa.select(S.branch_id).distinct())).scalars())
-        scope.sort()
-        scope_kind = "known"
-    else:
-        scope_kind = "given"
+    if ids is None:
+        ids = sorted((await session.execute(sa.select(S.branch_id).distinct())).scalars())
+        scope = "known"
 
     acc: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
@@ -113,7 +118,7 @@ async def branch_report(
             )
 
     lines = []
-    for branch_id in scope:
+    for branch_id in ids:
         a: dict[str, Any] | None = acc.get(branch_id)
         n = a["n"] if a else 0
         lines.append(
@@ -135,7 +140,7 @@ async def branch_report(
     met = sum(line.meetings > 0 for line in lines)
     return BranchReportOut(
         period=period.label,
-        scope=scope_kind,
+        scope=scope,
         branches=len(lines),
         branches_met=met,
         coverage=round(met / len(lines), 4) if lines else None,

@@ -24,8 +24,9 @@ class MonthOut(BaseModel):
     most_lost_criterion: str | None
 
 
-class RollupOut(BaseModel):
-    branch_id: str
+class PeriodSummaryOut(BaseModel):
+    """What a roll-up says of a period, for one branch or for all the branches of a subtree."""
+
     period: str
     kind: str = Field(description="month, quarter, half or year")
     starts_on: date
@@ -41,3 +42,18 @@ class RollupOut(BaseModel):
     missed_months: list[str] = Field(description="ended months with no meeting at all")
     months: list[MonthOut] = Field(description="the trend, month by month")
     criteria_lost: list[CriterionLossOut] = Field(description="most points lost first")
+
+
+class RollupOut(PeriodSummaryOut):
+    branch_id: str
+
+
+class SubtreeRollupOut(PeriodSummaryOut):
+    """Every branch under the organisation on `tree_on` that existed during the period, summed.
+    `thematic_required` counts one per branch and whole quarter; `quarters_without_thematic` and
+    `missed_months` name the quarters and months when no branch at all held one — the branch
+    report (`/v1/reports/branches?organisation_id=…`) shows which branches fell short."""
+
+    organisation_id: str
+    tree_on: date = Field(description="the day the subtree is taken: the period's last day")
+    branches: int = Field(description="branches in scope")

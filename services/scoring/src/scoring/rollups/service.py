@@ -1,8 +1,10 @@
-"""Roll-ups computed in the database: two grouped queries per request, whatever the row count."""
+"""Roll-ups computed in the database: two grouped queries per request, whatever the row count, for
+one branch or for every branch of a subtree (`branch_id IN (…)`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.rollups.periods import Period, month_ended, month_label
-from scoring.rollups.schemas import CriterionLossOut, MonthOut, RollupOut
+from scoring.rollups.schemas import CriterionLossOut, MonthOut, RollupOut, SubtreeRollupOut
+from scoring.scope import branches_in
 
 GRADES = ("tot", "kha", "trung_binh", "kem")
 THEMATIC_TYPES = ("thematic", "combined")  # a combined meeting holds the thematic part too
@@ -23,13 +26,15 @@ def _count_if(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _in_period(branch_id: str, period: Period) -> Any:
+def _in_period(branch_ids: Sequence[str], period: Period) -> Any:
     return sa.and_(
-        S.branch_id == branch_id, S.held_on >= period.starts_on, S.held_on < period.ends_before
+        S.branch_id.in_(branch_ids), S.held_on >= period.starts_on, S.held_on < period.ends_before
     )
 
 
-async def _months(session: AsyncSession, branch_id: str, period: Period) -> dict[str, Any]:
+async def _months(
+    session: AsyncSession, branch_ids: Sequence[str], period: Period
+) -> dict[str, Any]:
     year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
     stmt = (
         sa.select(
@@ -43,14 +48,14 @@ async def _months(session: AsyncSession, branch_id: str, period: Period) -> dict
             _count_if(S.official_source == "confirmed").label("confirmed"),
             *(_count_if(S.grade == g).label(g) for g in GRADES),
         )
-        .where(_in_period(branch_id, period))
+        .where(_in_period(branch_ids, period))
         .group_by(year, month)
     )
     rows = (await session.execute(stmt)).mappings().all()
     return {month_label(int(r["y"]), int(r["m"])): r for r in rows}
 
 
-async def _losses(session: AsyncSession, branch_id: str, period: Period) -> list[Any]:
+async def _losses(session: AsyncSession, branch_ids: Sequence[str], period: Period) -> list[Any]:
     year, month = sa.extract("year", S.held_on), sa.extract("month", S.held_on)
     stmt = (
         sa.select(
@@ -63,7 +68,7 @@ async def _losses(session: AsyncSession, branch_id: str, period: Period) -> list
             sa.func.count().label("meetings"),
         )
         .select_from(sa.join(MeetingCriterionScore.__table__, MeetingScore.__table__))
-        .where(_in_period(branch_id, period))
+        .where(_in_period(branch_ids, period))
         .group_by(year, month, C.code)
     )
     return list((await session.execute(stmt)).mappings().all())
@@ -76,8 +81,28 @@ def _rate(present: float, counted: float) -> float | None:
 async def branch_rollup(
     session: AsyncSession, branch_id: str, period: Period, today: date
 ) -> RollupOut:
-    by_month = await _months(session, branch_id, period)
-    losses = await _losses(session, branch_id, period)
+    return RollupOut(branch_id=branch_id, **await _summary(session, [branch_id], period, today))
+
+
+async def subtree_rollup(
+    session: AsyncSession, organisation_id: str, period: Period, today: date
+) -> SubtreeRollupOut:
+    branches = await branches_in(session, organisation_id, period)
+    summary = await _summary(session, [b.id for b in branches], period, today)
+    summary["thematic_required"] *= len(branches)
+    return SubtreeRollupOut(
+        organisation_id=organisation_id,
+        tree_on=period.ends_before - timedelta(days=1),
+        branches=len(branches),
+        **summary,
+    )
+
+
+async def _summary(
+    session: AsyncSession, branch_ids: Sequence[str], period: Period, today: date
+) -> dict[str, Any]:
+    by_month = await _months(session, branch_ids, period)
+    losses = await _losses(session, branch_ids, period)
 
     lost_by_month: dict[str, dict[str, float]] = defaultdict(dict)
     totals: dict[str, dict[str, Any]] = {}
@@ -114,8 +139,7 @@ async def branch_rollup(
     thematic_by_quarter: dict[int, int] = defaultdict(int)
     for label, r in by_month.items():
         thematic_by_quarter[(int(label[5:]) - 1) // 3 + 1] += int(r["thematic"])
-    return RollupOut(
-        branch_id=branch_id,
+    return dict(
         period=period.label,
         kind=period.kind,
         starts_on=period.starts_on,

@@ -1,0 +1,175 @@
+"""Applying the registry's organisation facts to the replica, and answering dated questions about
+the tree: the chain above X on day D, everything under X on day D.
+
+Every fact is applied so that its arrival order does not matter: links are keyed by their start
+date and their ends are recomputed from the next start; node facts carry the registry's
+aggregate_version and an older one never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from event_contracts.events import registry as ev
+from service_kit.replica.models import OrgLink, OrgNode
+
+MAX_DEPTH = 16
+BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """An organisation as the replica knows it on the day in question."""
+
+    organisation_id: str
+    kind: str
+    active: bool = True
+
+
+async def _node(session: AsyncSession, org_id: str) -> OrgNode:
+    node = await session.get(OrgNode, org_id)
+    if node is None:  # a fact about a node whose registration has not arrived yet
+        node = OrgNode(
+            id=org_id, code=org_id, name=org_id, kind="unknown", valid_from=date.min, version=0
+        )
+        session.add(node)
+    return node
+
+
+async def _link(session: AsyncSession, child_id: str, parent_id: str, on: date) -> None:
+    if await session.get(OrgLink, (child_id, on)) is None:
+        session.add(OrgLink(child_id=child_id, parent_id=parent_id, valid_from=on))
+        await session.flush()
+    links = (
+        (
+            await session.execute(
+                sa.select(OrgLink)
+                .where(OrgLink.child_id == child_id)
+                .order_by(col(OrgLink.valid_from))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for current, following in zip(links, [*links[1:], None], strict=True):
+        current.valid_to = following.valid_from if following else None
+
+
+async def apply_registered(session: AsyncSession, data: ev.OrganisationRegistered) -> None:
+    node = await _node(session, data.organisation_id)
+    if node.version < data.aggregate_version:
+        node.code, node.kind, node.valid_from = data.code, data.kind, data.valid_from
+        if node.version == 0 or node.name == node.id:
+            node.name = data.name
+        node.branch_kind = data.branch_kind
+        node.meeting_day_from, node.meeting_day_to = data.meeting_day_from, data.meeting_day_to
+        node.version = data.aggregate_version
+    if data.parent_id:
+        await _link(session, data.organisation_id, data.parent_id, data.valid_from)
+
+
+async def apply_renamed(session: AsyncSession, data: ev.OrganisationRenamed) -> None:
+    node = await _node(session, data.organisation_id)
+    if node.version < data.aggregate_version:
+        node.name, node.version = data.name, data.aggregate_version
+
+
+async def apply_moved(session: AsyncSession, data: ev.OrganisationMoved) -> None:
+    await _node(session, data.organisation_id)
+    await _link(session, data.organisation_id, data.parent_id, data.on)
+
+
+async def apply_ceased(
+    session: AsyncSession,
+    data: ev.OrganisationMerged | ev.OrganisationSplit | ev.OrganisationDissolved,
+) -> None:
+    node = await _node(session, data.organisation_id)
+    node.valid_to = data.on  # idempotent, whatever the order
+
+
+async def parent_on(session: AsyncSession, org_id: str, on: date) -> str | None:
+    stmt = (
+        sa.select(OrgLink.parent_id)
+        .where(
+            OrgLink.child_id == org_id,
+            col(OrgLink.valid_from) <= on,
+            sa.or_(col(OrgLink.valid_to).is_(None), col(OrgLink.valid_to) > on),
+        )
+        .order_by(col(OrgLink.valid_from).desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+def _active(node: OrgNode, on: date) -> bool:
+    return node.valid_from <= on and (node.valid_to is None or node.valid_to > on)
+
+
+async def node_on(session: AsyncSession, org_id: str, on: date) -> TreeNode | None:
+    node = await session.get(OrgNode, org_id)
+    if node is None or node.kind == "unknown":
+        return None
+    return TreeNode(node.id, node.kind, active=_active(node, on))
+
+
+async def chain_on(session: AsyncSession, org_id: str, on: date) -> list[TreeNode]:
+    """The organisation and its ancestors as they stand on `on`, nearest first. A node that no
+    longer exists is followed up from the last day it did, so its old parents are still found."""
+    node = await session.get(OrgNode, org_id)
+    if node is None or node.kind == "unknown":
+        return [TreeNode(org_id, "unknown", active=False)]
+    walk_from = on
+    if node.valid_to is not None and node.valid_to <= on:
+        walk_from = node.valid_to - timedelta(days=1)
+    chain = [TreeNode(node.id, node.kind, active=_active(node, on))]
+    current = org_id
+    for _ in range(MAX_DEPTH):
+        parent = await parent_on(session, current, walk_from)
+        if parent is None:
+            break
+        chain.append(await node_on(session, parent, on) or TreeNode(parent, "unknown", False))
+        current = parent
+    return chain
+
+
+async def meeting_window(session: AsyncSession, branch_id: str) -> tuple[int, int] | None:
+    node = await session.get(OrgNode, branch_id)
+    if node is None or node.meeting_day_from is None or node.meeting_day_to is None:
+        return None
+    return node.meeting_day_from, node.meeting_day_to
+
+
+def _subtree(org_id: str, on: date) -> sa.CTE:
+    """The organisation and everything under it on `on` (links valid that day), as a recursive
+    CTE that SQLite and PostgreSQL both run."""
+    link = OrgLink.__table__.c
+    valid = sa.and_(link.valid_from <= on, sa.or_(link.valid_to.is_(None), link.valid_to > on))
+    tree = sa.select(sa.literal(org_id).label("id")).cte("tree", recursive=True)
+    return tree.union(sa.select(link.child_id).join(tree, link.parent_id == tree.c.id).where(valid))
+
+
+async def subtree_ids(session: AsyncSession, org_id: str, on: date) -> list[str]:
+    """The organisation and everything under it on `on`, in one query."""
+    tree = _subtree(org_id, on)
+    return list((await session.execute(sa.select(tree.c.id))).scalars())
+
+
+async def nodes_under(
+    session: AsyncSession, org_id: str, on: date, kinds: Collection[str] = BRANCH_KINDS
+) -> list[OrgNode]:
+    """The nodes of these kinds in the subtree of `org_id` on `on` (the subtree and the nodes in
+    one query), by id. Whether each still exists is the caller's question: see `valid_to`."""
+    tree = _subtree(org_id, on)
+    stmt = (
+        sa.select(OrgNode)
+        .join(tree, col(OrgNode.id) == tree.c.id)
+        .where(col(OrgNode.kind).in_(list(kinds)))
+        .order_by(col(OrgNode.id))
+    )
+    return list((await session.execute(stmt)).scalars())
