@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.idempotency import Created, create_once
 from service_kit.web.problems import FieldError, Problem
 
 
@@ -26,7 +26,6 @@ async def write(
     location: Callable[[BaseModel], str] | None = None,
 ) -> JSONResponse:
     """Run `action` once per Idempotency-Key and answer with what it returned."""
-    key = require_key(idempotency_key)
 
     async def create(uow: UnitOfWork) -> Created:
         out = await action(uow)
@@ -34,14 +33,7 @@ async def write(
             status_code, out.model_dump(mode="json"), location=location(out) if location else None
         )
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint(request.method, request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)
 
 
 def invalid(detail: str, errors: list[FieldError], code: str = "validation-error") -> Problem:
