@@ -119,6 +119,8 @@ def load_demo(urls: dict[str, str]) -> str:
         )
         if login.status_code != 200:
             raise RuntimeError(f"demo admin cannot sign in: {login.status_code} {login.text}")
+        # Every service verifies the registry's token: one header for all the calls below.
+        client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
         orgs = _all(client, f"{registry}/v1/organisations")
         province = next(o for o in orgs if o["code"] == PROVINCE_CODE)
         held = last_month_day(3)

@@ -150,6 +150,8 @@ def main() -> int:
 
 
 def print_urls(procs: list[ServiceProcess], amqp_url: str, summary: str) -> None:
+    from demo import ADMIN, ADMIN_PASSWORD
+
     width = max(len(p.name) for p in procs)
     lines = ["", "chibo đang chạy. Tài liệu API và số đo của từng dịch vụ:"]
     for p in procs:
@@ -158,7 +160,11 @@ def print_urls(procs: list[ServiceProcess], amqp_url: str, summary: str) -> None
         f"  RabbitMQ: {amqp_url.replace('guest:guest@', 'guest@')}  "
         "(giao diện quản trị http://127.0.0.1:15672, guest/guest)",
         f"  Dữ liệu mẫu: {summary}",
-        "  Thử:  curl -s http://127.0.0.1:8004/v1/notifications | python3 -m json.tool",
+        "  Mọi API cần mã truy cập (JWT) do registry cấp. Lấy mã và thử:",
+        "    TOKEN=$(curl -s http://127.0.0.1:8001/v1/auth/token -d grant_type=password \\",
+        f"      -d username={ADMIN} -d password={ADMIN_PASSWORD} \\",
+        "      | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
+        '    curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8004/v1/notifications',
         f"  Thư điện tử đã gửi (hộp thư giả lập SMTP 127.0.0.1:{SMTP_PORT}): {MAIL}/*.eml",
         f"  Nhật ký: {LOGS}/<dịch vụ>.log   Dữ liệu SQLite: {DATA}/<dịch vụ>.db",
         "  Nhấn Ctrl-C để dừng tất cả.",

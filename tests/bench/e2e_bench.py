@@ -25,7 +25,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" / "tests")]
-from chibo_stack import stack  # noqa: E402
+from chibo_stack import sign_in, stack  # noqa: E402
 from meetings_factories import submission  # noqa: E402
 
 from service_kit.testing.servers import get_broker  # noqa: E402
@@ -36,7 +36,11 @@ def roll(n: int) -> list[dict[str, str]]:
 
 
 async def hammer(
-    url: str, bodies: list[dict] | None, count: int, concurrency: int
+    url: str,
+    bodies: list[dict] | None,
+    count: int,
+    concurrency: int,
+    auth: dict[str, str] | None = None,
 ) -> tuple[float, dict[int, float]]:
     """Returns (elapsed seconds, {index: accepted time as epoch seconds})."""
     accepted: dict[int, float] = {}
@@ -44,7 +48,7 @@ async def hammer(
     for i in range(count):
         queue.put_nowait(i)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=auth) as client:
 
         async def worker() -> None:
             while not queue.empty():
@@ -90,7 +94,9 @@ def main() -> None:
                 for i in range(args.meetings)
             ]
             submit_s, accepted = asyncio.run(
-                hammer(f"{meetings}/v1/meetings", bodies, args.meetings, args.concurrency)
+                hammer(
+                    f"{meetings}/v1/meetings", bodies, args.meetings, args.concurrency, sign_in(svc)
+                )
             )
             # Wait for every notification (the end of the chain), bounded.
             deadline = time.monotonic() + 600

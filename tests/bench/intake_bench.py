@@ -20,18 +20,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" / "tests")]
-from chibo_stack import stack  # noqa: E402
+from chibo_stack import sign_in, stack  # noqa: E402
 from meetings_factories import submission  # noqa: E402
 
 from service_kit.testing.servers import get_broker  # noqa: E402
 
 
-def wrk(url: str, seconds: int, connections: int, script: Path | None, body: Path | None) -> dict:
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    script: Path | None,
+    body: Path | None,
+    auth: dict[str, str] | None = None,
+) -> dict:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     env = None
     if script is not None and body is not None:
         cmd += ["-s", str(script)]
         env = {"WRK_BODY": str(body), "PATH": "/usr/bin:/bin"}
+        env["WRK_AUTHORIZATION"] = (auth or {}).get("Authorization", "")
     out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env, check=True).stdout
     if script is None:
         rps = float(next(line for line in out.splitlines() if "Requests/sec" in line).split()[1])
@@ -70,6 +78,7 @@ def main() -> None:
                 args.connections,
                 Path(__file__).with_name("submit.lua"),
                 body,
+                sign_in(svc),
             )
     finally:
         broker.delete_vhost(vhost)

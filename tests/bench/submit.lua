@@ -1,5 +1,5 @@
 -- wrk script: POST the meeting in $WRK_BODY with a fresh Idempotency-Key per request, and print
--- one JSON summary line (latencies in microseconds).
+-- one JSON summary line (the token in $WRK_AUTHORIZATION, "Bearer …") (latencies in microseconds).
 local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
 local body = f:read("*a")
 f:close()
@@ -9,7 +9,8 @@ local thread_id = tostring(math.random(1, 1e9))
 request = function()
   counter = counter + 1
   local headers = {["Content-Type"] = "application/json",
-                   ["Idempotency-Key"] = thread_id .. "-" .. counter}
+                   ["Idempotency-Key"] = thread_id .. "-" .. counter,
+                   ["Authorization"] = os.getenv("WRK_AUTHORIZATION")}
   return wrk.format("POST", nil, headers, body)
 end
 

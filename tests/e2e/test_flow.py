@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chibo_stack import all_notifications, get_json, stack, wait_for
+from chibo_stack import all_notifications, get_json, sign_in, stack, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "meetings" / "tests"))
 from meetings_factories import submission
@@ -18,17 +18,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 def test_submitted_meeting_is_scored_and_notified(amqp_url: str, tmp_path: Path) -> None:
     with stack(amqp_url, tmp_path) as svc:
         meetings, scoring, notes = svc["meetings"].url, svc["scoring"].url, svc["notifications"].url
+        auth = sign_in(svc)
+        anonymous = httpx.post(f"{meetings}/v1/meetings", json=submission(), timeout=10)
+        assert anonymous.status_code == 401  # no token, no entry
         response = httpx.post(
             f"{meetings}/v1/meetings",
             json=submission(),
-            headers={"Idempotency-Key": "e2e-1"},
+            headers={"Idempotency-Key": "e2e-1", **auth},
             timeout=10,
         )
         assert response.status_code == 201, response.text
         meeting_id = response.json()["id"]
 
         score = wait_for(
-            lambda: get_json(f"{scoring}/v1/meeting-scores/{meeting_id}"),
+            lambda: get_json(f"{scoring}/v1/meeting-scores/{meeting_id}", auth),
             lambda s: s is not None,
             what="score stored",
         )
@@ -38,7 +41,7 @@ def test_submitted_meeting_is_scored_and_notified(amqp_url: str, tmp_path: Path)
         assert score["total_points"] == sum(c["points"] for c in score["criteria"])
 
         notes_for_branch = wait_for(
-            lambda: [n for n in all_notifications(notes) if meeting_id in n["body"]],
+            lambda: [n for n in all_notifications(notes, auth) if meeting_id in n["body"]],
             lambda found: len(found) == 1,
             what="notification recorded",
         )

@@ -13,7 +13,7 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from chibo_stack import get_json, stack, wait_for
+from chibo_stack import PROVINCE_CODE, get_json, sign_in, stack, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "meetings" / "tests"))
 from meetings_factories import request, submission
@@ -75,7 +75,10 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
         httpx.Client(timeout=10) as client,
     ):
         registry, meetings = svc["registry"].url, svc["meetings"].url
-        province = register(client, registry, "HT", "province", None)
+        auth = sign_in(svc)
+        client.headers.update(auth)
+        orgs = client.get(f"{registry}/v1/organisations").json()["items"]
+        province = next(o["id"] for o in orgs if o["code"] == PROVINCE_CODE)
         commune = register(client, registry, "HT.TN", "commune", province)
         branch = register(client, registry, "HT.TN.01", "grassroots_branch", commune)
 
@@ -103,7 +106,7 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
             what="two request.raised events",
         )
         wait_for(
-            lambda: get_json(f"{svc['scoring'].url}/v1/meeting-scores/{meeting_id}"),
+            lambda: get_json(f"{svc['scoring'].url}/v1/meeting-scores/{meeting_id}", auth),
             lambda s: s is not None,
             what="meeting scored",
         )

@@ -14,7 +14,7 @@ from service_kit.testing.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" / "tests")]
-from chibo_stack import all_notifications, get_json, stack, wait_for  # noqa: E402
+from chibo_stack import all_notifications, get_json, sign_in, stack, wait_for  # noqa: E402
 from meetings_factories import submission  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
@@ -33,6 +33,7 @@ def test_submissions_during_outage_are_scored_once_after_it(amqp_url: str, tmp_p
     try:
         with stack(via(port, amqp_url), tmp_path) as svc:
             meetings, scoring = svc["meetings"].url, svc["scoring"].url
+            auth = sign_in(svc)
             proxy.cut()  # the broker is gone for every service
             time.sleep(1.0)
             ids = []
@@ -40,7 +41,7 @@ def test_submissions_during_outage_are_scored_once_after_it(amqp_url: str, tmp_p
                 r = httpx.post(
                     f"{meetings}/v1/meetings",
                     json=submission(branch_id=f"b{i}"),
-                    headers={"Idempotency-Key": f"outage-{i}"},
+                    headers={"Idempotency-Key": f"outage-{i}", **auth},
                     timeout=10,
                 )
                 assert r.status_code == 201, r.text
@@ -48,12 +49,12 @@ def test_submissions_during_outage_are_scored_once_after_it(amqp_url: str, tmp_p
             ready = httpx.get(f"{meetings}/healthz/ready", timeout=10)
             assert ready.status_code == 503 and ready.json()["checks"]["broker"] == "disconnected"
             time.sleep(2.0)
-            assert all(get_json(f"{scoring}/v1/meeting-scores/{m}") is None for m in ids[:3])
+            assert all(get_json(f"{scoring}/v1/meeting-scores/{m}", auth) is None for m in ids[:3])
 
             proxy.restore()
             for meeting_id in ids:
                 score = wait_for(
-                    lambda m=meeting_id: get_json(f"{scoring}/v1/meeting-scores/{m}"),
+                    lambda m=meeting_id: get_json(f"{scoring}/v1/meeting-scores/{m}", auth),
                     lambda s: s is not None,
                     timeout=120,
                     what=f"{meeting_id} scored",
@@ -62,7 +63,7 @@ def test_submissions_during_outage_are_scored_once_after_it(amqp_url: str, tmp_p
             notes = wait_for(
                 lambda: [
                     n
-                    for n in all_notifications(svc["notifications"].url)
+                    for n in all_notifications(svc["notifications"].url, auth)
                     if n["event_type"] == "vn.chibo.scoring.meeting.scored.v1"
                 ],
                 lambda n: len(n) >= N,

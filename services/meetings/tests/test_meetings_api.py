@@ -14,6 +14,7 @@ from meetings.meetings.models import AttendanceRecord, BranchMeeting
 from meetings.settings import MeetingsSettings
 from service_kit.outbox import OutboxEvent
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 
 @pytest.fixture
@@ -23,8 +24,7 @@ async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
     await db.dispose()
     settings = MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
     app = build_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://meetings") as client:
+    async with signed_client(app, "http://meetings") as client:
         yield client, app.state.runtime
     await app.state.runtime.db.dispose()
 

@@ -20,6 +20,7 @@ from service_kit.outbox import OutboxEvent
 from service_kit.replica.org_tree import apply_registered
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 
 def test_due_is_end_of_window_plus_grace_in_vietnam_time() -> None:
@@ -70,14 +71,10 @@ async def missed(rt: ServiceRuntime) -> list[dict]:  # type: ignore[type-arg]
 
 
 async def test_a_branch_without_a_meeting_is_missed_once(runtime: ServiceRuntime) -> None:
-    import httpx
 
     clock = FrozenClock(datetime(2026, 11, 3, 12, tzinfo=UTC))
     runtime.clock = clock
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=runtime.app),  # type: ignore[attr-defined]
-        base_url="http://m",
-    ) as client:
+    async with signed_client(runtime.app, "http://m") as client:  # type: ignore[attr-defined]
         r = await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "k"})
         assert r.status_code == 201, r.text
     assert await sweep_once(runtime) == 0  # nothing due yet; expectations created

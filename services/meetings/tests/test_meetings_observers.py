@@ -21,6 +21,7 @@ from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 
 def test_due_before_the_tenth_of_the_next_month() -> None:
@@ -50,9 +51,7 @@ async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRunt
             ),
         )
         await uow.commit()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://m"
-    ) as client:
+    async with signed_client(app, "http://m") as client:
         yield client, rt
     await rt.db.dispose()
 

@@ -23,6 +23,7 @@ from service_kit.outbox import OutboxEvent
 from service_kit.replica.org_tree import apply_ceased, apply_moved
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
 
@@ -75,8 +76,7 @@ async def env(db_url: str) -> AsyncIterator[Env]:
     async with runtime.uow() as uow:
         await seed_tree(uow)
         await uow.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://meetings") as client:
+    async with signed_client(app, "http://meetings") as client:
         yield Env(client, runtime, app.state.request_rules)
     await runtime.db.dispose()
 

@@ -10,7 +10,7 @@ from notifications_servers import Service
 from event_contracts import CloudEvent, EventData, make_event, parse_envelope
 from event_contracts.events import meetings as mt
 from event_contracts.events import registry as rg
-from notifications.replica.handlers import on_registry_event
+from notifications.subscriptions import SUBSCRIPTIONS
 
 TREE = [
     ("tinh-ht", "Tỉnh Hà Tĩnh", "province", None, None),
@@ -26,10 +26,12 @@ def event(data: EventData, subject: str = "x") -> CloudEvent:
 
 
 async def apply_registry(svc: Service, data: EventData) -> None:
+    """What the consumer does with a registry fact: the handler its routing key is bound to."""
     ev = event(data)
     _, parsed = parse_envelope(ev.to_json())
+    (handler,) = [s.handlers[ev.routing_key] for s in SUBSCRIPTIONS if ev.routing_key in s.handlers]
     async with svc.runtime.uow(causation=ev) as uow:
-        await on_registry_event(uow, ev, parsed)
+        await handler(uow, ev, parsed)
         await uow.commit()
 
 

@@ -30,6 +30,7 @@ from notifications.main import build_app
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.verify import MemoryReplayCache, Webhook, WebhookVerificationError
 from service_kit.runtime import ServiceRuntime
+from service_kit.testing.tokens import signed_client
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
 
@@ -208,8 +209,7 @@ def fast_settings(db_url: str, smtp_port: int, amqp_url: str = NO_BROKER, **extr
 async def service(settings: NotificationsSettings, sink: SmtpSink) -> AsyncIterator[Service]:
     app = build_app(settings)
     runtime: ServiceRuntime = app.state.runtime
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+    async with signed_client(app, "http://notifications") as client:
         try:
             yield Service(client, runtime, settings, sink)
         finally:

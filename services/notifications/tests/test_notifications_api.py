@@ -20,6 +20,7 @@ from notifications.webhooks.service import valid_secrets
 from notifications.webhooks.verify import Webhook
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 SECRETARY = "branch-secretary:branch-dong-ha"
 
@@ -33,8 +34,7 @@ async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRunt
         webhook_allow_insecure=False,
     )
     app = build_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+    async with signed_client(app, "http://notifications") as client:
         yield client, app.state.runtime
     await app.state.runtime.db.dispose()
 

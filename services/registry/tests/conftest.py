@@ -1,16 +1,20 @@
-"""The registry app in-process on a migrated database (SQLite and PostgreSQL), no broker."""
+"""The registry app in-process on a migrated database (SQLite and PostgreSQL), no broker.
+
+These tests are about the tree and its people, not sign-in: the client sends a province
+officer's test token (`signed_client`). Sign-in and the registry's own tokens are exercised
+with real logins in test_registry_identity_api.py."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from registry_factories import Registry
 
 from registry.main import MIGRATIONS, build_app
 from registry.settings import RegistrySettings
 from service_kit.testing.plugin import migrated
+from service_kit.testing.tokens import signed_client
 
 
 @pytest.fixture
@@ -19,7 +23,6 @@ async def api(db_url: str) -> AsyncIterator[Registry]:
     await db.dispose()
     settings = RegistrySettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
     app = build_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
+    async with signed_client(app, "http://registry") as client:
         yield Registry(client, app.state.runtime)
     await app.state.runtime.db.dispose()

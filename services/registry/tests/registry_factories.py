@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from registry.organisations import service as organisations
+from registry.organisations.schemas import OrganisationIn
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
@@ -16,20 +18,29 @@ _keys = itertools.count(1)
 
 
 class Registry:
-    def __init__(self, client: httpx.AsyncClient, runtime: ServiceRuntime) -> None:
+    """`headers`: sent with every request made through `post`, `get` and the builders (a
+    caller's Authorization), on top of the client's own."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        runtime: ServiceRuntime,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.runtime = runtime
+        self.headers = headers or {}
 
     async def post(self, path: str, body: dict[str, Any], expect: int | None = None) -> Any:
         response = await self.client.post(
-            path, json=body, headers={"Idempotency-Key": f"k-{next(_keys)}"}
+            path, json=body, headers={**self.headers, "Idempotency-Key": f"k-{next(_keys)}"}
         )
         if expect is not None:
             assert response.status_code == expect, response.text
         return response.json()
 
     async def get(self, path: str, **params: Any) -> Any:
-        response = await self.client.get(path, params=params)
+        response = await self.client.get(path, params=params, headers=self.headers)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -79,9 +90,22 @@ class Registry:
         return events
 
 
-async def province_with_district(reg: Registry) -> dict[str, dict[str, Any]]:
-    """Hà Tĩnh before the 2025 reform: province → Thạch Hà district → two communes → branches."""
-    ht = await reg.org("HT", "province", name="Tỉnh ủy Hà Tĩnh", valid_from="2000-01-01")
+async def seed_organisation(runtime: ServiceRuntime, **fields: Any) -> dict[str, Any]:
+    """An organisation registered through the service layer, as the import or the demo does
+    (the province must exist before anyone can sign in)."""
+    async with runtime.uow() as uow:
+        out = await organisations.register(uow, OrganisationIn(**fields))
+        await uow.commit()
+    return out.model_dump(mode="json")
+
+
+async def province_with_district(
+    reg: Registry, ht: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Hà Tĩnh before the 2025 reform: province → Thạch Hà district → two communes → branches.
+    `ht`: the province when it is already registered."""
+    if ht is None:
+        ht = await reg.org("HT", "province", name="Tỉnh ủy Hà Tĩnh", valid_from="2000-01-01")
     th = await reg.org("HT.TH", "legacy_district", ht, name="Huyện ủy Thạch Hà")
     tl = await reg.org("HT.TH.TL", "commune", th, name="Đảng bộ xã Thạch Long")
     ts = await reg.org("HT.TH.TS", "commune", th, name="Đảng bộ xã Thạch Sơn")

@@ -20,15 +20,16 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from registry_factories import Registry, province_with_district
+from registry_factories import Registry, province_with_district, seed_organisation
 
 from registry.identity import cli as identity_cli
 from registry.identity import rules
 from registry.identity.keys import load_private
 from registry.identity.models import ApiClient, AuditEntry, SigningKey, UserAccount
-from registry.identity.service import Identity
+from registry.identity.service import Identity, use_identity
 from registry.identity.settings import IdentitySettings
 from registry.main import MIGRATIONS, build_app
+from registry.members.models import Member
 from registry.settings import RegistrySettings
 from service_kit.auth import InvalidToken, TokenVerifier, http_jwks_source
 from service_kit.clock import FrozenClock
@@ -102,16 +103,22 @@ async def auth(db_url: str) -> AsyncIterator[Auth]:
             key_passphrase=PASSPHRASE.decode(),
         ),
     )
-    app.state.identity = identity
+    use_identity(app, identity)
+    # A new deployment: the province is imported, the first admin created from the command
+    # line; from then on everything goes over HTTP with the admin's real token.
+    ht = await seed_organisation(
+        runtime, code="HT", name="Tỉnh ủy Hà Tĩnh", kind="province", valid_from="2000-01-01"
+    )
+    async with runtime.uow() as uow:
+        await identity.bootstrap_admin(uow, "quantri", ADMIN_PASSWORD, None)
+        await uow.commit()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
         reg = Registry(client, runtime)
-        tree = await province_with_district(reg)
-        async with runtime.uow() as uow:
-            await identity.bootstrap_admin(uow, "quantri", ADMIN_PASSWORD, None)
-            await uow.commit()
-        auth = Auth(reg, app, identity, clock, tree, "")
+        auth = Auth(reg, app, identity, clock, {}, "")
         auth.admin_token = await auth.token("quantri", ADMIN_PASSWORD)
+        reg.headers = bearer(auth.admin_token)
+        auth.tree = await province_with_district(reg, ht)
         yield auth
     await runtime.db.dispose()
 
@@ -302,6 +309,93 @@ async def test_admin_endpoints_need_a_province_admin_and_name_bad_fields(auth: A
     # An admin scoped below the province cannot administer, even if the role were present.
     officer = await auth.token("vp.thachlong", "Van-phong-TL-1")
     assert (await auth.client.get("/v1/auth/keys", headers=bearer(officer))).status_code == 403
+
+
+async def officer_of(auth: Auth, org: str, username: str) -> dict[str, str]:
+    """A commune office account scoped to `org`, signed in: its Authorization header."""
+    response = await auth.as_admin(
+        "/v1/users",
+        {
+            "username": username,
+            "display_name": "Văn phòng Đảng ủy",
+            "password": "Van-phong-xa-1",
+            "staff_role": "Văn phòng Đảng ủy",
+            "organisation_id": auth.tree[org]["id"],
+            "roles": ["officer"],
+        },
+    )
+    assert response.status_code == 201, response.text
+    return bearer(await auth.token(username, "Van-phong-xa-1"))
+
+
+async def test_a_real_token_reaches_its_subtree_and_nothing_else(auth: Auth) -> None:
+    t, client = auth.tree, auth.client
+    lan = await auth.reg.member(t["dh"], "Nguyễn Thị Lan")
+    hung = await auth.reg.member(t["tb"], "Trần Văn Hùng")
+    thach_long = await officer_of(auth, "tl", "vp.thachlong")
+
+    listed = await client.get("/v1/organisations", headers=thach_long)
+    assert {o["code"] for o in listed.json()["items"]} == {"HT.TH.TL", "HT.TH.TL.01"}
+    assert (await client.get(f"/v1/members/{lan['id']}", headers=thach_long)).status_code == 200
+    foreign = await client.get(f"/v1/members/{hung['id']}", headers=thach_long)
+    assert foreign.status_code == 403 and foreign.json()["code"] == "forbidden"
+    roster = await client.get(f"/v1/organisations/{t['tb']['id']}/roster", headers=thach_long)
+    assert roster.status_code == 403
+    outside = await client.get(
+        "/v1/organisations", params={"parent_id": t["ts"]["id"]}, headers=thach_long
+    )
+    assert outside.status_code == 403
+
+    # A write naming a branch outside is refused before anything is written.
+    write = {**thach_long, "Idempotency-Key": "scope-1"}
+    admit = await client.post(
+        "/v1/members",
+        json={"full_name": "Người ngoài", "branch_id": t["tb"]["id"], "admitted_on": "2020-01-01"},
+        headers=write,
+    )
+    assert admit.status_code == 403
+    away = await client.post(
+        f"/v1/members/{lan['id']}/transfer",
+        json={"branch_id": t["tb"]["id"], "on": "2026-01-01"},
+        headers={**write, "Idempotency-Key": "scope-2"},
+    )
+    assert away.status_code == 403
+    assert len(await auth.rows(Member)) == 2  # nothing was written
+    imported = await client.post(
+        "/v1/imports/organisations",
+        content=b"x",
+        headers={**thach_long, "Content-Type": "text/csv"},
+    )
+    assert imported.status_code == 403  # imports are province-level
+    assert (await client.get("/v1/auth/me", headers=thach_long)).status_code == 200
+    assert (await client.get("/v1/organisations")).status_code == 401
+
+
+async def test_scope_follows_today_and_keeps_ended_nodes_with_their_last_parent(
+    auth: Auth,
+) -> None:
+    t, client = auth.tree, auth.client
+    lan = await auth.reg.member(t["dh"], "Nguyễn Thị Lan")
+    thach_long = await officer_of(auth, "tl", "vp.thachlong")
+    thach_son = await officer_of(auth, "ts", "vp.thachson")
+    member = f"/v1/members/{lan['id']}"
+
+    # A transfer decided for later leaves the member with their branch until that day.
+    await auth.reg.post(f"{member}/transfer", {"branch_id": t["tb"]["id"], "on": "2026-06-01"}, 200)
+    assert (await client.get(member, headers=thach_long)).status_code == 200
+    assert (await client.get(member, headers=thach_son)).status_code == 403
+    auth.clock.advance(days=92)  # 2026-06-02 in Việt Nam: everyone signs in again
+    thach_long = bearer(await auth.token("vp.thachlong", "Van-phong-xa-1"))
+    thach_son = bearer(await auth.token("vp.thachson", "Van-phong-xa-1"))
+    auth.reg.headers = bearer(await auth.token("quantri", ADMIN_PASSWORD))
+    assert (await client.get(member, headers=thach_long)).status_code == 403
+    assert (await client.get(member, headers=thach_son)).status_code == 200
+
+    # A dissolved branch is still Thạch Long's: it is judged by its last day.
+    dh = t["dh"]["id"]
+    await auth.reg.post(f"/v1/organisations/{dh}/dissolve", {"on": "2026-06-01"}, 200)
+    assert (await client.get(f"/v1/organisations/{dh}", headers=thach_long)).status_code == 200
+    assert (await client.get(f"/v1/organisations/{dh}", headers=thach_son)).status_code == 403
 
 
 async def test_client_credentials_for_services_and_agencies(auth: Auth) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from registry.members.rules import add_months, admission_errors, status_change_errors
+from registry.members.rules import (
+    add_months,
+    admission_errors,
+    current_home,
+    status_change_errors,
+)
 from registry.organisations.rules import assignment_errors, branch_detail_errors, parent_errors
 from registry.periods import in_force, overlaps
 from registry.roles.rules import role_errors
@@ -63,3 +68,11 @@ def test_branch_committee_needs_nine_full_members() -> None:
     assert role_errors("branch_committee_member", *args, 8)[0]["code"] == "no-branch-committee"
     assert role_errors("branch_committee_member", *args, 9) == []
     assert role_errors("committee_member", *args, 20)[0]["code"] == "wrong-level"
+
+
+def test_the_home_branch_of_the_day_decides_a_members_scope() -> None:
+    homes = [("dong-ha", date(2020, 1, 1)), ("bac-son", date(2026, 6, 1))]
+    assert current_home(homes, date(2026, 3, 2)) == "dong-ha"  # the transfer is still to come
+    assert current_home(homes, date(2026, 6, 1)) == "bac-son"
+    assert current_home(homes, date(2019, 1, 1)) == "dong-ha"  # not on a roll yet: the first
+    assert current_home([], date(2026, 3, 2)) is None

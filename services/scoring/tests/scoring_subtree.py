@@ -12,6 +12,7 @@ from scoring_factories import deliver_registry, facts, organisation, scoring_app
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
+from service_kit.testing.tokens import signed_client
 
 # Xã Bình Phú under the province; Xã An Hòa beside it. b-moved leaves Bình Phú for An Hòa on
 # 1/10; b-old is dissolved on 15/8; b-new is registered on 1/10.
@@ -73,7 +74,6 @@ async def subtree_api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any
                 ),
             )
         await uow.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
+    async with signed_client(app, "http://scoring") as client:
         yield client, runtime
     await runtime.db.dispose()

@@ -13,6 +13,7 @@ from scoring_factories import facts, scoring_app
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
 from service_kit.outbox import OutboxEvent
+from service_kit.testing.tokens import signed_client
 
 PROBLEM = "application/problem+json"
 GOOD = {"points": {"C3": 2, "C4": 5, "C5": 4}, "reason": "Cấp ủy xã đánh giá lại phần điều hành"}
@@ -25,8 +26,7 @@ async def api(sqlite_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
     async with runtime.uow() as uow:
         await score_submitted_meeting(uow, active(), facts(meeting_id="mt-1", branch_id="b-1"))
         await uow.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
+    async with signed_client(app, "http://scoring") as client:
         yield client, runtime
     await runtime.db.dispose()
 

@@ -7,7 +7,6 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from scoring_factories import envelope, facts, roll, scoring_app
 
@@ -17,6 +16,7 @@ from scoring.compliance.scheduled import sweep_once
 from scoring.meeting_scores import handlers
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
+from service_kit.testing.tokens import signed_client
 
 KEM = {"C3": 0, "C4": 0, "C5": 0}  # with a short meeting and an unexcused absence: < 50
 
@@ -116,8 +116,7 @@ async def test_each_flag_once_whatever_the_order(db_url: str) -> None:
     assert await sweep_once(runtime) == 1 and await sweep_once(runtime) == 0
     assert ("quarter_without_thematic", "b-k", "2026-Q2") in await flags(runtime)
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
+    async with signed_client(app, "http://scoring") as client:
         listed = (
             await client.get("/v1/compliance-flags", params={"subject_id": "m-absent"})
         ).json()

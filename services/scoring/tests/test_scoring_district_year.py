@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from scoring_factories import envelope, scoring_app
@@ -37,6 +36,7 @@ from scoring.rollups.periods import parse_period
 from scoring.rollups.service import branch_rollup
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
+from service_kit.testing.tokens import signed_client
 
 FLAGGED = "vn.chibo.scoring.compliance.flagged.v1"
 
@@ -132,8 +132,7 @@ async def test_a_district_year(sqlite_url: str) -> None:
         ).all()
     assert sorted(thematic) == [(b, f"{YEAR}-Q2") for b in NO_THEMATIC_Q2]
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://scoring") as client:
+    async with signed_client(app, "http://scoring") as client:
         run = await client.post(
             f"/v1/classifications/{YEAR}/proposals",
             json={"exclusions": [{"subject_id": "b-012-m01", "reason": "đình chỉ sinh hoạt đảng"}]},

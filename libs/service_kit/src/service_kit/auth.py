@@ -8,6 +8,7 @@ plugs in a source that reads its own key table, so there is one verification pat
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -17,6 +18,8 @@ from typing import Any
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Request
 
 from service_kit.clock import Clock, SystemClock
@@ -25,6 +28,7 @@ from service_kit.web.problems import Problem
 
 log = logging.getLogger(__name__)
 
+EDDSA = "EdDSA"  # what the registry signs with
 # Asymmetric only: `none` and HS* would let anyone holding the public key mint tokens.
 ALLOWED_ALGORITHMS: tuple[str, ...] = ("EdDSA", "ES256")
 # Which JWK key types may verify which algorithm: a key is never used with a foreign algorithm.
@@ -232,6 +236,15 @@ class TokenVerifier:
         )
 
 
+def public_jwk(private: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
+    """The public half of an Ed25519 signing key as a JWK (RFC 8037)."""
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "use": "sig", "alg": EDDSA}
+
+
 def _parse_jwks(document: dict[str, Any], algorithms: Sequence[str]) -> dict[str, jwt.PyJWK]:
     """Signature keys of an allowed algorithm with a matching key type; anything else is
     skipped (a key set may carry keys meant for others)."""
@@ -300,25 +313,35 @@ def authenticated(
     needed = frozenset(any_role)
 
     async def dependency(request: Request) -> Principal:
-        token = bearer_token(request)
-        if token is None:
-            raise unauthorized("Cần mã truy cập (Authorization: Bearer …).", None)
-        try:
-            principal = await verifier_of(request).verify(token)
-        except InvalidToken as exc:
-            raise unauthorized(exc.detail, exc.reason) from exc
-        except KeysUnavailable as exc:
-            raise Problem(
-                503, "keys-unavailable", "Chưa lấy được khóa xác thực; vui lòng thử lại sau."
-            ) from exc
+        principal = await verified_principal(request, verifier_of(request))
         if needed and not principal.has_any(needed):
             raise forbidden("Tài khoản không có vai trò cần thiết cho thao tác này.")
         if check is not None and not check(principal):
             raise forbidden("Tài khoản không có quyền ở phạm vi này.")
-        request.state.principal = principal
         return principal
 
     return dependency
+
+
+async def verified_principal(request: Request, verifier: TokenVerifier) -> Principal:
+    """The request's verified caller, once per request (kept on `request.state`), or
+    problem+json 401 (no or bad token) / 503 (no key set could be had)."""
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized("Cần mã truy cập (Authorization: Bearer …).", None)
+    try:
+        principal = await verifier.verify(token)
+    except InvalidToken as exc:
+        raise unauthorized(exc.detail, exc.reason) from exc
+    except KeysUnavailable as exc:
+        raise Problem(
+            503, "keys-unavailable", "Chưa lấy được khóa xác thực; vui lòng thử lại sau."
+        ) from exc
+    request.state.principal = principal
+    return principal
 
 
 async def is_within(principal: Principal, target_org_id: str, ancestry: Ancestry, on: date) -> bool:

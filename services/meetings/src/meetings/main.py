@@ -15,8 +15,10 @@ from meetings.requests.router import router as requests_router
 from meetings.requests.scheduled import request_sweeper
 from meetings.requests.service import RequestRules
 from meetings.schedules.scheduled import missed_meeting_sweeper
+from meetings.scope import RESOLVERS
 from meetings.settings import MeetingsSettings
 from meetings.subscriptions import SUBSCRIPTIONS
+from service_kit.replica.scope import ReplicaScopeTree
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app
@@ -44,6 +46,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             requests_router,
             observers_router,
         ],
+        scope_tree=ReplicaScopeTree(),
+        scope_resolvers=RESOLVERS,
     )
     app.state.request_rules = rules
     return app

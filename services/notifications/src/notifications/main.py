@@ -14,9 +14,11 @@ from notifications.fatigue.scheduled import send_digests
 from notifications.inbox.router import router as inbox_router
 from notifications.reminders.scheduled import send_reminders
 from notifications.rules.router import router as rules_router
+from notifications.scope import RESOLVERS
 from notifications.settings import NotificationsSettings
 from notifications.subscriptions import SUBSCRIPTIONS
 from notifications.webhooks.router import router as webhooks_router
+from service_kit.replica.scope import ReplicaScopeTree
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app
@@ -44,4 +46,6 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             deliveries_router,
             agencies_router,
         ],
+        scope_tree=ReplicaScopeTree(),
+        scope_resolvers=RESOLVERS,
     )

@@ -6,8 +6,9 @@ observers) used for templates, agency filters and reminders.
 """
 
 from notifications.dispatch.handlers import on_event
-from notifications.replica.handlers import OBSERVER_KEYS, ORGANISATION_KEYS, on_registry_event
+from notifications.replica.handlers import OBSERVER_KEYS, on_observer_event
 from service_kit.bus.consumer import Subscription
+from service_kit.replica import handlers as org_tree
 
 REQUEST_KEYS = [
     f"meetings.request.{verb}.v1"
@@ -44,7 +45,11 @@ SUBSCRIPTIONS = [
     ),
     Subscription(
         purpose="registry-replica",
-        handlers=dict.fromkeys([*ORGANISATION_KEYS, *OBSERVER_KEYS], on_registry_event),
-        description="organisation names, parents and meeting windows; observer assignments",
+        handlers={
+            **dict.fromkeys(org_tree.ORGANISATION_KEYS, org_tree.on_organisation_event),
+            **dict.fromkeys(OBSERVER_KEYS, on_observer_event),
+        },
+        description="the organisation tree (names, parents over time, meeting windows) and "
+        "observer assignments",
     ),
 ]

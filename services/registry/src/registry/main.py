@@ -8,11 +8,14 @@ from fastapi import FastAPI
 
 from registry.clusters.router import router as clusters_router
 from registry.households.router import router as households_router
+from registry.identity.router import public_router as identity_public_router
 from registry.identity.router import router as identity_router
+from registry.identity.service import Identity, use_identity
 from registry.imports.router import router as imports_router
 from registry.members.router import router as members_router
 from registry.organisations.router import router as organisations_router
 from registry.roles.router import router as roles_router
+from registry.scope import RegistryScopeTree, resolvers
 from registry.settings import RegistrySettings
 from registry.subscriptions import SUBSCRIPTIONS
 from service_kit.runtime import ServiceRuntime
@@ -25,7 +28,8 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
     runtime = ServiceRuntime(settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS)
-    return create_app(
+    identity = Identity(runtime)  # the registry checks its own tokens against its key table
+    app = create_app(
         runtime,
         title="chibo registry",
         description=(
@@ -40,4 +44,10 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             imports_router,
             identity_router,
         ],
+        public_routers=[identity_public_router],
+        verifier=identity.verifier,
+        scope_tree=RegistryScopeTree(),
+        scope_resolvers=resolvers(runtime),
     )
+    use_identity(app, identity)
+    return app

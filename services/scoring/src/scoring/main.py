@@ -17,8 +17,10 @@ from scoring.rollups.router import router as rollups_router
 from scoring.rollups.router import subtree_router as subtree_rollups_router
 from scoring.rubrics.active import install
 from scoring.rubrics.book import RUBRICS_DIR, load_book
+from scoring.scope import RESOLVERS
 from scoring.settings import ScoringSettings
 from scoring.subscriptions import SUBSCRIPTIONS
+from service_kit.replica.scope import ReplicaScopeTree
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app
@@ -56,4 +58,6 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             classification_router,
             reports_router,
         ],
+        scope_tree=ReplicaScopeTree(),
+        scope_resolvers=RESOLVERS,
     )

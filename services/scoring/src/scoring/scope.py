@@ -1,34 +1,50 @@
-"""Which branches a subtree report covers: those under the organisation on the period's last day
-(from the shared organisation-tree replica) that existed on some day of the period."""
+"""Which organisation each resource in a path belongs to, for subtree scope checks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.rollups.periods import Period
-from service_kit.replica.models import OrgNode
-from service_kit.replica.org_tree import nodes_under
-from service_kit.web.problems import Problem
+from scoring.classification.models import Classification
+from scoring.classification.service import classification_id
+from scoring.meeting_scores.models import MeetingScore
+from scoring.rankings.models import Ranking
+from service_kit.web.access import PROVINCE, Resolvers, itself
 
 
-def existed_during(node: OrgNode, period: Period) -> bool:
-    return node.valid_from < period.ends_before and (
-        node.valid_to is None or node.valid_to > period.starts_on
+async def _meeting(session: AsyncSession, meeting_id: str, _: Mapping[str, str]) -> str | None:
+    score = await session.get(MeetingScore, meeting_id)
+    return score.branch_id if score else None
+
+
+async def _ranking(session: AsyncSession, ranking_id: str, _: Mapping[str, str]) -> str | None:
+    ranking = await session.get(Ranking, ranking_id)
+    return ranking.organisation_id if ranking else None
+
+
+async def _subject(session: AsyncSession, subject_id: str, params: Mapping[str, str]) -> str | None:
+    """A branch is its own target; a member belongs to the branch stored on the row (a row
+    without one is the province's); anything else is left to the handler (404 / 422)."""
+    subject_type = params.get("subject_type")
+    if subject_type == "branch":
+        return subject_id
+    if subject_type != "member" or not params.get("year", "").isdigit():
+        return None
+    row = await session.get(
+        Classification, classification_id(int(params["year"]), "member", subject_id)
     )
+    if row is None:
+        return None
+    return row.branch_id or PROVINCE
 
 
-async def branches_in(session: AsyncSession, organisation_id: str, period: Period) -> list[OrgNode]:
-    """By id; a 404 problem when the replica has never heard of the organisation."""
-    known = await session.get(OrgNode, organisation_id)
-    if known is None or known.kind == "unknown":
-        raise Problem(
-            404,
-            "organisation-not-found",
-            f"Chưa có tổ chức {organisation_id} trong cây tổ chức (mã sai, hoặc sổ đăng ký "
-            "chưa gửi sang).",
-        )
-    last_day = period.ends_before - timedelta(days=1)
-    nodes = await nodes_under(session, organisation_id, last_day)
-    return [node for node in nodes if existed_during(node, period)]
+RESOLVERS: Resolvers = {
+    "meeting_id": _meeting,
+    "ranking_id": _ranking,
+    "branch_id": itself,
+    "organisation_id": itself,
+    "subject_id": _subject,
+    "year": None,
+    "subject_type": None,
+}

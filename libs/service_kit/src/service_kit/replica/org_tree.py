@@ -145,18 +145,18 @@ async def meeting_window(session: AsyncSession, branch_id: str) -> tuple[int, in
     return node.meeting_day_from, node.meeting_day_to
 
 
-def _subtree(org_id: str, on: date) -> sa.CTE:
+def subtree_cte(org_id: str, on: date, name: str = "tree") -> sa.CTE:
     """The organisation and everything under it on `on` (links valid that day), as a recursive
     CTE that SQLite and PostgreSQL both run."""
     link = OrgLink.__table__.c
     valid = sa.and_(link.valid_from <= on, sa.or_(link.valid_to.is_(None), link.valid_to > on))
-    tree = sa.select(sa.literal(org_id).label("id")).cte("tree", recursive=True)
+    tree = sa.select(sa.literal(org_id).label("id")).cte(name, recursive=True)
     return tree.union(sa.select(link.child_id).join(tree, link.parent_id == tree.c.id).where(valid))
 
 
 async def subtree_ids(session: AsyncSession, org_id: str, on: date) -> list[str]:
     """The organisation and everything under it on `on`, in one query."""
-    tree = _subtree(org_id, on)
+    tree = subtree_cte(org_id, on)
     return list((await session.execute(sa.select(tree.c.id))).scalars())
 
 
@@ -165,7 +165,7 @@ async def nodes_under(
 ) -> list[OrgNode]:
     """The nodes of these kinds in the subtree of `org_id` on `on` (the subtree and the nodes in
     one query), by id. Whether each still exists is the caller's question: see `valid_to`."""
-    tree = _subtree(org_id, on)
+    tree = subtree_cte(org_id, on)
     stmt = (
         sa.select(OrgNode)
         .join(tree, col(OrgNode.id) == tree.c.id)

@@ -8,14 +8,16 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit import metrics
+from service_kit.auth import TokenVerifier
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
 from service_kit.web.problems import install_problem_handlers
 
 log = logging.getLogger("service_kit.http")
@@ -80,7 +82,15 @@ def create_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter] = (),
+    scope_tree: ScopeTree,
+    scope_resolvers: Resolvers,
+    public_routers: Sequence[APIRouter] = (),
+    verifier: TokenVerifier | None = None,
 ) -> FastAPI:
+    """The service's app. `routers` need a valid token and are guarded by subtree scope
+    (`service_kit.web.access`); `public_routers` (token issuing, JWKS) need nothing."""
+    check_routes(routers, scope_resolvers)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -94,6 +104,11 @@ def create_app(
         title=title, description=description, version=runtime.settings.version, lifespan=lifespan
     )
     app.state.runtime = runtime
+    # Token lifetimes are judged in real time, not on the business clock (which tests and
+    # demos shift to reach deadlines): the registry that signs them does not shift with it.
+    app.state.verifier = verifier or TokenVerifier.from_settings(runtime.settings)
+    app.state.scope_tree = scope_tree
+    app.state.scope_resolvers = scope_resolvers
     install_problem_handlers(app)
 
     app.add_middleware(ObserveMiddleware, service=runtime.name)
@@ -115,6 +130,8 @@ def create_app(
     async def prometheus() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    for router in routers:
+    for router in public_routers:
         app.include_router(router)
+    for router in routers:
+        app.include_router(router, dependencies=[Depends(guard)])
     return app

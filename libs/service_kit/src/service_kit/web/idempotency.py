@@ -136,11 +136,15 @@ async def create_once(
     body: BaseModel | dict[str, Any],
     create: Callable[[UnitOfWork], Awaitable[Created]],
     *,
-    client_id: str = "anonymous",
+    client_id: str | None = None,
 ) -> JSONResponse:
     """The whole of an idempotent create route: key required, body fingerprinted, one answer
-    per (client, key) — `create` does the work in the unit of work it is given."""
+    per (client, key) — `create` does the work in the unit of work it is given. The client is
+    the token's subject: one caller's key never replays another caller's answer."""
     key = require_key(idempotency_key)
+    if client_id is None:
+        principal = getattr(request.state, "principal", None)
+        client_id = principal.subject if principal is not None else "anonymous"
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return await idempotent(
         runtime.uow,

@@ -15,6 +15,7 @@ from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
 from service_kit.ids import new_id
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.models import ApiModel
@@ -52,8 +53,12 @@ async def _load(uow: UnitOfWork, draft_id: str) -> MeetingDraft:
 
 @router.post("", status_code=201, response_model=DraftOut, summary="Start a draft record")
 async def create_draft(
-    body: DraftIn, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+    body: DraftIn,
+    response: Response,
+    runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> DraftOut:
+    await access.require(body.branch_id)
     async with runtime.uow() as uow:
         now = runtime.clock.now()
         draft = MeetingDraft(
@@ -70,10 +75,12 @@ async def create_draft(
 async def get_draft(
     draft_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
 ) -> DraftOut:
-    async with runtime.uow() as uow:
-        draft = await _load(uow, draft_id)
-    response.headers["ETag"] = _etag(draft)
-    return DraftOut.model_validate(draft, from_attributes=True)
+    async with runtime.db.session() as session:  # a read: no write lock, nothing expired
+        draft = await session.get(MeetingDraft, draft_id)
+        if draft is None:
+            raise Problem(404, "draft-not-found", f"Không có bản nháp {draft_id}.")
+        response.headers["ETag"] = _etag(draft)
+        return DraftOut.model_validate(draft, from_attributes=True)
 
 
 @router.put(
@@ -87,7 +94,9 @@ async def save_draft(
     response: Response,
     if_match: str | None = Header(default=None, alias="If-Match"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> DraftOut:
+    await access.require(body.branch_id)
     async with runtime.uow() as uow:
         draft = await _load(uow, draft_id)
         if if_match is not None and if_match.strip() != _etag(draft):

@@ -17,9 +17,9 @@ from meetings.meetings.schemas import (
     NextMeetingOut,
     RevisionOut,
 )
-from service_kit.replica.org_tree import subtree_ids
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
@@ -40,7 +40,10 @@ async def submit(
     request: Request,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Response:
+    await access.require(body.branch_id)
+
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
             uow, body, runtime.clock.now(), request.app.state.request_rules
@@ -74,8 +77,9 @@ async def list_meetings(
     month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[MeetingOut]:
-    stmt = sa.select(BranchMeeting)
+    stmt = access.restrict(sa.select(BranchMeeting), col(BranchMeeting.branch_id))
     if branch_id:
         stmt = stmt.where(BranchMeeting.branch_id == branch_id)
     if month:
@@ -85,9 +89,9 @@ async def list_meetings(
             col(BranchMeeting.held_on) >= first, col(BranchMeeting.held_on) < following
         )
     if organisation_id:
-        on = date.fromisoformat(f"{month}-01") if month else runtime.clock.now().date()
-        async with runtime.db.session() as session:
-            under = await subtree_ids(session, organisation_id, on)
+        await access.require(organisation_id)
+        on = date.fromisoformat(f"{month}-01") if month else access.today
+        under = access.tree.subtree(organisation_id, on).scalar_subquery()
         stmt = stmt.where(col(BranchMeeting.branch_id).in_(under))
     async with runtime.db.session() as session:
         meetings, next_cursor = await keyset_page(session, stmt, col(BranchMeeting.id), page)
@@ -113,7 +117,9 @@ async def amend(
         default=None, alias="If-Match", description='the version read, e.g. "1"'
     ),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Response:
+    await access.require(body.record.branch_id)
     expected = _version_from_etag(if_match)
 
     async def create(uow: UnitOfWork) -> Created:

@@ -11,6 +11,7 @@ from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn, ObserverReportOut
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.idempotency import Created, create_once
 
@@ -50,8 +51,10 @@ async def list_reports(
     branch_id: str | None = None,
     status: str | None = None,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> list[ObserverReportOut]:
     stmt = sa.select(ObserverReport).order_by(col(ObserverReport.due_at)).limit(500)
+    stmt = access.restrict(stmt, col(ObserverReport.branch_id))
     if observer_member_id:
         stmt = stmt.where(ObserverReport.observer_member_id == observer_member_id)
     if branch_id:

@@ -12,8 +12,8 @@ from meetings.requests.lifecycle import OPEN, RequestStatus
 from meetings.requests.models import Request, RequestTimelineEntry
 from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut, TimelineEntryOut
 from meetings.requests.service import RequestRules
-from service_kit.replica.org_tree import subtree_ids
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
 from service_kit.web.problems import Problem
@@ -51,15 +51,16 @@ async def list_requests(
     overdue: bool = Query(False, description="open and past a reminder or deadline check"),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[RequestOut]:
-    stmt = sa.select(Request)
+    stmt = access.restrict(sa.select(Request), col(Request.branch_id))
     if level_organisation_id:
         stmt = stmt.where(Request.level_organisation_id == level_organisation_id)
     if branch_id:
         stmt = stmt.where(Request.branch_id == branch_id)
     if organisation_id:
-        async with runtime.db.session() as session:
-            under = await subtree_ids(session, organisation_id, runtime.clock.now().date())
+        await access.require(organisation_id)
+        under = access.tree.subtree(organisation_id, access.today).scalar_subquery()
         stmt = stmt.where(col(Request.level_organisation_id).in_(under))
     if status:
         stmt = stmt.where(Request.status == status.value)
@@ -83,10 +84,11 @@ async def list_requests(
 async def summary(
     organisation_id: str,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> list[LevelSummary]:
-    now = runtime.clock.now()
+    await access.require(organisation_id)
     async with runtime.db.session() as session:
-        under = await subtree_ids(session, organisation_id, now.date())
+        under = access.tree.subtree(organisation_id, access.today).scalar_subquery()
         rows = (
             await session.execute(
                 sa.select(

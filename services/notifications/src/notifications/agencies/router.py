@@ -15,6 +15,7 @@ from notifications.agencies import service
 from notifications.agencies.models import Agency
 from notifications.agencies.rules import NAME, pattern_problem
 from notifications.directory.models import ContactPoint
+from notifications.scope import province_only
 from notifications.settings import NotificationsSettings
 from notifications.webhooks import service as webhooks
 from notifications.webhooks.rules import url_problem
@@ -24,7 +25,8 @@ from service_kit.web.app import get_runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.problems import FieldError, Problem
 
-router = APIRouter(prefix="/v1/agencies", tags=["agencies"])
+# Agencies are province-level: registered and listed with a province token only.
+router = APIRouter(prefix="/v1/agencies", tags=["agencies"], dependencies=[Depends(province_only)])
 
 
 class AgencyIn(ApiModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,16 +27,17 @@ def organisations_of(agency: Agency) -> list[str]:
 
 
 async def webhook_subscribers(
-    session: AsyncSession, routing_key: str, organisation_ids: Sequence[str]
+    session: AsyncSession, routing_key: str, organisation_ids: Sequence[str], on: date
 ) -> list[str]:
-    """Names of the webhook agencies that get this event (public, subscribed, in their subtree)."""
+    """Names of the webhook agencies that get this event (public, subscribed, in their subtree
+    as the tree stood on `on`)."""
     if not is_public(routing_key):
         return []
     rows = (await session.execute(sa.select(Agency).where(Agency.channel == "webhook"))).scalars()
     candidates = [a for a in rows if any(topic_matches(p, routing_key) for p in patterns_of(a))]
     if not candidates:
         return []
-    chains = [await replica.ancestors(session, oid) for oid in organisation_ids]
+    chains = [await replica.ancestors(session, oid, on) for oid in organisation_ids]
     return [
         a.name
         for a in candidates

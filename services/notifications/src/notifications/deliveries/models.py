@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from notifications.addresses import organisation_from
 from service_kit.db import UTCDateTime, utcnow
 
 
@@ -25,6 +26,13 @@ class Delivery(SQLModel, table=True):
     event_id: str = Field(max_length=64)
     event_type: str = Field(max_length=200)
     recipient: str = Field(max_length=200)
+    organisation_id: str | None = Field(
+        default=None,
+        max_length=200,
+        index=True,
+        description="organisation of the recipient (None: province-level); set on insert",
+        sa_column_kwargs={"default": organisation_from("recipient")},
+    )
     channel: str = Field(max_length=16)
     urgency: str = Field(max_length=16)
     rule_id: str = Field(max_length=100)

@@ -8,10 +8,13 @@ from typing import Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlmodel import col
 
 from notifications.deliveries import service
 from notifications.deliveries.models import Delivery, DeliveryAttempt
+from notifications.scope import address_owner, contact_point_owner
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
@@ -65,6 +68,16 @@ class ReplayOut(BaseModel):
     replayed: int
 
 
+async def _require_contact_point(
+    runtime: ServiceRuntime, access: Access, contact_point_id: str | None
+) -> None:
+    """A contact point named in a filter or body must be the caller's (unknown: no rows)."""
+    if contact_point_id:
+        async with runtime.db.session() as session:
+            target = await contact_point_owner(session, contact_point_id)
+        await access.require(target)
+
+
 @router.get("", response_model=Page[DeliveryOut], summary="Deliveries, oldest first")
 async def list_deliveries(
     request: Request,
@@ -76,8 +89,13 @@ async def list_deliveries(
     contact_point_id: str | None = None,
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[DeliveryOut]:
+    if recipient:
+        await access.require(address_owner(recipient))
+    await _require_contact_point(runtime, access, contact_point_id)
     stmt = sa.select(Delivery).order_by(Delivery.id).limit(page.limit + 1)
+    stmt = access.restrict(stmt, col(Delivery.organisation_id))
     for column, value in (
         (Delivery.status, status),
         (Delivery.channel, channel),
@@ -141,13 +159,18 @@ async def replay_delivery(
 
 @router.post("/replays", response_model=ReplayOut, summary="Send failed deliveries again, in bulk")
 async def replay_deliveries(
-    body: ReplayIn, runtime: ServiceRuntime = Depends(get_runtime)
+    body: ReplayIn,
+    runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> ReplayOut:
+    """Only the failed deliveries of the caller's subtree are sent again."""
+    await _require_contact_point(runtime, access, body.contact_point_id)
     async with runtime.db.transaction() as session:
         count = await service.replay_failed(
             session,
             contact_point_id=body.contact_point_id,
             created_since=body.created_since,
             limit=body.limit,
+            within=lambda stmt: access.restrict(stmt, col(Delivery.organisation_id)),
         )
     return ReplayOut(replayed=count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -41,8 +42,10 @@ async def replay_failed(
     contact_point_id: str | None,
     created_since: datetime | None,
     limit: int,
+    within: Callable[[sa.Select[tuple[Delivery]]], sa.Select[tuple[Delivery]]],
 ) -> int:
-    """Failed deliveries to active contact points, oldest first, at most `limit`."""
+    """Failed deliveries to active contact points, oldest first, at most `limit`, among those
+    `within` keeps (the caller's subtree)."""
     stmt = (
         sa.select(Delivery)
         .join(ContactPoint, ContactPoint.id == Delivery.contact_point_id)
@@ -50,6 +53,7 @@ async def replay_failed(
         .order_by(Delivery.created_at)
         .limit(limit)
     )
+    stmt = within(stmt)
     if contact_point_id:
         stmt = stmt.where(Delivery.contact_point_id == contact_point_id)
     if created_since:

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from notifications.addresses import organisation_from
 from service_kit.db import UTCDateTime, utcnow
 
 
@@ -16,6 +17,13 @@ class ContactPoint(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     address: str = Field(max_length=200, description="role address, e.g. branch-secretary:<id>")
+    organisation_id: str | None = Field(
+        default=None,
+        max_length=200,
+        index=True,
+        description="organisation of the address (None: province-level); set on insert",
+        sa_column_kwargs={"default": organisation_from("address")},
+    )
     channel: str = Field(max_length=16, description="email or webhook")
     target: str = Field(max_length=2000, description="e-mail address or webhook URL")
     active: bool = True

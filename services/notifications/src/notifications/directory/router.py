@@ -10,14 +10,17 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from notifications.directory.models import ContactPoint
 from notifications.directory.service import deactivate
+from notifications.scope import address_owner
 from notifications.settings import NotificationsSettings
 from notifications.webhooks import service as webhooks
 from notifications.webhooks.rules import url_problem
 from service_kit.ids import new_id
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
@@ -78,8 +81,12 @@ def _settings(runtime: ServiceRuntime) -> NotificationsSettings:
     summary="Add a contact point (a webhook gets its signing secret, shown once)",
 )
 async def create_contact_point(
-    body: ContactPointIn, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+    body: ContactPointIn,
+    response: Response,
+    runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> ContactPointCreated:
+    await access.require(address_owner(body.address))
     _check_target(body.channel, body.target, _settings(runtime))
     contact = ContactPoint(id=new_id(), **body.model_dump())
     secret: str | None = None
@@ -108,9 +115,12 @@ async def list_contact_points(
     active: bool | None = None,
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[ContactPointOut]:
     stmt = sa.select(ContactPoint).order_by(ContactPoint.id).limit(page.limit + 1)
+    stmt = access.restrict(stmt, col(ContactPoint.organisation_id))
     if address:
+        await access.require(address_owner(address))
         stmt = stmt.where(ContactPoint.address == address)
     if channel:
         stmt = stmt.where(ContactPoint.channel == channel)

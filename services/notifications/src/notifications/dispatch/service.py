@@ -22,7 +22,7 @@ from notifications.rules import service as rule_sets
 from notifications.rules.rules import intents
 from notifications.rules.schemas import Channel, FatiguePolicy, Urgency
 from notifications.rules.schemas import Delivery as DeliveryMode
-from notifications.templates.rendering import context_for, render
+from notifications.templates.rendering import VIETNAM, context_for, render
 from service_kit.bus.errors import PermanentError
 from service_kit.db import utcnow
 from service_kit.ids import new_id
@@ -172,8 +172,9 @@ async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Plan
             body=body,
         )
         await place(uow, message, directory, document.fatigue, planned)
+    on = event.time.astimezone(VIETNAM).date()
     for name in await agencies.webhook_subscribers(
-        uow.session, event.routing_key, organisation_ids(event.data)
+        uow.session, event.routing_key, organisation_ids(event.data), on
     ):
         message = Message(
             event_id=event.id,

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from notifications.addresses import organisation_from
 from service_kit.db import UTCDateTime, utcnow
 
 
@@ -22,6 +23,13 @@ class Notification(SQLModel, table=True):
     event_id: str = Field(max_length=64)
     event_type: str = Field(max_length=200)
     recipient: str = Field(max_length=200, description="role address, e.g. branch-secretary:<id>")
+    organisation_id: str | None = Field(
+        default=None,
+        max_length=200,
+        index=True,
+        description="organisation of the recipient (None: province-level); set on insert",
+        sa_column_kwargs={"default": organisation_from("recipient")},
+    )
     channel: str = Field(max_length=16)
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=sa.Text)

@@ -7,10 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import col
 
 from notifications.inbox import service
 from notifications.inbox.models import Notification
+from notifications.scope import address_owner
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
 from service_kit.web.problems import Problem
@@ -50,9 +53,12 @@ async def list_notifications(
     unread: bool | None = Query(None, description="true: only unread; false: only read"),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[NotificationOut]:
     stmt = sa.select(Notification).order_by(Notification.id).limit(page.limit + 1)
+    stmt = access.restrict(stmt, col(Notification.organisation_id))
     if recipient:
+        await access.require(address_owner(recipient))
         stmt = stmt.where(Notification.recipient == recipient)
     if unread is not None:
         read_at = Notification.read_at
@@ -73,8 +79,11 @@ async def list_notifications(
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many are unread")
 async def unread_count(
-    recipient: str = Query(min_length=1), runtime: ServiceRuntime = Depends(get_runtime)
+    recipient: str = Query(min_length=1),
+    runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> UnreadCount:
+    await access.require(address_owner(recipient))
     async with runtime.db.session() as session:
         return UnreadCount(
             recipient=recipient, unread=await service.unread_count(session, recipient)
@@ -95,8 +104,11 @@ async def mark_read(
 
 @router.post("/read", response_model=MarkedRead, summary="Mark all of a recipient's as read")
 async def mark_all_read(
-    recipient: str = Query(min_length=1), runtime: ServiceRuntime = Depends(get_runtime)
+    recipient: str = Query(min_length=1),
+    runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> MarkedRead:
+    await access.require(address_owner(recipient))
     async with runtime.db.transaction() as session:
         marked = await service.mark_all_read(session, recipient)
     return MarkedRead(recipient=recipient, marked=marked)

@@ -1,4 +1,5 @@
-"""Event edge of the registry replica."""
+"""Event edge of the observer replica (the organisation tree's handler is shared:
+`service_kit.replica.handlers`)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,12 @@ from event_contracts.events import registry as ev
 from notifications.replica import service
 from service_kit.uow import UnitOfWork
 
-ORGANISATION_KEYS = [
-    "registry.organisation.registered.v1",
-    "registry.organisation.renamed.v1",
-    "registry.organisation.moved.v1",
-]
 OBSERVER_KEYS = ["registry.observer.assigned.v1", "registry.observer.ended.v1"]
 
 
-async def on_registry_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
+async def on_observer_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
     session = uow.session
-    if isinstance(data, ev.OrganisationRegistered):
-        await service.apply_registered(session, data)
-    elif isinstance(data, ev.OrganisationRenamed):
-        await service.apply_renamed(session, data)
-    elif isinstance(data, ev.OrganisationMoved):
-        await service.apply_moved(session, data)
-    elif isinstance(data, ev.ObserverAssigned):
+    if isinstance(data, ev.ObserverAssigned):
         await service.apply_observer_assigned(session, data)
     elif isinstance(data, ev.ObserverEnded):
         await service.apply_observer_ended(session, data)

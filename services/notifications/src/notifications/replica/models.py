@@ -1,21 +1,11 @@
-"""The registry facts notifications keeps: enough for names, subtrees and reminders."""
+"""The registry facts notifications keeps besides the shared organisation tree
+(`service_kit.replica.models`): who observes which branch."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from sqlmodel import Field, SQLModel
-
-
-class KnownOrganisation(SQLModel, table=True):
-    __tablename__ = "known_organisation"
-
-    organisation_id: str = Field(primary_key=True, max_length=64)
-    name: str = Field(max_length=300)
-    kind: str = Field(max_length=40)
-    parent_id: str | None = Field(default=None, max_length=64, index=True)
-    meeting_day_from: int | None = None
-    meeting_day_to: int | None = None
 
 
 class KnownObserverAssignment(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Applying registry events to the replica, and the questions asked of it."""
+"""Applying observer facts to the replica, and the questions asked of it and of the shared
+organisation tree."""
 
 from __future__ import annotations
 
@@ -7,34 +8,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from notifications.replica.models import KnownObserverAssignment, KnownOrganisation
-
-MAX_DEPTH = 12  # province → commune → grassroots organisation → branch, with room to spare
-
-
-async def apply_registered(session: AsyncSession, data: ev.OrganisationRegistered) -> None:
-    row = await session.get(KnownOrganisation, data.organisation_id)
-    if row is None:
-        row = KnownOrganisation(
-            organisation_id=data.organisation_id, name=data.name, kind=data.kind
-        )
-        session.add(row)
-    row.name, row.kind, row.parent_id = data.name, data.kind, data.parent_id
-    row.meeting_day_from, row.meeting_day_to = data.meeting_day_from, data.meeting_day_to
-
-
-async def apply_renamed(session: AsyncSession, data: ev.OrganisationRenamed) -> None:
-    row = await session.get(KnownOrganisation, data.organisation_id)
-    if row is not None:
-        row.name = data.name
-
-
-async def apply_moved(session: AsyncSession, data: ev.OrganisationMoved) -> None:
-    row = await session.get(KnownOrganisation, data.organisation_id)
-    if row is not None:
-        row.parent_id = data.parent_id
+from notifications.replica.models import KnownObserverAssignment
+from service_kit.replica.models import OrgNode
+from service_kit.replica.org_tree import chain_on
 
 
 async def apply_observer_assigned(session: AsyncSession, data: ev.ObserverAssigned) -> None:
@@ -71,21 +50,13 @@ async def names(session: AsyncSession, ids: Iterable[str]) -> dict[str, str]:
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    stmt = sa.select(KnownOrganisation.organisation_id, KnownOrganisation.name).where(
-        KnownOrganisation.organisation_id.in_(wanted)
-    )
+    stmt = sa.select(OrgNode.id, OrgNode.name).where(col(OrgNode.id).in_(wanted))
     return {oid: name for oid, name in (await session.execute(stmt)).all()}
 
 
-async def ancestors(session: AsyncSession, organisation_id: str) -> list[str]:
-    """The organisation and its ancestors as known today, nearest first."""
-    chain: list[str] = []
-    current: str | None = organisation_id
-    while current is not None and current not in chain and len(chain) < MAX_DEPTH:
-        chain.append(current)
-        row = await session.get(KnownOrganisation, current)
-        current = row.parent_id if row is not None else None
-    return chain
+async def ancestors(session: AsyncSession, organisation_id: str, on: date) -> list[str]:
+    """The organisation and its ancestors on `on`, nearest first."""
+    return [node.organisation_id for node in await chain_on(session, organisation_id, on)]
 
 
 async def observers_on(session: AsyncSession, on: date) -> dict[str, list[str]]:
@@ -101,10 +72,9 @@ async def observers_on(session: AsyncSession, on: date) -> dict[str, list[str]]:
 
 
 async def meeting_windows(session: AsyncSession) -> list[tuple[str, int, int]]:
-    """(branch id, first day, last day) of every branch with a scheduled window."""
-    stmt = sa.select(
-        KnownOrganisation.organisation_id,
-        KnownOrganisation.meeting_day_from,
-        KnownOrganisation.meeting_day_to,
-    ).where(KnownOrganisation.meeting_day_from.is_not(None))
+    """(branch id, first day, last day) of every branch with a scheduled window that has not
+    ceased (merged, split or dissolved branches get no reminders)."""
+    stmt = sa.select(OrgNode.id, OrgNode.meeting_day_from, OrgNode.meeting_day_to).where(
+        col(OrgNode.meeting_day_from).is_not(None), col(OrgNode.valid_to).is_(None)
+    )
     return [(b, int(f), int(t or f)) for b, f, t in (await session.execute(stmt)).all()]

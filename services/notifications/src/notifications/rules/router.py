@@ -6,11 +6,13 @@ from fastapi import APIRouter, Depends
 
 from notifications.rules import service
 from notifications.rules.schemas import RuleSetIn, RuleSetOut, RuleSetVersionOut
+from notifications.scope import province_only
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.app import get_runtime
 from service_kit.web.problems import Problem
 
-router = APIRouter(prefix="/v1/rules", tags=["rules"])
+# Rule sets are province-level: read and written with a province token only.
+router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[Depends(province_only)])
 
 
 def _out(active: service.ActiveRuleSet) -> RuleSetOut:

@@ -12,6 +12,7 @@ from registry.clusters.schemas import ClusterIn, ClusterOut
 from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page
 
@@ -29,7 +30,9 @@ async def form(
     request: Request,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require_all(body.branch_ids)
     return await write(
         request,
         runtime,

@@ -14,6 +14,7 @@ from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page
 
@@ -35,7 +36,10 @@ async def assign(
     request: Request,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.branch_id)
+
     async def action(uow: UnitOfWork) -> Assigned:
         return Assigned(items=await service.assign(uow, body))
 

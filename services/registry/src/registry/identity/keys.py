@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry.identity.models import SigningKey
+from service_kit.auth import EDDSA as ALGORITHM
+from service_kit.auth import public_jwk
 from service_kit.ids import new_id
-
-ALGORITHM = "EdDSA"
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def public_jwk(private: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
-    raw = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": _b64url(raw),
-        "kid": kid,
-        "use": "sig",
-        "alg": ALGORITHM,
-    }
 
 
 def new_signing_key(passphrase: bytes, now: datetime) -> SigningKey:

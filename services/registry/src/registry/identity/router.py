@@ -1,8 +1,9 @@
 """HTTP edge of identity: the token endpoint, JWKS, key rotation, users and clients.
 
 `POST /v1/auth/token` takes the OAuth 2.0 form (`application/x-www-form-urlencoded`, RFC 6749)
-or the same fields as JSON; a client may also send its credentials with HTTP Basic. The admin
-endpoints need a token of a province-level `admin`.
+or the same fields as JSON; a client may also send its credentials with HTTP Basic. Those two
+are public (`public_router`); everything else needs a token (`router`, guarded by subtree scope
+like every protected route) and the admin endpoints a province-level `admin`.
 """
 
 from __future__ import annotations
@@ -31,17 +32,22 @@ from registry.identity.schemas import (
     UserIn,
     UserOut,
 )
-from registry.identity.service import Identity, actor_of, get_identity, get_verifier
-from service_kit.auth import Principal, authenticated
+from registry.identity.service import Identity, actor_of, get_identity
+from service_kit.auth import Principal, forbidden
+from service_kit.web.access import Access, caller, principal_of
 from service_kit.web.pagination import Page
 from service_kit.web.problems import FieldError, Problem
 
+public_router = APIRouter(tags=["identity"])
 router = APIRouter(tags=["identity"])
 
-signed_in = authenticated(get_verifier)
-province_admin = authenticated(
-    get_verifier, check=lambda p: rules.may_administer(p.roles, p.scope_kind)
-)
+
+async def province_admin(principal: Principal = Depends(principal_of)) -> Principal:
+    """The caller, if they may administer identity (the token is verified once per request)."""
+    if not rules.may_administer(principal.roles, principal.scope_kind):
+        raise forbidden("Tài khoản không có quyền ở phạm vi này.")
+    return principal
+
 
 _TOKEN_FIELDS = {
     "type": "object",
@@ -116,7 +122,7 @@ def _required(body: TokenIn, *names: str) -> None:
         )
 
 
-@router.post(
+@public_router.post(
     "/v1/auth/token",
     response_model=TokenOut,
     summary="Issue an access token (password or client_credentials grant)",
@@ -150,7 +156,7 @@ async def token(request: Request, identity: Identity = Depends(get_identity)) ->
     return JSONResponse(out.model_dump(mode="json"), headers=_NO_STORE)
 
 
-@router.get(
+@public_router.get(
     "/.well-known/jwks.json",
     summary="Public keys that sign access tokens (JWKS)",
     tags=["identity"],
@@ -162,7 +168,7 @@ async def jwks(response: Response, identity: Identity = Depends(get_identity)) -
 
 
 @router.get("/v1/auth/me", response_model=PrincipalOut, summary="Who the token says I am")
-async def me(principal: Principal = Depends(signed_in)) -> PrincipalOut:
+async def me(principal: Principal = Depends(principal_of)) -> PrincipalOut:
     return PrincipalOut(
         subject=principal.subject,
         roles=sorted(principal.roles),
@@ -180,7 +186,9 @@ async def me(principal: Principal = Depends(signed_in)) -> PrincipalOut:
 async def rotate(
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
+    access: Access = Depends(caller),
 ) -> RotationOut:
+    access.require_province()
     async with identity.runtime.uow() as uow:
         out = await identity.rotate(uow, actor_of(principal))
         await uow.commit()
@@ -189,8 +197,11 @@ async def rotate(
 
 @router.get("/v1/auth/keys", response_model=Page[KeyOut], summary="Signing keys still published")
 async def keys(
-    _: Principal = Depends(province_admin), identity: Identity = Depends(get_identity)
+    _: Principal = Depends(province_admin),
+    identity: Identity = Depends(get_identity),
+    access: Access = Depends(caller),
 ) -> Page[KeyOut]:
+    access.require_province()
     return Page[KeyOut](items=await identity.key_list())
 
 
@@ -199,7 +210,9 @@ async def create_user(
     body: UserIn,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.organisation_id)
     async with identity.runtime.uow() as uow:
         out = await identity.create_user(uow, body, actor_of(principal))
         await uow.commit()
@@ -242,7 +255,9 @@ async def create_client(
     body: ClientIn,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    access.require_province()
     async with identity.runtime.uow() as uow:
         out = await identity.create_client(uow, body, actor_of(principal))
         await uow.commit()

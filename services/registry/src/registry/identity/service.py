@@ -1,8 +1,9 @@
 """Identity of the registry: sign-in, token issuance, signing keys, users and clients.
 
-One `Identity` per app (`get_identity`): it holds the argon2 hasher, the login limiter, the
-decrypted signer of the current key and a `TokenVerifier` reading the key table directly, so
-the registry checks its own tokens exactly as the other services do.
+One `Identity` per app (`build_app` installs it with `use_identity`; handlers get it from
+`get_identity`): it holds the argon2 hasher, the login limiter, the decrypted signer of the
+current key and a `TokenVerifier` reading the key table directly — the app's verifier, so the
+registry checks its own tokens exactly as the other services do.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Request
+from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.http import invalid
@@ -452,13 +453,12 @@ def _state(key: SigningKey) -> rules.KeyState:
 
 
 def get_identity(request: Request) -> Identity:
-    """The app's `Identity`, made on first use (tests may set `app.state.identity` first)."""
-    state = request.app.state
-    identity: Identity | None = getattr(state, "identity", None)
-    if identity is None:
-        identity = state.identity = Identity(state.runtime)
+    """The app's `Identity` (`registry.main.build_app` makes it; see `use_identity`)."""
+    identity: Identity = request.app.state.identity
     return identity
 
 
-def get_verifier(request: Request) -> TokenVerifier:
-    return get_identity(request).verifier
+def use_identity(app: FastAPI, identity: Identity) -> None:
+    """`identity` issues the app's tokens and its verifier checks them on every route."""
+    app.state.identity = identity
+    app.state.verifier = identity.verifier

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from registry.imports import service
 from registry.imports.schemas import ImportKind, ImportReport
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.problems import problem_response
 
@@ -36,7 +37,8 @@ _BODY: dict[str, Any] = {
         "All-or-nothing by default: any bad row → 422 problem+json whose `errors` name each "
         "row and column, and nothing is written. `partial=true` writes the good rows. Rows are "
         "matched on their codes, so sending the same file again changes nothing; no "
-        "Idempotency-Key is needed. Columns: services/registry/src/registry/imports/README.md."
+        "Idempotency-Key is needed. Province-level accounts only. Columns: "
+        "services/registry/src/registry/imports/README.md."
     ),
     responses={422: {"description": "Tệp có dòng lỗi; không ghi gì."}},
     openapi_extra=_BODY,
@@ -47,7 +49,9 @@ async def import_file(
     dry_run: bool = Query(False, description="chỉ kiểm tra, không ghi"),
     partial: bool = Query(False, description="ghi các dòng hợp lệ, bỏ qua dòng lỗi"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    access.require_province()  # a file may touch any part of the tree
     data = await request.body()
     report = await service.import_file(runtime.uow, kind, data, dry_run=dry_run, partial=partial)
     body = report.model_dump(mode="json")

@@ -12,6 +12,7 @@ from registry.members import service
 from registry.members.schemas import MemberIn, MemberOut, RosterEntryOut, StatusChangeIn, TransferIn
 from registry.organisations.queries import require_org
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
 
@@ -35,7 +36,9 @@ async def admit(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require_all([body.branch_id, body.residence_branch_id])
     return await write(
         request,
         runtime,
@@ -83,7 +86,9 @@ async def transfer(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.branch_id)  # the branch they leave: by the path (guard)
     return await write(
         request, runtime, idempotency_key, body, lambda uow: service.transfer(uow, member_id, body)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal, get_args
 
@@ -43,6 +44,16 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def current_home(homes: Sequence[tuple[str, date]], on: date) -> str | None:
+    """The member's home branch on `on`, from their home links `(branch_id, valid_from)` in
+    date order: the last one started by then (for a member off the roll, the one they left);
+    before the first, the first one."""
+    started = [branch_id for branch_id, valid_from in homes if valid_from <= on]
+    if started:
+        return started[-1]
+    return homes[0][0] if homes else None
 
 
 def years_between(born: date, on: date) -> int:

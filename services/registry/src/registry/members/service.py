@@ -49,6 +49,16 @@ async def affiliation_on(
     )
 
 
+async def home_branch(session: AsyncSession, member_id: str, on: date) -> str | None:
+    """The branch whose roll the member is on on `on` (see `rules.current_home`)."""
+    homes = await session.execute(
+        sa.select(MemberAffiliation.branch_id, MemberAffiliation.valid_from)
+        .where(MemberAffiliation.member_id == member_id, MemberAffiliation.kind == "home")
+        .order_by(MemberAffiliation.valid_from)
+    )
+    return rules.current_home([(b, f) for b, f in homes], on)
+
+
 async def status_on(session: AsyncSession, member_id: str, on: date) -> MemberStatusPeriod | None:
     return await session.scalar(
         sa.select(MemberStatusPeriod).where(

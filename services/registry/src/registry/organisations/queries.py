@@ -7,6 +7,7 @@ formed a cycle.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -148,13 +149,15 @@ async def ancestors(session: AsyncSession, organisation_id: str, on: date) -> li
     return list(await session.execute(stmt))
 
 
-def _subtree_walk(root_id: str, on: date) -> sa.CTE:
+def _subtree_walk(root_id: str, on: date, name: str = "down") -> sa.CTE:
+    """The root and everything under it on `on` (`name`: the CTE's name, so that a query may
+    hold two walks, e.g. a subtree page restricted to the caller's own subtree)."""
     down = sa.select(
         sa.literal(root_id, sa.String).label("id"),
         sa.literal(None, sa.String).label("parent_id"),
         sa.literal(0).label("depth"),
-    ).cte("down", recursive=True)
-    step = link_t.alias("step")
+    ).cte(name, recursive=True)
+    step = link_t.alias(f"{name}_step")
     return down.union_all(
         # Untyped VARCHAR on both sides: PostgreSQL wants the two terms' types identical.
         sa.select(
@@ -204,6 +207,11 @@ async def subtree(
     return list(await session.execute(stmt))
 
 
+def subtree_select(root_id: str, on: date, name: str = "down") -> sa.Select[Any]:
+    """A one-column select of the root and everything under it on `on`."""
+    down = _subtree_walk(root_id, on, name)
+    return sa.select(down.c.id)
+
+
 async def subtree_ids(session: AsyncSession, root_id: str, on: date) -> set[str]:
-    down = _subtree_walk(root_id, on)
-    return {r[0] for r in await session.execute(sa.select(down.c.id))}
+    return set((await session.execute(subtree_select(root_id, on))).scalars())

@@ -25,6 +25,7 @@ from registry.organisations.schemas import (
 )
 from registry.periods import in_force_sql
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
 from service_kit.web.problems import Problem
@@ -49,7 +50,12 @@ async def register(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    if body.parent_id is None:
+        access.require_province()  # a new root
+    else:
+        await access.require(body.parent_id)
     return await write(
         request,
         runtime,
@@ -67,7 +73,9 @@ async def merge(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require_all([*body.source_ids, body.into_id, body.parent_id])
     return await write(
         request, runtime, idempotency_key, body, lambda uow: service.merge(uow, body)
     )
@@ -103,7 +111,9 @@ async def move(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.parent_id)  # the organisation itself: by the path (guard)
     return await write(
         request,
         runtime,
@@ -145,7 +155,9 @@ async def dissolve(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require_all([body.children_to_id, body.members_to_id])  # where they go, if named
     return await write(
         request,
         runtime,
@@ -175,7 +187,9 @@ async def list_organisations(
     on: date | None = Depends(on_query),
     page: PageParams = Depends(page_params),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Page[OrganisationOut]:
+    await access.require(parent_id or None)
     day = on or today(runtime)
     link = OrganisationLink
     stmt = (
@@ -189,6 +203,7 @@ async def list_organisations(
         .order_by(Organisation.id)
         .limit(page.limit + 1)
     )
+    stmt = access.restrict(stmt, Organisation.id)
     if parent_id:
         stmt = stmt.where(link.parent_id == parent_id)
     elif on is not None:

@@ -12,6 +12,7 @@ from registry.organisations.queries import require_org
 from registry.roles import service
 from registry.roles.schemas import EndIn, ObserverIn, ObserverOut, RoleIn, RoleOut
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.pagination import Page
 
@@ -30,7 +31,9 @@ async def assign_role(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.organisation_id)
     return await write(
         request,
         runtime,
@@ -42,10 +45,10 @@ async def assign_role(
 
 
 @router.post(
-    "/v1/role-assignments/{assignment_id}/end", response_model=RoleOut, summary="End a role"
+    "/v1/role-assignments/{role_assignment_id}/end", response_model=RoleOut, summary="End a role"
 )
 async def end_role(
-    assignment_id: str,
+    role_assignment_id: str,
     body: EndIn,
     request: Request,
     idempotency_key: str | None = Key,
@@ -56,7 +59,7 @@ async def end_role(
         runtime,
         idempotency_key,
         body,
-        lambda uow: service.end_role(uow, assignment_id, body),
+        lambda uow: service.end_role(uow, role_assignment_id, body),
     )
 
 
@@ -88,7 +91,9 @@ async def assign_observer(
     request: Request,
     idempotency_key: str | None = Key,
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> JSONResponse:
+    await access.require(body.branch_id)
     return await write(
         request,
         runtime,
@@ -100,12 +105,12 @@ async def assign_observer(
 
 
 @router.post(
-    "/v1/observer-assignments/{assignment_id}/end",
+    "/v1/observer-assignments/{observer_assignment_id}/end",
     response_model=ObserverOut,
     summary="End an observer assignment",
 )
 async def end_observer(
-    assignment_id: str,
+    observer_assignment_id: str,
     body: EndIn,
     request: Request,
     idempotency_key: str | None = Key,
@@ -116,7 +121,7 @@ async def end_observer(
         runtime,
         idempotency_key,
         body,
-        lambda uow: service.end_observer(uow, assignment_id, body),
+        lambda uow: service.end_observer(uow, observer_assignment_id, body),
     )
 
 

@@ -1,10 +1,16 @@
-"""HTTP edge of annual classification: run proposals, read them, record the decision."""
+"""HTTP edge of annual classification: run proposals, read them, record the decision.
+
+Scope: a run targets the organisation or the branches its body names (the province when it names
+neither); lists show rows of branches in the caller's subtree; one classification belongs to its
+branch (a branch subject is its own), checked by `guard` through the `subject_id` resolver."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from scoring.classification import service
 from scoring.classification.models import Classification
@@ -15,11 +21,15 @@ from scoring.classification.schemas import (
     ProposalRunOut,
 )
 from scoring.policy import active_policy
+from scoring.rollups.periods import parse_period
+from scoring.subtree import branches_in
+from scoring.visible import visible_to
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import Access, caller, superior
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
-from service_kit.web.problems import Problem
+from service_kit.web.idempotency import Created, create_once
+from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/classifications", tags=["classification"])
 SubjectType = Literal["branch", "member"]
@@ -35,6 +45,33 @@ def _year(year: int) -> int:
     return year
 
 
+async def _require_run_targets(access: Access, body: ProposalRunIn) -> None:
+    """A run names its organisation, or its branches; naming neither means the province."""
+    if body.organisation_id is not None and body.branch_ids is not None:
+        detail = "Chỉ chọn một phạm vi: organisation_id hoặc branch_ids, không cả hai."
+        raise Problem(
+            422,
+            "validation-error",
+            detail,
+            errors=[FieldError("/organisation_id", detail, "scope_ambiguous")],
+        )
+    if body.organisation_id is not None:
+        await access.require(body.organisation_id)
+    elif body.branch_ids is not None:
+        await access.require_all(body.branch_ids)
+    else:
+        access.require_province()
+
+
+async def _run_branches(
+    session: AsyncSession, body: ProposalRunIn, year: int
+) -> frozenset[str] | None:
+    if body.organisation_id is not None:
+        branches = await branches_in(session, body.organisation_id, parse_period(str(year)))
+        return frozenset(b.id for b in branches)
+    return frozenset(body.branch_ids) if body.branch_ids is not None else None
+
+
 @router.post(
     "/{year}/proposals",
     status_code=201,
@@ -47,16 +84,18 @@ async def run_proposals(
     request: Request,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Response:
-    key, policy = require_key(idempotency_key), active_policy()
-    scope = service.Scope(
-        _year(year),
-        frozenset(body.branch_ids) if body.branch_ids is not None else None,
-        body.groups,
-        {e.subject_id: e.reason for e in body.exclusions},
-    )
+    await _require_run_targets(access, body)
+    policy, checked = active_policy(), _year(year)
 
     async def create(uow: UnitOfWork) -> Created:
+        scope = service.Scope(
+            checked,
+            await _run_branches(uow.session, body, checked),
+            body.groups,
+            {e.subject_id: e.reason for e in body.exclusions},
+        )
         counts = await service.run_proposals(uow, policy, scope, runtime.clock.now())
         result = ProposalRunOut(
             year=year,
@@ -66,14 +105,7 @@ async def run_proposals(
         )
         return Created(201, result.model_dump(mode="json"), location=f"/v1/classifications/{year}")
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",  # the committee's identity arrives with auth (issue 3)
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)
 
 
 @router.get("/{year}", response_model=list[ClassificationOut], summary="A year's classifications")
@@ -85,11 +117,14 @@ async def list_year(
     limit: int = Query(default=500, ge=1, le=5000),
     offset: int = Query(default=0, ge=0),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> list[ClassificationOut]:
+    await access.require_all(branch_id or ())
     async with runtime.db.session() as session:
         rows = await service.list_classifications(
             session,
             _year(year),
+            visible=visible_to(access, col(Classification.branch_id)),
             subject_type=subject_type,
             level=level,
             branch_ids=branch_id,
@@ -121,6 +156,7 @@ async def get_one(
 @router.post(
     "/{year}/{subject_type}/{subject_id}/decision",
     status_code=201,
+    dependencies=[Depends(superior)],
     response_model=ClassificationOut,
     summary="The superior committee decides (Idempotency-Key required); once",
 )
@@ -133,7 +169,6 @@ async def decide(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
     cid = service.classification_id(year, subject_type, subject_id)
 
     async def create(uow: UnitOfWork) -> Created:
@@ -144,11 +179,4 @@ async def decide(
             location=f"/v1/classifications/{year}/{subject_type}/{subject_id}",
         )
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)

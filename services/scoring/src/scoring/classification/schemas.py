@@ -16,10 +16,16 @@ class ExclusionIn(BaseModel):
 
 
 class ProposalRunIn(BaseModel):
+    organisation_id: str | None = Field(
+        default=None,
+        description="Instead of branch_ids: every branch under this organisation that existed "
+        "during the year (the tree on the year's last day). Must lie in the caller's subtree.",
+    )
     branch_ids: list[str] | None = Field(
         default=None,
-        description="The branches in scope (their members follow); every branch with a scored "
-        "meeting in the year when omitted. Scoring has no organisation tree yet.",
+        description="The branches in scope (their members follow), each in the caller's "
+        "subtree. With neither this nor organisation_id: every branch with a scored meeting in "
+        "the year, which only a province-level account may run.",
     )
     groups: dict[str, str] = Field(
         default_factory=dict,

@@ -23,6 +23,7 @@ from scoring.compliance.models import MeetingAttendance, ObserverReportFact
 from scoring.compliance.rules import THEMATIC_TYPES
 from scoring.meeting_scores.models import MeetingScore
 from scoring.policy import Policy
+from scoring.visible import Visible, everything
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import Problem
 
@@ -173,8 +174,8 @@ async def _member_years(session: AsyncSession, scope: Scope) -> list[MemberYear]
             "b": sorted(o["branches"])[0] if o["branches"] else "",
             "last": "observer",
         }
-        if not scope.in_scope(a["b"]) and not o["owed"]:
-            continue
+        if not scope.in_scope(a["b"]):
+            continue  # a member is classified with their own branch, never by a foreign run
         out.append(
             MemberYear(
                 member_id,
@@ -334,6 +335,7 @@ async def list_classifications(
     session: AsyncSession,
     year: int,
     *,
+    visible: Visible = everything,
     subject_type: str | None,
     level: str | None,
     branch_ids: Collection[str] | None,
@@ -341,7 +343,7 @@ async def list_classifications(
     offset: int,
 ) -> list[Classification]:
     stmt = (
-        sa.select(Classification)
+        visible(sa.select(Classification))
         .where(Classification.year == year)
         .order_by(
             Classification.subject_type,

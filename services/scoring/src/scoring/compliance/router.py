@@ -1,4 +1,7 @@
-"""HTTP edge of compliance flags (read only: a flag is raised by the detectors)."""
+"""HTTP edge of compliance flags (read only: a flag is raised by the detectors).
+
+Scope: only flags of branches in the caller's subtree are listed; a `branch_id` filter outside
+it is refused."""
 
 from __future__ import annotations
 
@@ -7,9 +10,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
+from sqlmodel import col
 
+from scoring.compliance.models import ComplianceFlag
 from scoring.compliance.service import list_flags
+from scoring.visible import visible_to
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 
 router = APIRouter(prefix="/v1/compliance-flags", tags=["compliance"])
@@ -37,10 +44,13 @@ async def get_flags(
     period: str | None = Query(default=None, description="prefix: 2026 matches 2026-Q1, 2026-07"),
     limit: int = Query(default=200, ge=1, le=1000),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> list[FlagOut]:
+    await access.require(branch_id)
     async with runtime.db.session() as session:
         flags = await list_flags(
             session,
+            visible=visible_to(access, col(ComplianceFlag.branch_id)),
             branch_id=branch_id,
             subject_id=subject_id,
             kind=kind,

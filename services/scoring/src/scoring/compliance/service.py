@@ -23,6 +23,7 @@ from scoring.compliance.models import ComplianceFlag, MeetingAttendance, Observe
 from scoring.compliance.rules import THEMATIC_TYPES, FlagDraft, MeetingFacts
 from scoring.meeting_scores.models import MeetingScore
 from scoring.policy import Policy
+from scoring.visible import Visible, everything
 from service_kit.uow import UnitOfWork
 
 A, S = MeetingAttendance.__table__.c, MeetingScore.__table__.c
@@ -241,13 +242,14 @@ async def record_overdue_report(uow: UnitOfWork, overdue: ObserverReportOverdue)
 async def list_flags(
     session: AsyncSession,
     *,
+    visible: Visible = everything,
     branch_id: str | None,
     subject_id: str | None,
     kind: str | None,
     period_prefix: str | None,
     limit: int,
 ) -> list[ComplianceFlag]:
-    stmt = sa.select(ComplianceFlag).order_by(
+    stmt = visible(sa.select(ComplianceFlag)).order_by(
         ComplianceFlag.raised_at.desc(),
         ComplianceFlag.flag_id,
     )

@@ -1,4 +1,6 @@
-"""HTTP edge of meeting scores: read a score, confirm it (superior committee)."""
+"""HTTP edge of meeting scores: read a score, confirm it (superior committee).
+
+Scope: the meeting's branch, checked by `guard` through the `meeting_id` resolver."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from scoring.meeting_scores.schemas import ConfirmationIn, MeetingScoreOut, Shee
 from scoring.rubrics.active import active
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
+from service_kit.web.access import superior
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, fingerprint, idempotent, require_key
+from service_kit.web.idempotency import Created, create_once
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/meeting-scores", tags=["meeting scores"])
@@ -70,6 +73,7 @@ async def get_score(
 @router.post(
     "/{meeting_id}/confirmation",
     status_code=201,
+    dependencies=[Depends(superior)],
     response_model=MeetingScoreOut,
     summary="The superior committee confirms the score (Idempotency-Key required)",
 )
@@ -80,8 +84,6 @@ async def confirm(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Response:
-    key = require_key(idempotency_key)
-
     async def create(uow: UnitOfWork) -> Created:
         score = await service.confirm_score(
             uow, active(), meeting_id, body.points, body.reason, runtime.clock.now()
@@ -92,11 +94,4 @@ async def confirm(
             location=f"/v1/meeting-scores/{meeting_id}",
         )
 
-    return await idempotent(
-        runtime.uow,
-        client_id="anonymous",  # the committee's identity arrives with auth (issue 3)
-        key=key,
-        fp=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
-        create=create,
-    )
+    return await create_once(request, runtime, idempotency_key, body, create)

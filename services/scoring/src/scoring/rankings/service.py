@@ -13,7 +13,7 @@ from scoring.meeting_scores.models import MeetingScore
 from scoring.rankings import rules
 from scoring.rankings.models import Ranking
 from scoring.rollups.periods import Period
-from scoring.scope import branches_in
+from scoring.subtree import branches_in
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import Problem

@@ -1,4 +1,7 @@
-"""HTTP edge of reports: JSON, or the same report as CSV / XLSX."""
+"""HTTP edge of reports: JSON, or the same report as CSV / XLSX.
+
+Scope: an `organisation_id` or `branch_id`s named must lie in the caller's subtree; naming
+neither reports the known branches of that subtree only."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from scoring.reports.export import to_csv, to_xlsx
 from scoring.reports.schemas import BranchReportOut
-from scoring.reports.service import branch_report
+from scoring.reports.service import S, branch_report
 from scoring.rollups.periods import PeriodError, parse_period
-from scoring.scope import branches_in
+from scoring.subtree import branches_in
+from scoring.visible import visible_to
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
 from service_kit.web.problems import FieldError, Problem
 
@@ -38,7 +43,10 @@ async def get_branch_report(
     weakest: int = Query(default=10, ge=0, le=500),
     format: Literal["json", "csv", "xlsx"] = "json",
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> BranchReportOut | Response:
+    await access.require(organisation_id)
+    await access.require_all(branch_id or ())
     try:
         parsed = parse_period(period)
     except PeriodError as exc:
@@ -60,7 +68,9 @@ async def get_branch_report(
                 session, parsed, [b.id for b in branches], weakest, scope="organisation"
             )
         else:
-            report = await branch_report(session, parsed, branch_id, weakest)
+            report = await branch_report(
+                session, parsed, branch_id, weakest, visible=visible_to(access, S.branch_id)
+            )
     if format == "json":
         return report
     name = f"bao-cao-chi-bo-{parsed.label}.{format}"

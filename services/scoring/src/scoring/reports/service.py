@@ -24,6 +24,7 @@ from scoring.reports.schemas import (
 )
 from scoring.rollups.periods import Period, month_label
 from scoring.rollups.service import GRADES
+from scoring.visible import Visible, everything
 
 S, C = MeetingScore.__table__.c, MeetingCriterionScore.__table__.c
 
@@ -39,8 +40,10 @@ async def branch_report(
     weakest: int,
     *,
     scope: str = "given",
+    visible: Visible = everything,
 ) -> BranchReportOut:
-    """`branch_ids` None means every known branch; an empty subtree is an empty scope."""
+    """`branch_ids` None means every known branch `visible` keeps; an empty subtree is an empty
+    scope."""
     in_period = sa.and_(S.held_on >= period.starts_on, S.held_on < period.ends_before)
     given = branch_ids if branch_ids or scope == "organisation" else None
     ids = sorted(set(given)) if given is not None else None
@@ -49,15 +52,17 @@ async def branch_report(
     monthly = (
         (
             await session.execute(
-                sa.select(
-                    S.branch_id,
-                    year.label("y"),
-                    month.label("m"),
-                    sa.func.count().label("n"),
-                    sa.func.sum(S.total_points * 100 / S.max_points).label("pts"),
-                    sa.func.sum(S.present_count).label("present"),
-                    sa.func.sum(S.counted_count).label("counted"),
-                    *(_count_if(S.grade == g).label(g) for g in GRADES),
+                visible(
+                    sa.select(
+                        S.branch_id,
+                        year.label("y"),
+                        month.label("m"),
+                        sa.func.count().label("n"),
+                        sa.func.sum(S.total_points * 100 / S.max_points).label("pts"),
+                        sa.func.sum(S.present_count).label("present"),
+                        sa.func.sum(S.counted_count).label("counted"),
+                        *(_count_if(S.grade == g).label(g) for g in GRADES),
+                    )
                 )
                 .where(*where)
                 .group_by(S.branch_id, year, month)
@@ -69,11 +74,13 @@ async def branch_report(
     losses = (
         (
             await session.execute(
-                sa.select(
-                    S.branch_id,
-                    C.code,
-                    sa.func.min(C.name).label("name"),
-                    sa.func.sum(C.max_points - C.points).label("lost"),
+                visible(
+                    sa.select(
+                        S.branch_id,
+                        C.code,
+                        sa.func.min(C.name).label("name"),
+                        sa.func.sum(C.max_points - C.points).label("lost"),
+                    )
                 )
                 .select_from(sa.join(MeetingCriterionScore.__table__, MeetingScore.__table__))
                 .where(*where)
@@ -84,7 +91,8 @@ async def branch_report(
         .all()
     )
     if ids is None:
-        ids = sorted((await session.execute(sa.select(S.branch_id).distinct())).scalars())
+        known = visible(sa.select(S.branch_id).distinct())
+        ids = sorted((await session.execute(known)).scalars())
         scope = "known"
 
     acc: dict[str, dict[str, Any]] = defaultdict(

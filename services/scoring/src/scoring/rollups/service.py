@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.rollups.periods import Period, month_ended, month_label
 from scoring.rollups.schemas import CriterionLossOut, MonthOut, RollupOut, SubtreeRollupOut
-from scoring.scope import branches_in
+from scoring.subtree import branches_in
 
 GRADES = ("tot", "kha", "trung_binh", "kem")
 THEMATIC_TYPES = ("thematic", "combined")  # a combined meeting holds the thematic part too

@@ -1,0 +1,34 @@
+"""Which organisation each resource in a path belongs to, for subtree scope checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from meetings.meetings.models import BranchMeeting, MeetingDraft
+from meetings.requests.models import Request
+from service_kit.web.access import Resolvers, itself
+
+
+async def _meeting(session: AsyncSession, meeting_id: str, _: Mapping[str, str]) -> str | None:
+    meeting = await session.get(BranchMeeting, meeting_id)
+    return meeting.branch_id if meeting else None
+
+
+async def _draft(session: AsyncSession, draft_id: str, _: Mapping[str, str]) -> str | None:
+    draft = await session.get(MeetingDraft, draft_id)
+    return draft.branch_id if draft else None
+
+
+async def _request(session: AsyncSession, request_id: str, _: Mapping[str, str]) -> str | None:
+    request = await session.get(Request, request_id)
+    return request.branch_id if request else None
+
+
+RESOLVERS: Resolvers = {
+    "meeting_id": _meeting,
+    "draft_id": _draft,
+    "request_id": _request,
+    "branch_id": itself,
+}
