@@ -17,6 +17,7 @@ import httpx
 
 SCALE, PROVINCE_CODE = "binh-phu", "TQ"
 ADMIN, ADMIN_PASSWORD = "quantri", "demo-Chibo-2026"  # a demo account, printed at start-up
+COMMUNE_USER, SECRETARY_USER, SCOPED_PASSWORD = "vanphong-xa", "bithu-chibo", "demo-Chibo-2026"
 STEPS = [
     "purpose_and_guests",
     "minute_taker",
@@ -127,6 +128,26 @@ def load_demo(urls: dict[str, str]) -> str:
         tree = _all(client, f"{registry}/v1/organisations/{province['id']}/subtree?on={held}")
         commune = next(o for o in tree if o["kind"] == "commune")
         branches = [o for o in tree if o["kind"] in ("grassroots_branch", "affiliated_branch")]
+        # Two scoped accounts, to see subtree scope at work: the commune sees its branches,
+        # the secretary only their own branch (403 elsewhere).
+        scoped = [
+            (COMMUNE_USER, "Văn phòng Đảng ủy xã", commune, ["officer"]),
+            (SECRETARY_USER, f"Bí thư {branches[0]['name']}", branches[0], ["secretary"]),
+        ]
+        for username, display, org, roles in scoped:
+            user = client.post(
+                f"{registry}/v1/users",
+                json={
+                    "username": username,
+                    "display_name": display,
+                    "password": SCOPED_PASSWORD,
+                    "staff_role": display,
+                    "organisation_id": org["id"],
+                    "roles": roles,
+                },
+            )
+            if user.status_code not in (201, 409):
+                raise RuntimeError(f"demo user {username}: {user.status_code} {user.text}")
         for branch in branches:
             code = branch["code"].lower().replace(".", "-")
             contact = client.post(
@@ -179,13 +200,10 @@ def load_demo(urls: dict[str, str]) -> str:
                     "requests_raised": raised,
                 },
             )
-    token_call = (
-        f"curl -s -X POST {registry}/v1/auth/token -H 'Content-Type: application/json' "
-        f'-d \'{{"grant_type":"password","username":"{ADMIN}","password":"{ADMIN_PASSWORD}"}}\''
-    )
     return (
         f"{province['name']} › {commune['name']}: {len(branches)} chi bộ, "
         f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, {requests} kiến nghị gửi xã\n"
-        f"  Đăng nhập quản trị cấp tỉnh: tài khoản {ADMIN}, mật khẩu {ADMIN_PASSWORD}\n"
-        f"    {token_call}"
+        f"  Tài khoản mẫu: {ADMIN} / {ADMIN_PASSWORD} (cấp tỉnh, xem tất cả); "
+        f"{COMMUNE_USER} / {SCOPED_PASSWORD} ({commune['name']}); "
+        f"{SECRETARY_USER} / {SCOPED_PASSWORD} ({branches[0]['name']})"
     )
