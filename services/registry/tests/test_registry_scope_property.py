@@ -150,6 +150,10 @@ def read(route: str, path: str, holds: str | None = None) -> Probe:
 
 READS = [
     listed(f"GET {ORGS}", lambda w, n: Call("GET", ORGS, [])),
+    listed(
+        "GET /v1/organisation-history",
+        lambda w, n: Call("GET", "/v1/organisation-history", [], params={"limit": 5}),
+    ),
     listed(f"GET {ORGS}", lambda w, n: Call("GET", ORGS, [n], params={"parent_id": n})),
     listed(
         f"GET {ORGS}/{{organisation_id}}/subtree",

@@ -66,6 +66,10 @@ class ServiceSettings(BaseSettings):
     auth_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
     jwks_cache_seconds: float = Field(default=300.0, gt=0)
     jwks_min_refresh_seconds: float = Field(default=10.0, ge=0)
+    # This service's own client credentials (registry `POST /v1/clients`, kind "service"): used
+    # to call the registry, e.g. to backfill the organisation replica.
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
 
     @model_validator(mode="before")
     @classmethod

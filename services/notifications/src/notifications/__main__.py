@@ -1,4 +1,4 @@
-"""`python -m notifications serve|migrate|dlq|openapi|smtp-sink|provision-agency`."""
+"""`python -m notifications serve|migrate|dlq|openapi|smtp-sink|provision-agency|…`."""
 
 import argparse
 import asyncio
@@ -12,6 +12,7 @@ from notifications.email.sink import serve
 from notifications.main import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
 from service_kit.cli import ServiceCli, run
+from service_kit.replica import backfill
 from service_kit.settings import ServiceSettings
 
 
@@ -67,6 +68,7 @@ run(
         MIGRATIONS,
         extra={
             "smtp-sink": ("a local SMTP sink to read the mails sent", _sink_arguments, _sink),
+            "replica-backfill": backfill.command(build_app),
             "provision-agency": (
                 "create an agency's RabbitMQ user and queue (management HTTP API)",
                 _agency_arguments,

@@ -13,6 +13,7 @@ from registry.identity.router import router as identity_router
 from registry.identity.service import Identity, use_identity
 from registry.imports.router import router as imports_router
 from registry.members.router import router as members_router
+from registry.organisations.history import router as history_router
 from registry.organisations.router import router as organisations_router
 from registry.roles.router import router as roles_router
 from registry.scope import RegistryScopeTree, resolvers
@@ -37,6 +38,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         ),
         routers=[
             organisations_router,
+            history_router,
             members_router,
             roles_router,
             clusters_router,

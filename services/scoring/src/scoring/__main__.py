@@ -1,7 +1,15 @@
-"""`python -m scoring serve|migrate|dlq|openapi`."""
+"""`python -m scoring serve|migrate|dlq|openapi|replica-backfill`."""
 
 from scoring.main import MIGRATIONS, build_app
 from scoring.settings import ScoringSettings
 from service_kit.cli import ServiceCli, run
+from service_kit.replica import backfill
 
-run(ServiceCli(ScoringSettings, build_app, MIGRATIONS))
+run(
+    ServiceCli(
+        ScoringSettings,
+        build_app,
+        MIGRATIONS,
+        extra={"replica-backfill": backfill.command(build_app)},
+    )
+)

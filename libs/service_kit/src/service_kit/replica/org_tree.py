@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,6 +92,24 @@ async def apply_ceased(
 ) -> None:
     node = await _node(session, data.organisation_id)
     node.valid_to = data.on  # idempotent, whatever the order
+
+
+async def apply_snapshot(session: AsyncSession, org: dict[str, Any]) -> None:
+    """One organisation as the registry's history feed gives it (`GET /v1/organisation-history`):
+    its current facts unless the replica already holds a newer version, and every parent link.
+    Applied in any order with the events, the replica ends up the same."""
+    node = await _node(session, org["id"])
+    if node.version <= org["version"]:
+        node.code, node.name, node.kind = org["code"], org["name"], org["kind"]
+        node.branch_kind = org.get("branch_kind")
+        node.meeting_day_from = org.get("meeting_day_from")
+        node.meeting_day_to = org.get("meeting_day_to")
+        node.valid_from = date.fromisoformat(org["valid_from"])
+        node.version = org["version"]
+    if org.get("valid_to"):  # a ceased node never comes back: an end is never cleared
+        node.valid_to = date.fromisoformat(org["valid_to"])
+    for link in org["links"]:
+        await _link(session, org["id"], link["parent_id"], date.fromisoformat(link["valid_from"]))
 
 
 async def parent_on(session: AsyncSession, org_id: str, on: date) -> str | None:
