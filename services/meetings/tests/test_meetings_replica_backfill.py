@@ -19,6 +19,7 @@ from meetings.settings import MeetingsSettings
 from registry.main import MIGRATIONS as REGISTRY_MIGRATIONS
 from registry.main import build_app as build_registry
 from registry.settings import RegistrySettings
+from service_kit.registry_client import RegistryClient
 from service_kit.replica import backfill
 from service_kit.replica.models import OrgLink, OrgNode
 from service_kit.replica.org_tree import chain_on
@@ -76,7 +77,7 @@ async def test_backfill_matches_the_registry_on_every_date(both) -> None:  # typ
         client, "/v1/organisations/merges", {"source_ids": [a], "into_id": b, "on": "2025-07-01"}
     )
 
-    applied = await backfill.backfill(runtime, client, province_token)
+    applied = await backfill.backfill(runtime, RegistryClient(client, province_token))
     assert applied == 2 + 2 + 3
 
     days = [
@@ -111,7 +112,7 @@ async def test_backfill_matches_the_registry_on_every_date(both) -> None:  # typ
             return [n.model_dump() for n in nodes], [link.model_dump() for link in links]
 
     before = await snapshot()
-    assert await backfill.backfill(runtime, client, province_token) == applied
+    assert await backfill.backfill(runtime, RegistryClient(client, province_token)) == applied
     assert await snapshot() == before  # twice: nothing changes
 
     async with runtime.uow() as uow:  # damage: a wrong parent and a lost node
@@ -119,7 +120,7 @@ async def test_backfill_matches_the_registry_on_every_date(both) -> None:  # typ
         await uow.session.execute(sa.delete(OrgNode).where(OrgNode.id == district))
         await uow.commit()
     assert await snapshot() != before
-    await backfill.backfill(runtime, client, province_token, from_scratch=True)
+    await backfill.backfill(runtime, RegistryClient(client, province_token), from_scratch=True)
     assert await snapshot() == before
 
 
@@ -134,7 +135,7 @@ async def test_a_commune_token_backfills_only_its_subtree(both) -> None:  # type
     async def commune_token(_: httpx.AsyncClient) -> str:
         return token(a, "commune")
 
-    assert await backfill.backfill(runtime, client, commune_token) == 2
+    assert await backfill.backfill(runtime, RegistryClient(client, commune_token)) == 2
     async with runtime.db.session() as session:
         ids = set((await session.execute(sa.select(OrgNode.id))).scalars())
     assert ids == {a, mine}
