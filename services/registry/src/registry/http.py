@@ -25,10 +25,14 @@ async def write(
     status_code: int = 200,
     location: Callable[[BaseModel], str] | None = None,
 ) -> JSONResponse:
-    """Run `action` once per Idempotency-Key and answer with what it returned."""
+    """Run `action` once per Idempotency-Key, with its audit entry in the same transaction,
+    and answer with what it returned."""
+
+    # Imported here: the audit trail reads entities through the services that import this module.
+    from registry.audit_trail import audited
 
     async def create(uow: UnitOfWork) -> Created:
-        out = await action(uow)
+        out = await audited(request, uow, action, runtime.clock.now(), today(runtime))
         return Created(
             status_code, out.model_dump(mode="json"), location=location(out) if location else None
         )

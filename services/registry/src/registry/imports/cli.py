@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def run(settings: ServiceSettings, args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 partial=args.partial,
                 report=bar,
+                actor=f"cli:{getpass.getuser()}",
             )
         finally:
             await runtime.db.dispose()

@@ -7,6 +7,7 @@ from typing import Any, cast
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from registry.audit_trail import actor
 from registry.imports import service
 from registry.imports.schemas import ImportKind, ImportReport
 from service_kit.runtime import ServiceRuntime
@@ -53,7 +54,15 @@ async def import_file(
 ) -> JSONResponse:
     access.require_province()  # a file may touch any part of the tree
     data = await request.body()
-    report = await service.import_file(runtime.uow, kind, data, dry_run=dry_run, partial=partial)
+    report = await service.import_file(
+        runtime.uow,
+        kind,
+        data,
+        dry_run=dry_run,
+        partial=partial,
+        actor=actor(request),
+        at=runtime.clock.now(),
+    )
     body = report.model_dump(mode="json")
     if report.errors and not partial:
         errors = [

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.identity import audit
 from registry.imports import bulk, rules
 from registry.imports.reader import UnreadableFile, read_table
 from registry.imports.schemas import ImportKind, ImportReport, RowErrorOut
@@ -143,7 +145,11 @@ async def import_file(
     dry_run: bool = False,
     partial: bool = False,
     report: Reporter = _quiet,
+    actor: str = "cli",
+    at: datetime | None = None,
 ) -> ImportReport:
+    """`actor`: who imports, for the audit log (one entry per written import, in its
+    transaction: the kind, the counts and the codes created)."""
     started = time.perf_counter()
 
     def finish(
@@ -237,5 +243,18 @@ async def import_file(
         else:
             await bulk.insert_members(uow, plan.create, progress=step)
         events = len(uow.events)
+        created_codes = [
+            row.code if isinstance(row, rules.OrganisationRow) else row.party_card_number
+            for row in plan.create
+        ]
+        await audit.record(
+            uow.session,
+            actor=actor,
+            action=f"import {kind}",
+            entity="import",
+            entity_id=new_id(),
+            at=at or datetime.now(UTC),
+            after={"rows": count, "created": created_codes, "unchanged": plan.unchanged},
+        )
         await uow.commit()
     return finish(count, len(plan.create), plan.unchanged, errors, events)
