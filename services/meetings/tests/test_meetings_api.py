@@ -316,3 +316,27 @@ async def test_draft_saved_then_submitted_once_complete(api) -> None:  # type: i
     assert (await client.get(draft_url)).status_code == 404  # the draft became the record
     again = await client.post(f"{draft_url}/submission", headers={"Idempotency-Key": "d2"})
     assert again.status_code == 201 and again.json() == done.json()
+
+
+async def test_revisions_name_the_callers_from_their_tokens(api) -> None:  # type: ignore[no-untyped-def]
+    from service_kit.testing.tokens import bearer
+
+    client, _ = api
+    secretary = bearer("tinh-ha-tinh", "province", subject="bi-thu-dong-ha")
+    r = await client.post(
+        "/v1/meetings", json=submission(), headers={"Idempotency-Key": "who-1", **secretary}
+    )
+    assert r.status_code == 201, r.text
+    meeting_id = r.json()["id"]
+    office = bearer("tinh-ha-tinh", "province", subject="van-phong-xa")
+    fixed = await client.post(
+        f"/v1/meetings/{meeting_id}/amendments",
+        json={
+            "reason": "Sửa giờ kết thúc",
+            "record": submission(ended_at="2026-11-03T21:30:00+07:00"),
+        },
+        headers={"Idempotency-Key": "who-2", **office},
+    )
+    assert fixed.status_code == 201, fixed.text
+    revisions = (await client.get(f"/v1/meetings/{meeting_id}/revisions")).json()
+    assert [r["actor"] for r in revisions] == ["user:bi-thu-dong-ha", "user:van-phong-xa"]

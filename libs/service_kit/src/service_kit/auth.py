@@ -50,6 +50,11 @@ class Principal:
     client: bool
     token_id: str = ""
 
+    @property
+    def actor(self) -> str:
+        """How logs and histories name this caller: `user:<subject>` or `client:<subject>`."""
+        return f"{'client' if self.client else 'user'}:{self.subject}"
+
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)
 

@@ -61,9 +61,7 @@ TARGETS: dict[str, tuple[str, Loader]] = {
 
 def actor(request: Request) -> str:
     principal = getattr(request.state, "principal", None)
-    if principal is None:
-        return "anonymous"
-    return f"{'client' if principal.client else 'user'}:{principal.subject}"
+    return principal.actor if principal is not None else "anonymous"
 
 
 async def audited(

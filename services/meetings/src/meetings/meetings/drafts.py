@@ -126,6 +126,7 @@ async def submit_draft(
     request: Request,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     runtime: ServiceRuntime = Depends(get_runtime),
+    access: Access = Depends(caller),
 ) -> Response:
     async def create(uow: UnitOfWork) -> Created:
         draft = await _load(uow, draft_id)
@@ -143,7 +144,11 @@ async def submit_draft(
                 errors=errors,
             ) from None
         out = await service.submit_meeting(
-            uow, sub, runtime.clock.now(), request.app.state.request_rules
+            uow,
+            sub,
+            runtime.clock.now(),
+            request.app.state.request_rules,
+            actor=access.principal.actor,
         )
         await uow.session.delete(draft)
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")

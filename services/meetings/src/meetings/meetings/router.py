@@ -46,7 +46,11 @@ async def submit(
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
-            uow, body, runtime.clock.now(), request.app.state.request_rules
+            uow,
+            body,
+            runtime.clock.now(),
+            request.app.state.request_rules,
+            actor=access.principal.actor,
         )
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 
@@ -124,7 +128,13 @@ async def amend(
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.amend_meeting(
-            uow, meeting_id, body.record, body.reason, runtime.clock.now(), expected
+            uow,
+            meeting_id,
+            body.record,
+            body.reason,
+            runtime.clock.now(),
+            expected,
+            actor=access.principal.actor,
         )
         return Created(
             201,

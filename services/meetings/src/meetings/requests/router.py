@@ -135,7 +135,11 @@ async def act(
     if_match: str | None = Header(default=None, alias="If-Match"),
     runtime: ServiceRuntime = Depends(get_runtime),
     rules: RequestRules = Depends(get_rules),
+    access: Access = Depends(caller),
 ) -> RequestOut:
+    # The timeline names the token's caller; a name the client gives is kept beside it.
+    who = access.principal.actor
+    body = body.model_copy(update={"actor": f"{body.actor} ({who})" if body.actor else who})
     async with runtime.uow() as uow:
         if if_match is not None:
             current = await uow.session.get(Request, request_id)
