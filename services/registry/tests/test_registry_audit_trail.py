@@ -52,7 +52,9 @@ async def test_a_move_is_audited_with_before_and_after(api: Registry) -> None:
 
 async def test_an_import_is_one_audit_entry_and_a_refused_one_none(api: Registry) -> None:
     header = "Mã tổ chức,Tên,Loại,Mã cấp trên,Ngày hiệu lực\n"
-    good = header + "T,Tỉnh ủy Thử,Tỉnh ủy,,2020-01-01\nT.X,Đảng bộ xã Một,Đảng bộ xã,T,2020-01-01\n"
+    good = (
+        header + "T,Tỉnh ủy Thử,Tỉnh ủy,,2020-01-01\nT.X,Đảng bộ xã Một,Đảng bộ xã,T,2020-01-01\n"
+    )
     bad = header + "U,Tỉnh ủy Khác,Tỉnh ủy,,2020-01-01\nU.X,Xã,Không rõ,U,2020-01-01\n"
 
     async def send(text: str) -> int:
