@@ -91,7 +91,8 @@ PROBES = [
         "draft",
     ),
     Probe(
-        # Moving someone else's draft into your branch is refused too: both must be in scope.
+        # Moving a draft to another branch: 403 unless both are in scope, then 422 (a draft
+        # keeps its branch) — so the world stays as seeded.
         "PUT /v1/meeting-drafts/{draft_id}",
         lambda w, b: Call(
             "PUT",
@@ -215,7 +216,7 @@ async def scenario(rng: random.Random) -> None:
             check_coverage(app, PROBES)
             async with signed_client(app, "http://meetings", headers={}) as client:
                 for probe in PROBES:
-                    await check_probe(client, world, probe, rng)
+                    await check_probe(client, world, probe, rng, users=3, targets=2)
                 r = await client.get("/v1/meetings")
                 assert r.status_code == 401, r.text  # no token at all
         finally:

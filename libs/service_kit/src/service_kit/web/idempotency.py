@@ -129,6 +129,33 @@ async def idempotent(
     raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")
 
 
+def _caller(request: Request) -> str:
+    principal = getattr(request.state, "principal", None)
+    return principal.subject if principal is not None else "anonymous"
+
+
+def _fingerprint(request: Request, body: BaseModel | dict[str, Any]) -> str:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return fingerprint(request.method, request.url.path, payload)
+
+
+async def stored_answer(
+    request: Request,
+    runtime: ServiceRuntime,
+    idempotency_key: str | None,
+    body: BaseModel | dict[str, Any],
+) -> JSONResponse | None:
+    """The answer already given to this (caller, key), read without the write lock — so a route
+    may validate on a read session before `create_once` and still replay a retry unchanged
+    (`create_once` checks again inside the write)."""
+    key = require_key(idempotency_key)
+    async with runtime.db.session() as session:
+        record = await session.get(IdempotencyRecord, (_caller(request), key))
+    if record is None or record.expires_at <= utcnow():
+        return None
+    return _replay(record, _fingerprint(request, body))
+
+
 async def create_once(
     request: Request,
     runtime: ServiceRuntime,
@@ -142,15 +169,11 @@ async def create_once(
     per (client, key) — `create` does the work in the unit of work it is given. The client is
     the token's subject: one caller's key never replays another caller's answer."""
     key = require_key(idempotency_key)
-    if client_id is None:
-        principal = getattr(request.state, "principal", None)
-        client_id = principal.subject if principal is not None else "anonymous"
-    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return await idempotent(
         runtime.uow,
-        client_id=client_id,
+        client_id=client_id or _caller(request),
         key=key,
-        fp=fingerprint(request.method, request.url.path, payload),
+        fp=_fingerprint(request, body),
         ttl_seconds=runtime.settings.idempotency_ttl_seconds,
         create=create,
     )

@@ -106,7 +106,14 @@ async def save_draft(
                 "Bản nháp đã được lưu từ nơi khác; hãy tải lại.",
                 current_version=draft.version,
             )
-        draft.branch_id, draft.body = body.branch_id, body.body
+        if body.branch_id != draft.branch_id:  # like an amendment: a record keeps its branch
+            raise Problem(
+                422,
+                "draft-invalid",
+                "Bản nháp thuộc chi bộ khác; hãy tạo bản nháp mới cho chi bộ này.",
+                errors=[FieldError("/branch_id", "Chi bộ phải giữ nguyên.", "branch-changed")],
+            )
+        draft.body = body.body
         draft.version += 1
         draft.updated_at = runtime.clock.now()
         uow.session.add(draft)

@@ -21,7 +21,7 @@ from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
-from service_kit.web.idempotency import Created, create_once
+from service_kit.web.idempotency import Created, create_once, stored_answer
 from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
 from service_kit.web.problems import Problem
 
@@ -43,14 +43,23 @@ async def submit(
     access: Access = Depends(caller),
 ) -> Response:
     await access.require(body.branch_id)
+    # A retry gets its first answer; a new record is validated on a read session, so the
+    # single SQLite writer is held for the inserts only.
+    replay = await stored_answer(request, runtime, idempotency_key, body)
+    if replay is not None:
+        return replay
+    now = runtime.clock.now()
+    async with runtime.db.session() as session:
+        checked = await service.check_submission(session, body, now)
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
             uow,
             body,
-            runtime.clock.now(),
+            now,
             request.app.state.request_rules,
             actor=access.principal.actor,
+            checked=checked,
         )
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 

@@ -4,6 +4,7 @@ revision, raise its requests, and emit the event — all in the caller's unit of
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRev
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
 from meetings.observers.service import expect_reports
-from meetings.replica.service import roster_on
+from meetings.replica.service import observers_on, roster_on
 from meetings.requests.calendar import local_date
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
@@ -81,9 +82,35 @@ async def _check(
         )
 
 
-async def _apply(session: AsyncSession, meeting: BranchMeeting, sub: MeetingSubmissionIn) -> None:
+@dataclass(frozen=True)
+class Checked:
+    """What a valid submission needs from the replica, read before the write transaction: on
+    SQLite the single writer then holds its lock for the inserts only."""
+
+    window: tuple[int, int]
+    observers: list[str]
+
+
+async def check_submission(
+    session: AsyncSession, sub: MeetingSubmissionIn, now: datetime
+) -> Checked:
+    """Validate a new submission (422 naming every rule broken) on a read session."""
+    await _check(session, sub, now)
+    return Checked(
+        window=await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS,
+        observers=await observers_on(session, sub.branch_id, sub.held_on),
+    )
+
+
+async def _apply(
+    session: AsyncSession,
+    meeting: BranchMeeting,
+    sub: MeetingSubmissionIn,
+    window: tuple[int, int] | None = None,
+) -> None:
     """Copy the record onto the row and (re)write its roll with one multi-row INSERT."""
-    window = await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS
+    if window is None:
+        window = await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS
     meeting.branch_id, meeting.meeting_type = sub.branch_id, sub.meeting_type
     meeting.held_on, meeting.started_at, meeting.ended_at = (
         sub.held_on,
@@ -151,8 +178,11 @@ async def submit_meeting(
     now: datetime,
     request_rules: RequestRules,
     actor: str | None = None,
+    checked: Checked | None = None,
 ) -> MeetingOut:
-    await _check(uow.session, sub, now)
+    """`checked`: the result of `check_submission` when the caller validated beforehand."""
+    if checked is None:
+        checked = await check_submission(uow.session, sub, now)
     meeting = BranchMeeting(
         id=new_id(),
         submitted_at=now,
@@ -166,7 +196,7 @@ async def submit_meeting(
         duration_minutes=0,
         within_scheduled_window=False,
     )
-    await _apply(uow.session, meeting, sub)
+    await _apply(uow.session, meeting, sub, checked.window)
     uow.session.add(
         MeetingRevision(
             meeting_id=meeting.id,
@@ -187,7 +217,7 @@ async def submit_meeting(
     await meeting_held(
         uow.session, meeting.branch_id, sub.held_on, sub.meeting_type, meeting.id, now
     )
-    await expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on)
+    expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers)
     uow.emit(MeetingSubmitted.produce(**_facts(meeting, sub)), subject=f"meetings/{meeting.id}")
     return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
 

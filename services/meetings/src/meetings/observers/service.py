@@ -8,25 +8,27 @@ from event_contracts.events.meetings import ObserverReportFiled, ObserverReportO
 from meetings.observers import rules
 from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn
-from meetings.replica.service import observers_on
 from meetings.requests.service import RequestRules, raise_requests
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 
 
-async def expect_reports(uow: UnitOfWork, meeting_id: str, branch_id: str, held_on: date) -> None:
-    for member_id in await observers_on(uow.session, branch_id, held_on):
-        if await uow.session.get(ObserverReport, (meeting_id, member_id)) is None:
-            uow.session.add(
-                ObserverReport(
-                    meeting_id=meeting_id,
-                    observer_member_id=member_id,
-                    id=new_id(),
-                    branch_id=branch_id,
-                    due_at=rules.report_due_at(held_on),
-                )
+def expect_reports(
+    uow: UnitOfWork, meeting_id: str, branch_id: str, held_on: date, observers: list[str]
+) -> None:
+    """A new meeting expects a report from each observer assigned to the branch that day
+    (`replica.service.observers_on`, read before the write)."""
+    for member_id in dict.fromkeys(observers):
+        uow.session.add(
+            ObserverReport(
+                meeting_id=meeting_id,
+                observer_member_id=member_id,
+                id=new_id(),
+                branch_id=branch_id,
+                due_at=rules.report_due_at(held_on),
             )
+        )
 
 
 async def file_report(
