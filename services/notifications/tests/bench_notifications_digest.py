@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
+from notifications.directory.service import CONFIGURED
 from notifications.fatigue.models import DigestItem
 from notifications.fatigue.service import build_digests
 from notifications.main import MIGRATIONS
@@ -63,7 +64,7 @@ async def main(people: int, items: int, db_url: str) -> None:
             ],
         )
     started = time.perf_counter()
-    built = await build_digests(db, date(2026, 12, 1))
+    built = await build_digests(db, date(2026, 12, 1), CONFIGURED)
     elapsed = time.perf_counter() - started
     async with db.session() as session:
         mails = (

@@ -24,11 +24,13 @@ from event_contracts import CloudEvent, make_event, parse_envelope
 from event_contracts.events.scoring import CriterionScore, MeetingScored
 from notifications.deliveries.scheduled import senders
 from notifications.deliveries.worker import DeliveryWorker
+from notifications.directory.service import directory_for
 from notifications.dispatch.handlers import on_event
 from notifications.email.sink import SmtpSink
 from notifications.main import build_app
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.verify import MemoryReplayCache, Webhook, WebhookVerificationError
+from service_kit.registry_client import RegistryClient
 from service_kit.runtime import ServiceRuntime
 from service_kit.testing.tokens import signed_client
 
@@ -206,8 +208,10 @@ def fast_settings(db_url: str, smtp_port: int, amqp_url: str = NO_BROKER, **extr
 
 
 @contextlib.asynccontextmanager
-async def service(settings: NotificationsSettings, sink: SmtpSink) -> AsyncIterator[Service]:
-    app = build_app(settings)
+async def service(
+    settings: NotificationsSettings, sink: SmtpSink, registry: RegistryClient | None = None
+) -> AsyncIterator[Service]:
+    app = build_app(settings, registry=registry)
     runtime: ServiceRuntime = app.state.runtime
     async with signed_client(app, "http://notifications") as client:
         try:
@@ -219,7 +223,8 @@ async def service(settings: NotificationsSettings, sink: SmtpSink) -> AsyncItera
 @contextlib.asynccontextmanager
 async def worker_running(svc: Service) -> AsyncIterator[DeliveryWorker]:
     channels = senders(svc.settings)
-    worker = DeliveryWorker(svc.runtime.db, svc.settings, channels)
+    directory = directory_for(svc.runtime.db)
+    worker = DeliveryWorker(svc.runtime.db, svc.settings, channels, directory=directory)
     task = asyncio.create_task(worker.run())
     try:
         yield worker

@@ -7,12 +7,14 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import aio_pika
 import aiormq
 import pytest
 from notifications_events import escalated, event, register_tree
+from notifications_registry import running_registry
 from notifications_servers import Service, WebhookReceiver, fast_settings, service, worker_running
 
 from event_contracts import make_event
@@ -25,6 +27,7 @@ from notifications.main import MIGRATIONS
 from service_kit.bus.topology import EVENTS, PUBLIC, declare_exchanges
 from service_kit.testing.plugin import migrated
 from service_kit.testing.servers import Broker
+from service_kit.testing.tokens import bearer
 
 NEXT_LEVEL = "committee:tinh-ht"
 
@@ -63,18 +66,65 @@ async def register(svc: Service, **body: object) -> dict[str, object]:
     return created
 
 
+async def test_an_agency_registers_only_with_an_agency_client_of_the_registry(
+    sqlite_url: str, tmp_path: Path, sink: SmtpSink
+) -> None:
+    await (await migrated(sqlite_url, MIGRATIONS)).dispose()
+    body = {
+        "name": "ubkt-tinh",
+        "channel": "amqp",
+        "patterns": ["meetings.request.#"],
+        "organisation_ids": ["tinh-ht"],
+    }
+    async with running_registry(tmp_path) as registry:
+        agency = await registry.app_client("Ủy ban kiểm tra tỉnh")
+        a_service = await registry.app_client("Dịch vụ chấm điểm", kind="service")
+        async with service(fast_settings(sqlite_url, sink.port), sink, registry.client()) as svc:
+            for client_id in ("agency-khong-co", a_service):
+                refused = await svc.client.post(
+                    "/v1/agencies", json={**body, "client_id": client_id}
+                )
+                assert refused.status_code == 422, refused.text
+                assert [e["pointer"] for e in refused.json()["errors"]] == ["/client_id"]
+            registry.wire.down = True
+            down = await svc.client.post("/v1/agencies", json={**body, "client_id": agency})
+            assert down.status_code == 503, down.text
+            assert down.headers["content-type"].startswith("application/problem+json")
+            assert (await svc.client.get("/v1/agencies")).json() == []  # nothing stored
+            registry.wire.down = False
+            await register(svc, **body, client_id=agency)
+            assert [a["client_id"] for a in (await svc.client.get("/v1/agencies")).json()] == [
+                agency
+            ]
+        # Notifications' service token may read a client, never its secret; an agency's may not.
+        seen = await registry.service.get(
+            f"/v1/clients/{agency}",
+            headers={"Authorization": f"Bearer {await registry.service_token()}"},
+        )
+        assert seen.json()["kind"] == "agency" and not any("secret" in k for k in seen.json())
+        as_agency = bearer(registry.province, "province", roles=["reader"], client_id=agency)
+        refused = await registry.service.get(f"/v1/clients/{agency}", headers=as_agency)
+        assert refused.status_code == 403
+    async with service(fast_settings(sqlite_url, sink.port), sink) as svc:  # no credentials
+        unchecked = await svc.client.post("/v1/agencies", json={**body, "client_id": agency})
+        assert unchecked.status_code == 503
+
+
 async def test_an_escalation_sends_one_email_and_one_signed_webhook_to_the_right_agency(
-    db_url: str, sink: SmtpSink, receiver: WebhookReceiver
+    db_url: str, tmp_path: Path, sink: SmtpSink, receiver: WebhookReceiver
 ) -> None:
     await (await migrated(db_url, MIGRATIONS)).dispose()
-    async with service(fast_settings(db_url, sink.port), sink) as svc:
+    async with (
+        running_registry(tmp_path) as registry,
+        service(fast_settings(db_url, sink.port), sink, registry.client()) as svc,
+    ):
         await register_tree(svc)
         await svc.contact(NEXT_LEVEL, "email", "vanphong.tinhuy@example.vn")
         for name, granted in (("ubkt-binh-phu", "xa-binh-phu"), ("ubkt-thach-ha", "xa-thach-ha")):
             created = await register(
                 svc,
                 name=name,
-                client_id=f"client-{name}",
+                client_id=await registry.app_client(name),
                 channel="webhook",
                 webhook_url=receiver.url(name),
                 patterns=["meetings.request.#"],
@@ -84,7 +134,7 @@ async def test_an_escalation_sends_one_email_and_one_signed_webhook_to_the_right
         amqp = await register(
             svc,
             name="so-noi-vu",
-            client_id="client-so-noi-vu",
+            client_id=await registry.app_client("Sở Nội vụ"),
             channel="amqp",
             patterns=["meetings.request.#"],
             organisation_ids=["tinh-ht"],

@@ -127,7 +127,16 @@ async def test_contact_points_are_validated_and_webhook_secrets_rotate_with_a_gr
     async with runtime.db.session() as session:
         signing = (await valid_secrets(session, [contact_id]))[contact_id]
     assert signing == [new, old]
-    job = Job("msg_1", "webhook", contact_id, "https://x", "", '{"a":1}', tuple(signing))
+    job = Job(
+        delivery_id="msg_1",
+        channel="webhook",
+        recipient="agency:ubkt",
+        contact_point_id=contact_id,
+        target="https://x",
+        subject="",
+        body='{"a":1}',
+        secrets=tuple(signing),
+    )
     headers = signed_headers(job, int(time.time()))
     assert Webhook(old).verify(b'{"a":1}', headers) == {"a": 1}
     assert Webhook(new).verify(b'{"a":1}', headers) == {"a": 1}

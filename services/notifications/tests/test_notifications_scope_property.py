@@ -9,11 +9,13 @@ import asyncio
 import random
 import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from notifications_registry import Registry, running_registry
 
 from event_contracts.events.registry import OrganisationRegistered
 from notifications.deliveries.models import Delivery
@@ -61,10 +63,10 @@ def address_org(item: dict[str, Any]) -> str:
 RULE_SET = {**DEFAULT_RULES.model_dump(mode="json"), "based_on_version": 0}  # 409 once published
 
 
-def _agency(n: str) -> dict[str, Any]:
+def _agency(w: World, n: str) -> dict[str, Any]:
     return {
         "name": f"co-quan-{n}",
-        "client_id": f"client-{n}",
+        "client_id": w.resource("province", "agency-client"),  # registered once, then 409
         "channel": "amqp",
         "patterns": ["meetings.request.#"],
         "organisation_ids": [n],
@@ -216,7 +218,9 @@ PROBES = [
         ),
         "contact_point",
     ),
-    Probe("POST /v1/agencies", lambda w, n: Call("POST", "/v1/agencies", [PROVINCE], _agency(n))),
+    Probe(
+        "POST /v1/agencies", lambda w, n: Call("POST", "/v1/agencies", [PROVINCE], _agency(w, n))
+    ),
     Probe("GET /v1/agencies", lambda w, n: Call("GET", "/v1/agencies", [PROVINCE])),
 ]
 
@@ -307,7 +311,7 @@ async def _seed_deliveries(app: FastAPI, world: World) -> None:
     world.resources["delivery"] = {n: ids[secretary(n)] for n in world.nodes}
 
 
-async def seed(app: FastAPI, world: World) -> None:
+async def seed(app: FastAPI, world: World, registry: Registry) -> None:
     await _seed_tree(app, world)
     notes = await _seed_notifications(app, [*map(secretary, world.nodes), MEMBER])
     world.resources = {
@@ -315,7 +319,7 @@ async def seed(app: FastAPI, world: World) -> None:
         "contact_point": {},
         "webhook": {},
         # Province-level resources, by address (never a probe's `holds`: they sit on no node).
-        "province": {MEMBER: notes[MEMBER]},
+        "province": {MEMBER: notes[MEMBER], "agency-client": await registry.app_client("Sở")},
     }
     await _seed_contacts(app, world)
     await _seed_deliveries(app, world)
@@ -325,20 +329,22 @@ async def scenario(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/n.db"
         await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
-        app = build_app(
-            NotificationsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
-        )
-        try:
-            world = random_tree(rng)
-            await seed(app, world)
-            check_coverage(app, PROBES)
-            async with signed_client(app, "http://notifications", headers={}) as client:
-                for probe in PROBES:
-                    await check_probe(client, world, probe, rng)
-                r = await client.get("/v1/notifications")
-                assert r.status_code == 401, r.text  # no token at all
-        finally:
-            await app.state.runtime.db.dispose()
+        async with running_registry(Path(tmp)) as registry:  # agency client ids are checked
+            app = build_app(
+                NotificationsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/"),
+                registry=registry.client(),
+            )
+            try:
+                world = random_tree(rng)
+                await seed(app, world, registry)
+                check_coverage(app, PROBES)
+                async with signed_client(app, "http://notifications", headers={}) as client:
+                    for probe in PROBES:
+                        await check_probe(client, world, probe, rng)
+                    r = await client.get("/v1/notifications")
+                    assert r.status_code == 401, r.text  # no token at all
+            finally:
+                await app.state.runtime.db.dispose()
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,7 +22,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.identity.schemas import UserIn
+from registry.identity.schemas import ClientIn, UserIn
 from registry.identity.service import Identity, use_identity
 from registry.identity.settings import IdentitySettings
 from registry.main import MIGRATIONS, build_app
@@ -354,6 +354,10 @@ PROVINCE_LEVEL = [
             {"name": "Sở", "kind": "agency", "organisation_id": n, "roles": ["reader"]},
         ),
     ),
+    Probe(
+        "GET /v1/clients/{client_id}",
+        lambda w, n: Call("GET", f"/v1/clients/{w.resource('client', w.root)}", [PROVINCE]),
+    ),
     Probe("POST /v1/users", lambda w, n: Call("POST", "/v1/users", [n, PROVINCE], user(n))),
     Probe(
         "GET /v1/users/{user_id}",
@@ -402,7 +406,8 @@ async def seed_tree(runtime: ServiceRuntime, tree: World) -> World:
 
 
 async def seed_resources(runtime: ServiceRuntime, identity: Identity, w: World) -> None:
-    """A member, an observer and a role per branch, a committee role and a user per node."""
+    """A member, an observer and a role per branch, a committee role and a user per node, an
+    agency client."""
     member, role, observer, user_of = {}, {}, {}, {}
     async with runtime.uow() as uow:
         for b in w.branches:
@@ -423,9 +428,11 @@ async def seed_resources(runtime: ServiceRuntime, identity: Identity, w: World) 
         for b in w.branches:
             body = ObserverIn(member_id=upper, branch_id=b, valid_from=date(2021, 1, 1))
             observer[b] = (await roles.assign_observer(uow, body)).id
+        agency = ClientIn(name="Sở", kind="agency", organisation_id=w.root, roles=["reader"])
+        client = await identity.create_client(uow, agency, "test:seed")
         await uow.commit()
     w.resources |= {"branch": {b: b for b in w.branches}, "member": member, "role": role}
-    w.resources |= {"observer": observer, "user": user_of}
+    w.resources |= {"observer": observer, "user": user_of, "client": {w.root: client.client_id}}
 
 
 async def scenario(rng: random.Random) -> None:

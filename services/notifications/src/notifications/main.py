@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI
 
 from notifications.agencies.router import router as agencies_router
 from notifications.deliveries.router import router as deliveries_router
 from notifications.deliveries.scheduled import deliver
+from notifications.directory.registry import RegistryPeople, connect
 from notifications.directory.router import router as directory_router
+from notifications.directory.service import (
+    ConfiguredDirectory,
+    Directory,
+    RegistryDirectory,
+    use_directory,
+)
 from notifications.fatigue.scheduled import send_digests
 from notifications.inbox.router import router as inbox_router
 from notifications.reminders.scheduled import send_reminders
@@ -18,23 +27,39 @@ from notifications.scope import RESOLVERS
 from notifications.settings import NotificationsSettings
 from notifications.subscriptions import SUBSCRIPTIONS
 from notifications.webhooks.router import router as webhooks_router
+from service_kit.registry_client import RegistryClient
 from service_kit.replica.scope import ReplicaScopeTree
-from service_kit.runtime import ServiceRuntime
+from service_kit.runtime import BackgroundTask, ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def build_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or NotificationsSettings()
+def build_app(
+    service_settings: ServiceSettings | None = None, *, registry: RegistryClient | None = None
+) -> FastAPI:
+    """`registry`: how to call the registry (tests pass one in process); by default this
+    service's own client when it has client credentials, else none (configured contacts only)."""
+    settings = cast(NotificationsSettings, service_settings or NotificationsSettings())
+    background: list[BackgroundTask] = [deliver, send_digests, send_reminders]
+    if registry is None:
+        registry = connect(settings)
+        if registry is not None:
+            background.append(_closing(registry))
+    directory: Directory = (
+        RegistryDirectory(RegistryPeople.from_settings(registry, settings))
+        if registry is not None
+        else ConfiguredDirectory()
+    )
     runtime = ServiceRuntime(
         settings,
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
-        background=[deliver, send_digests, send_reminders],
+        background=background,
     )
-    return create_app(
+    use_directory(runtime.db, directory)
+    app = create_app(
         runtime,
         title="chibo notifications",
         description="Thông báo: thư điện tử, webhook có chữ ký và hộp thư trong ứng dụng.",
@@ -49,3 +74,16 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         scope_tree=ReplicaScopeTree(),
         scope_resolvers=RESOLVERS,
     )
+    app.state.registry = registry
+    return app
+
+
+def _closing(registry: RegistryClient) -> BackgroundTask:
+    async def close_registry_client(_: ServiceRuntime) -> None:
+        """Keeps the registry client while the service runs; closes it when it stops."""
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await registry.aclose()
+
+    return close_registry_client

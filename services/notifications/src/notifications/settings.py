@@ -52,6 +52,19 @@ class NotificationsSettings(ServiceSettings):
     )
     report_due_day: int = Field(default=10, ge=1, le=28, description="observer reports due by")
 
+    # People's e-mail comes from the registry (roles, observers, members) when this service has
+    # client credentials (NOTIFICATIONS_CLIENT_ID / NOTIFICATIONS_CLIENT_SECRET, kind "service",
+    # province-scoped); without them only configured contact points are reached.
+    registry_timeout_seconds: float = Field(default=10.0, gt=0)
+    directory_fresh_seconds: float = Field(
+        default=900.0, ge=0, description="how long a registry answer (holders, e-mail) is reused"
+    )
+    directory_stale_seconds: float = Field(
+        default=24 * 3600.0,
+        ge=0,
+        description="while the registry cannot be asked, answers up to this old still serve",
+    )
+
     rabbitmq_api_url: SecretStr = Field(
         default=SecretStr("http://guest:guest@127.0.0.1:15672/api"),
         description="management HTTP API used by provision-agency (credentials in the URL)",

@@ -18,7 +18,7 @@ from registry.organisations import queries
 from registry.organisations.models import Organisation
 from registry.roles.models import ObserverAssignment, RoleAssignment
 from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolver, Resolvers, itself
+from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolver, Resolvers, itself, province
 
 
 def existing_day(org: Organisation, on: date) -> date:
@@ -77,5 +77,6 @@ def resolvers(runtime: ServiceRuntime) -> Resolvers:
         "role_assignment_id": _role,
         "observer_assignment_id": _observer,
         "user_id": _user,
+        "client_id": province,  # clients are province-level, like their administration
         "kind": NOT_A_TARGET,  # the kind of an import; imports are province-level
     }

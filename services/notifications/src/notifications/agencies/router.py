@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
@@ -91,12 +91,21 @@ def _validate(body: AgencyIn, settings: NotificationsSettings) -> None:
         raise Problem(422, "invalid-agency", "Đăng ký cơ quan không hợp lệ.", errors=errors)
 
 
-@router.post("", response_model=AgencyCreated, status_code=201, summary="Register an agency")
+@router.post(
+    "",
+    response_model=AgencyCreated,
+    status_code=201,
+    summary="Register an agency (its client id must be a registry client of kind agency)",
+)
 async def register_agency(
-    body: AgencyIn, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
+    body: AgencyIn,
+    request: Request,
+    response: Response,
+    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> AgencyCreated:
     settings = cast(NotificationsSettings, runtime.settings)
     _validate(body, settings)
+    await service.check_client(request.app.state.registry, body.client_id)
     row = Agency(
         id=new_id(),
         name=body.name,

@@ -12,11 +12,17 @@ from notifications.deliveries.rules import Outcome
 class Job:
     delivery_id: str
     channel: str
-    contact_point_id: str
-    target: str
+    recipient: str
+    contact_point_id: str | None  # None: the registry's people, looked up before sending
+    target: str  # webhook URL, or e-mail addresses (comma-separated)
     subject: str
     body: str
     secrets: tuple[str, ...] = ()
+
+    @property
+    def lane(self) -> str:
+        """What the in-flight limit counts against: the contact point, else the address."""
+        return self.contact_point_id or self.recipient
 
 
 class Sender(Protocol):

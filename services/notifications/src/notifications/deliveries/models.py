@@ -37,7 +37,15 @@ class Delivery(SQLModel, table=True):
     urgency: str = Field(max_length=16)
     rule_id: str = Field(max_length=100)
     rule_set_version: int
-    contact_point_id: str = Field(max_length=64, foreign_key="contact_point.id")
+    contact_point_id: str | None = Field(
+        default=None,
+        max_length=64,
+        foreign_key="contact_point.id",
+        description="None: e-mail to the people the registry names, looked up when sending",
+    )
+    target: str | None = Field(
+        default=None, max_length=2000, description="where the last attempt went"
+    )
     subject: str = Field(default="", max_length=2000)
     body: str = Field(sa_type=sa.Text, description="e-mail text, or the CloudEvent JSON sent")
     status: str = Field(default="pending", max_length=16)

@@ -32,7 +32,8 @@ class DeliveryOut(BaseModel):
     urgency: str
     rule_id: str
     rule_set_version: int
-    contact_point_id: str
+    contact_point_id: str | None = Field(description="none: e-mail to the registry's people")
+    target: str | None = Field(description="where the last attempt went")
     subject: str
     status: str
     attempts: int

@@ -7,6 +7,7 @@ from typing import cast
 
 from notifications.deliveries.jobs import Sender
 from notifications.deliveries.worker import DeliveryWorker
+from notifications.directory.service import directory_for
 from notifications.email.sender import SmtpSender
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.sender import WebhookSender
@@ -21,7 +22,8 @@ async def deliver(runtime: ServiceRuntime) -> None:
     settings = cast(NotificationsSettings, runtime.settings)
     channels = senders(settings)
     try:
-        await DeliveryWorker(runtime.db, settings, channels).run()
+        directory = directory_for(runtime.db)
+        await DeliveryWorker(runtime.db, settings, channels, directory=directory).run()
     finally:
         for sender in channels.values():
             with contextlib.suppress(Exception):

@@ -24,8 +24,10 @@ async def replay_one(session: AsyncSession, delivery_id: str) -> Delivery:
             "delivery-not-failed",
             f"Chỉ gửi lại được lần gửi thất bại; lần gửi này đang ở trạng thái {row.status}.",
         )
-    contact = await session.get(ContactPoint, row.contact_point_id)
-    if contact is None or not contact.active:
+    contact = (
+        await session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
+    )
+    if row.contact_point_id and (contact is None or not contact.active):
         raise Problem(
             409,
             "contact-point-inactive",
@@ -44,12 +46,15 @@ async def replay_failed(
     limit: int,
     within: Callable[[sa.Select[tuple[Delivery]]], sa.Select[tuple[Delivery]]],
 ) -> int:
-    """Failed deliveries to active contact points, oldest first, at most `limit`, among those
-    `within` keeps (the caller's subtree)."""
+    """Failed deliveries to active contact points or to the registry's people, oldest first, at
+    most `limit`, among those `within` keeps (the caller's subtree)."""
     stmt = (
         sa.select(Delivery)
-        .join(ContactPoint, ContactPoint.id == Delivery.contact_point_id)
-        .where(Delivery.status == "failed", ContactPoint.active.is_(True))
+        .outerjoin(ContactPoint, ContactPoint.id == Delivery.contact_point_id)
+        .where(
+            Delivery.status == "failed",
+            sa.or_(Delivery.contact_point_id.is_(None), ContactPoint.active.is_(True)),
+        )
         .order_by(Delivery.created_at)
         .limit(limit)
     )

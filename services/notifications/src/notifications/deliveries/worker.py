@@ -4,6 +4,9 @@ One loop per process. It claims only as many rows as it has free slots (and neve
 `per_contact_limit` in flight per contact point, so one slow receiver cannot take every slot),
 pushes the claimed rows' `next_attempt_at` past the send timeout (a lease: if the process dies,
 they come due again), sends outside any transaction, and writes finished attempts in batches.
+A delivery routed to the registry (no contact point) first asks the directory for the e-mail of
+the people it names; the registry being down is a failed attempt, retried like any other, and
+finding nobody (vacant post, no e-mail on record) fails it for good, visibly and replayably.
 Several replicas share the rows through `claims.claim` (SKIP LOCKED on PostgreSQL).
 Delivery is at least once: a crash between send and record repeats the send with the same
 webhook-id / Message-ID, which receivers use to drop the duplicate.
@@ -17,7 +20,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -28,12 +31,13 @@ from notifications.deliveries.jobs import Job, Sender
 from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.deliveries.rules import Outcome, RetryPolicy, decide
 from notifications.directory.models import ContactPoint
-from notifications.directory.service import deactivate
+from notifications.directory.service import CONFIGURED, Directory, deactivate
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.service import valid_secrets
 from service_kit.claims import claim
 from service_kit.db import Database, utcnow
 from service_kit.ids import new_id
+from service_kit.registry_client import RegistryUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +76,12 @@ class DeliveryWorker:
         settings: NotificationsSettings,
         senders: Mapping[str, Sender],
         *,
+        directory: Directory = CONFIGURED,
         draw: Callable[[], float] = random.random,
         per_contact_limit: int = 4,
     ) -> None:
         self.db, self.settings, self.senders = db, settings, senders
+        self.directory = directory
         self.policy = policy_from(settings)
         self.draw = draw
         self.per_contact_limit = per_contact_limit
@@ -117,7 +123,7 @@ class DeliveryWorker:
             return 0
         jobs = await self._claim(min(free, self.settings.delivery_batch_size))
         for job in jobs:
-            self._in_flight[job.contact_point_id] = self._in_flight.get(job.contact_point_id, 0) + 1
+            self._in_flight[job.lane] = self._in_flight.get(job.lane, 0) + 1
             task = asyncio.create_task(self._attempt(job), name=f"delivery-{job.delivery_id}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -140,7 +146,8 @@ class DeliveryWorker:
         saturated = [c for c, n in self._in_flight.items() if n >= self.per_contact_limit]
         conditions = [Delivery.status == "pending", Delivery.next_attempt_at <= now]
         if saturated:
-            conditions.append(Delivery.contact_point_id.notin_(saturated))
+            lane = sa.func.coalesce(Delivery.contact_point_id, Delivery.recipient)
+            conditions.append(lane.notin_(saturated))
         async with self.db.transaction() as session:
             rows = await claim(
                 session,
@@ -151,7 +158,7 @@ class DeliveryWorker:
             )
             if not rows:
                 return []
-            contact_ids = list({r.contact_point_id for r in rows})
+            contact_ids = list({r.contact_point_id for r in rows if r.contact_point_id})
             contacts = {
                 c.id: c
                 for c in (
@@ -165,35 +172,48 @@ class DeliveryWorker:
             )
             jobs: list[Job] = []
             for row in rows:
-                contact = contacts[row.contact_point_id]
-                if not contact.active:
+                contact = contacts[row.contact_point_id] if row.contact_point_id else None
+                if contact is not None and not contact.active:
                     row.status = "failed"
                     row.last_error = "điểm nhận đã bị vô hiệu hóa: " + (
                         contact.deactivation_reason or ""
                     )
                     continue
-                per_contact = sum(1 for j in jobs if j.contact_point_id == contact.id)
-                if per_contact + self._in_flight.get(contact.id, 0) >= self.per_contact_limit:
+                job = Job(
+                    delivery_id=row.id,
+                    channel=row.channel,
+                    recipient=row.recipient,
+                    contact_point_id=row.contact_point_id,
+                    target=contact.target if contact is not None else "",
+                    subject=row.subject,
+                    body=row.body,
+                    secrets=tuple(secrets.get(contact.id, ())) if contact is not None else (),
+                )
+                per_lane = sum(1 for j in jobs if j.lane == job.lane)
+                if per_lane + self._in_flight.get(job.lane, 0) >= self.per_contact_limit:
                     continue  # stays due; taken on a later step
                 row.attempts += 1
                 row.next_attempt_at = lease_until
-                jobs.append(
-                    Job(
-                        delivery_id=row.id,
-                        channel=row.channel,
-                        contact_point_id=contact.id,
-                        target=contact.target,
-                        subject=row.subject,
-                        body=row.body,
-                        secrets=tuple(secrets.get(contact.id, ())),
-                    )
-                )
+                jobs.append(job)
         return jobs
+
+    async def _send(self, job: Job) -> tuple[Job, Outcome]:
+        """One attempt; a delivery routed to the registry learns its addresses first."""
+        if job.contact_point_id is None:
+            try:
+                emails = await self.directory.emails(job.recipient)
+            except RegistryUnavailable as exc:
+                return job, Outcome(ok=False, error=f"registry: {exc}"[:500])
+            if not emails:
+                error = "registry không có địa chỉ thư điện tử của người nhận này"
+                return job, Outcome(ok=False, error=error, permanent=True)
+            job = replace(job, target=", ".join(emails))
+        return job, await self.senders[job.channel].send(job)
 
     async def _attempt(self, job: Job) -> None:
         started_at, started = utcnow(), time.perf_counter()
         try:
-            outcome = await self.senders[job.channel].send(job)
+            job, outcome = await self._send(job)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -202,11 +222,11 @@ class DeliveryWorker:
         duration = time.perf_counter() - started
         ATTEMPT_DURATION.labels(job.channel).observe(duration)
         self._finished.append(Finished(job, outcome, started_at, duration))
-        left = self._in_flight.get(job.contact_point_id, 1) - 1
+        left = self._in_flight.get(job.lane, 1) - 1
         if left > 0:
-            self._in_flight[job.contact_point_id] = left
+            self._in_flight[job.lane] = left
         else:
-            self._in_flight.pop(job.contact_point_id, None)
+            self._in_flight.pop(job.lane, None)
         self._wake.set()
 
     async def _record_finished(self) -> None:
@@ -239,13 +259,14 @@ class DeliveryWorker:
         ATTEMPTS.labels(row.channel, decision.kind).inc()
         row.last_status_code = done.outcome.status_code
         row.last_error = done.outcome.error
+        row.target = done.job.target or row.target
         if decision.kind == "delivered":
             row.status, row.delivered_at = "delivered", now
         elif decision.kind == "retry":
             row.next_attempt_at = next_at
         else:
             row.status = "failed"
-            if decision.kind == "gone":
+            if decision.kind == "gone" and row.contact_point_id:
                 contact = await session.get(ContactPoint, row.contact_point_id)
                 if contact is not None:
                     deactivate(contact, "webhook trả lời 410 Gone")

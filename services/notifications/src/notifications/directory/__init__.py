@@ -1,1 +1,1 @@
-"""Where a role address is reached: contact points per (address, channel)."""
+"""Where a role address is reached: configured contact points, else the registry's people."""

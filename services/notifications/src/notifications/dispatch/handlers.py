@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from event_contracts import CloudEvent, EventData
-from notifications.directory.service import ConfiguredDirectory
+from notifications.directory.service import directory_for
 from notifications.dispatch import service
 from service_kit.uow import UnitOfWork
 
-DIRECTORY = ConfiguredDirectory()
-
 
 async def on_event(uow: UnitOfWork, event: CloudEvent, data: EventData) -> None:
-    await service.plan(uow, event, DIRECTORY)
+    await service.plan(uow, event, directory_for(uow.db))

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from event_contracts import CloudEvent
 from notifications.agencies import service as agencies
 from notifications.deliveries.models import Delivery
-from notifications.directory.service import Directory
+from notifications.directory.service import Directory, route
 from notifications.fatigue import service as fatigue
 from notifications.fatigue.rules import send_now
 from notifications.inbox import service as inbox
@@ -71,8 +71,9 @@ async def place(
     fatigue_policy: FatiguePolicy,
     planned: Planned,
 ) -> None:
-    """Inbox at once; e-mail now or into the digest (budget); webhooks always now. Without a
-    contact point for the channel nothing but the inbox entry is kept."""
+    """Inbox at once; e-mail now or into the digest (budget); webhooks always now. With no route
+    on the channel (no contact point, nobody in the registry's reach) only the inbox entry is
+    kept."""
     urgent = message.urgency == "urgent"
     if message.channel == "inbox":
         planned.inbox += await inbox.record(
@@ -86,11 +87,11 @@ async def place(
             rule_set_version=message.rule_set_version,
         )
         return
-    contact = await directory.contact(uow.session, message.recipient, message.channel)
-    if contact is None:
+    found = await route(directory, uow.session, message.recipient, message.channel)
+    if found is None:
         planned.unreachable += 1
         log.info(
-            "no contact point",
+            "no route to the recipient",
             extra={"recipient": message.recipient, "channel": message.channel},
         )
         return
@@ -120,7 +121,7 @@ async def place(
             urgency=message.urgency,
             rule_id=message.rule_id,
             rule_set_version=message.rule_set_version,
-            contact_point_id=contact.id,
+            contact_point_id=found.contact_point_id,
             subject=message.subject,
             body=message.body,
             status="pending",

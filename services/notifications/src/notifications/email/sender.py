@@ -1,4 +1,5 @@
-"""Sending e-mail over SMTP (aiosmtplib), reusing a few connections."""
+"""Sending e-mail over SMTP (aiosmtplib), reusing a few connections; one message may go to
+several people (a committee: `Job.target` lists them)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import contextlib
 import email.policy
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import formatdate, getaddresses, parseaddr
 
 import aiosmtplib
 
@@ -59,6 +60,7 @@ class SmtpSender:
     async def send(self, job: Job) -> Outcome:
         message = build_message(job, self.settings.mail_from)
         sender = parseaddr(self.settings.mail_from)[1]
+        recipients = [address for _, address in getaddresses([job.target]) if address]
         raw = message.as_bytes(policy=POLICY)
         async with self._slots:
             client = self._idle.pop() if self._idle else None
@@ -67,13 +69,13 @@ class SmtpSender:
                 if client is None:
                     client = await self._connect()
                 try:
-                    await client.sendmail(sender, [job.target], raw)
+                    await client.sendmail(sender, recipients, raw)
                 except aiosmtplib.SMTPServerDisconnected:
                     if not reused:
                         raise
                     # An idle connection the server closed: one fresh try, not a failed attempt.
                     client = await self._connect()
-                    await client.sendmail(sender, [job.target], raw)
+                    await client.sendmail(sender, recipients, raw)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 self._keep(client)
                 first = exc.recipients[0] if exc.recipients else None

@@ -10,6 +10,7 @@ import time
 from datetime import datetime
 from typing import cast
 
+from notifications.directory.service import directory_for
 from notifications.fatigue import metrics, service
 from notifications.fatigue.rules import digest_due
 from notifications.settings import NotificationsSettings
@@ -29,7 +30,7 @@ async def digest_once(
     built = 0
     on = digest_due(now, settings.digest_local_hour)
     if on is not None:
-        built = await service.build_digests(runtime.db, on)
+        built = await service.build_digests(runtime.db, on, directory_for(runtime.db))
     if refresh_metrics:
         async with runtime.db.session() as session:
             metrics.publish(await service.weekly_counts(session, now))

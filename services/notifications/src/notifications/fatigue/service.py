@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.deliveries.models import Delivery
-from notifications.directory.models import ContactPoint
+from notifications.directory.service import Directory
 from notifications.fatigue.models import Digest, DigestItem
 from notifications.fatigue.rules import DigestLine, compose, local_day_start, week_start
 from notifications.inbox.models import Notification
@@ -70,8 +70,9 @@ def digest_id(recipient: str, on: date) -> str:
     return f"digest-{digest}"
 
 
-async def build_digests(db: Database, on: date) -> int:
-    """One digest per person with pending items and none yet for `on`; returns how many.
+async def build_digests(db: Database, on: date, directory: Directory) -> int:
+    """One digest per person with pending items and none yet for `on`; returns how many. It is
+    e-mailed where the directory routes the person (a contact point, or the registry's people).
 
     Several replicas may run this: the unique (recipient, day) makes the loser's batch roll back
     and its next run finds nothing left to do."""
@@ -105,16 +106,7 @@ async def build_digests(db: Database, on: date) -> int:
             by_recipient: dict[str, list[DigestItem]] = defaultdict(list)
             for item in items:
                 by_recipient[item.recipient].append(item)
-            contacts = {
-                c.address: c
-                for c in (
-                    await session.execute(
-                        sa.select(ContactPoint).where(
-                            ContactPoint.address.in_(recipients), ContactPoint.channel == "email"
-                        )
-                    )
-                ).scalars()
-            }
+            routes = await directory.routes(session, recipients, "email")
             now = utcnow()
             for recipient in recipients:
                 found = by_recipient[recipient]
@@ -125,8 +117,8 @@ async def build_digests(db: Database, on: date) -> int:
                     item_count=len(found),
                     created_at=now,
                 )
-                contact = contacts.get(recipient)
-                if contact is not None:
+                route = routes.get(recipient)
+                if route is not None:
                     subject, body = compose(
                         on,
                         [
@@ -143,7 +135,7 @@ async def build_digests(db: Database, on: date) -> int:
                         urgency="routine",
                         rule_id=DIGEST_RULE,
                         rule_set_version=0,
-                        contact_point_id=contact.id,
+                        contact_point_id=route.contact_point_id,
                         subject=subject,
                         body=body,
                         next_attempt_at=now,

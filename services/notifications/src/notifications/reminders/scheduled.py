@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 from typing import cast
 
-from notifications.dispatch.handlers import DIRECTORY
+from notifications.directory.service import directory_for
 from notifications.reminders import service
 from notifications.settings import NotificationsSettings
 from notifications.templates.rendering import VIETNAM
@@ -24,7 +24,7 @@ async def remind_once(runtime: ServiceRuntime, now: datetime | None = None) -> i
         sent = await service.send_due(
             uow,
             today,
-            DIRECTORY,
+            directory_for(runtime.db),
             lead_days=settings.reminder_lead_days,
             report_due_day=settings.report_due_day,
         )

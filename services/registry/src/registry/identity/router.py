@@ -3,7 +3,8 @@
 `POST /v1/auth/token` takes the OAuth 2.0 form (`application/x-www-form-urlencoded`, RFC 6749)
 or the same fields as JSON; a client may also send its credentials with HTTP Basic. Those two
 are public (`public_router`); everything else needs a token (`router`, guarded by subtree scope
-like every protected route) and the admin endpoints a province-level `admin`.
+like every protected route) and the admin endpoints a province-level `admin` (reading one
+client, `GET /v1/clients/{client_id}`, also a province-level service).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from registry.identity import rules
 from registry.identity.schemas import (
     ClientCreatedOut,
     ClientIn,
+    ClientOut,
     KeyOut,
     PasswordIn,
     PrincipalOut,
@@ -45,6 +47,15 @@ router = APIRouter(tags=["identity"])
 async def province_admin(principal: Principal = Depends(principal_of)) -> Principal:
     """The caller, if they may administer identity (the token is verified once per request)."""
     if not rules.may_administer(principal.roles, principal.scope_kind):
+        raise forbidden("Tài khoản không có quyền ở phạm vi này.")
+    return principal
+
+
+async def client_reader(principal: Principal = Depends(principal_of)) -> Principal:
+    """A province admin, or one of our services (notifications checks that an agency's
+    client id is registered): reading a client shows no secret, yet stays province-level."""
+    service = "service" in principal.roles and principal.scope_kind == rules.ADMIN_SCOPE_KIND
+    if not (service or rules.may_administer(principal.roles, principal.scope_kind)):
         raise forbidden("Tài khoản không có quyền ở phạm vi này.")
     return principal
 
@@ -262,3 +273,18 @@ async def create_client(
         out = await identity.create_client(uow, body, actor_of(principal))
         await uow.commit()
     return JSONResponse(out.model_dump(mode="json"), status_code=201, headers=_NO_STORE)
+
+
+@router.get(
+    "/v1/clients/{client_id}",
+    response_model=ClientOut,
+    summary="A service or agency client (never its secret)",
+)
+async def get_client(
+    client_id: str,
+    _: Principal = Depends(client_reader),
+    identity: Identity = Depends(get_identity),
+    access: Access = Depends(caller),
+) -> ClientOut:
+    access.require_province()
+    return await identity.client(client_id)

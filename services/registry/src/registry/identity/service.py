@@ -27,6 +27,7 @@ from registry.identity.ratelimit import LoginLimiter
 from registry.identity.schemas import (
     ClientCreatedOut,
     ClientIn,
+    ClientOut,
     KeyOut,
     PasswordIn,
     RotationOut,
@@ -404,6 +405,16 @@ class Identity:
             {**client.model_dump(), "client_secret": secret}, from_attributes=False
         )
         return out
+
+    async def client(self, client_id: str) -> ClientOut:
+        """A client by its `client_id` (the one it signs in with), never its secret."""
+        async with self.runtime.db.session() as session:
+            client = await session.scalar(
+                sa.select(ApiClient).where(ApiClient.client_id == client_id)
+            )
+        if client is None:
+            raise Problem(404, "client-not-found", f"Không có ứng dụng {client_id}.")
+        return ClientOut.model_validate(client, from_attributes=True)
 
     async def bootstrap_admin(
         self, uow: UnitOfWork, username: str, password: str, organisation: str | None
