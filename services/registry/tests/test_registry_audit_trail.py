@@ -49,6 +49,12 @@ async def test_a_move_is_audited_with_before_and_after(api: Registry) -> None:
     assert move.before is not None and move.before["parent_id"] == t["tl"]["id"]
     assert move.after is not None and move.after["parent_id"] == t["ts"]["id"]
 
+    log = await api.get("/v1/audit-entries", entity_id=t["dh"]["id"])
+    assert [e["action"] for e in log["items"]] == [
+        "POST /v1/organisations",
+        "POST /v1/organisations/{organisation_id}/move",
+    ]
+
 
 async def test_an_import_is_one_audit_entry_and_a_refused_one_none(api: Registry) -> None:
     header = "Mã tổ chức,Tên,Loại,Mã cấp trên,Ngày hiệu lực\n"

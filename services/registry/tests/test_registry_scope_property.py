@@ -342,6 +342,7 @@ PROVINCE_LEVEL = [
     ),
     Probe("GET /v1/auth/me", lambda w, n: Call("GET", "/v1/auth/me", [])),  # any valid token
     Probe("GET /v1/auth/keys", lambda w, n: Call("GET", "/v1/auth/keys", [PROVINCE])),
+    Probe("GET /v1/audit-entries", lambda w, n: Call("GET", "/v1/audit-entries", [PROVINCE])),
     Probe(
         "POST /v1/auth/keys/rotate", lambda w, n: Call("POST", "/v1/auth/keys/rotate", [PROVINCE])
     ),

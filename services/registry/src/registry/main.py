@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from registry.audit_log import router as audit_router
 from registry.clusters.router import router as clusters_router
 from registry.households.router import router as households_router
 from registry.identity.router import public_router as identity_public_router
@@ -39,6 +40,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[
             organisations_router,
             history_router,
+            audit_router,
             members_router,
             roles_router,
             clusters_router,
