@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from scoring_factories import facts, scoring_app
+from scoring_factories import ALL_STEPS, facts, scoring_app
 
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
@@ -24,7 +24,10 @@ async def api(sqlite_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
     app = await scoring_app(sqlite_url)
     runtime = app.state.runtime
     async with runtime.uow() as uow:
-        await score_submitted_meeting(uow, active(), facts(meeting_id="mt-1", branch_id="b-1"))
+        # Full marks but for the documents posted within 2 days (C7, 1 point): 99, Tốt.
+        steps = [s for s in ALL_STEPS if s != "documents_posted"]
+        meeting = facts(meeting_id="mt-1", branch_id="b-1", agenda_steps_completed=steps)
+        await score_submitted_meeting(uow, active(), meeting)
         await uow.commit()
     async with signed_client(app, "http://scoring") as client:
         yield client, runtime
@@ -139,11 +142,11 @@ async def test_rollup_of_a_quarter(api: Any) -> None:
     assert body["meetings"] == 1 and body["by_grade"]["tot"] == 1
     assert body["thematic_required"] == 1 and body["thematic_held"] == 0
     assert body["criteria_lost"][0] == {
-        "code": "C2",
-        "name": "Tỷ lệ đảng viên dự",
+        "code": "C7",
+        "name": "Kết thúc sinh hoạt",
         "points_lost": 1,
         "meetings_below_max": 1,
         "average_lost": 1,
     }
     november = next(m for m in body["months"] if m["month"] == "2026-11")
-    assert november["attendance_rate"] == 1 and november["most_lost_criterion"] == "C2"
+    assert november["attendance_rate"] == 1 and november["most_lost_criterion"] == "C7"

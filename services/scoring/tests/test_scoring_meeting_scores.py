@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from scoring_factories import envelope, facts, roll, scoring_app
 
 from event_contracts import CloudEvent
-from event_contracts.events.meetings import MeetingSubmitted
+from event_contracts.events.meetings import MeetingSubmitted, RollEntry
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.meeting_scores.service import confirm_score
 from scoring.rubrics.active import active
@@ -71,8 +71,9 @@ async def test_stored_score_keeps_facts_explanations_and_its_rubric(
     assert (score["rubric_id"], score["rubric_version"]) == ("hd42-default", "2025-07-01")
     c2 = next(c for c in score["criteria"] if c["code"] == "C2")
     assert c2["facts"]["attendance_rate"] == 1.0 and "(20/20;" in c2["explanation"]
-    assert c2["self_points"] == 4 and c2["confirmed_points"] is None
-    assert score["total_points"] == score["self_total"] == 99 and score["grade"] == "tot"
+    assert c2["self_points"] == 5 and c2["confirmed_points"] is None
+    assert c2["facts"]["no_long_excused_absence"] is True  # nobody absent: C2's +1
+    assert score["total_points"] == score["self_total"] == 100 and score["grade"] == "tot"
     assert (score["present_count"], score["counted_count"]) == (20, 20)
     assert len(score["criteria_rows"]) == 7
     async with runtime.db.session() as session:
@@ -105,6 +106,47 @@ async def test_same_score_whatever_the_order_or_repetition(db_url: str) -> None:
     assert first["meeting_version"] == 2 and first["grade"] == "kha"
     for name, final in finals[1:]:
         assert final == first, name
+
+
+def absent_through_april(month: int) -> MeetingSubmitted:
+    """b-9's meeting of `month`: member "absent" (with a reason) January to April."""
+    members = roll(19)
+    if month <= 4:
+        members.append(RollEntry(member_id="absent", attendance="excused"))
+    return facts(
+        meeting_id=f"b9-{month:02d}",
+        branch_id="b-9",
+        held_on=date(2026, month, 5),
+        roll=members,
+        speaker_ids=[],
+    )
+
+
+YEAR_ORDERS = {"in order": [1, 2, 3, 4, 5], "backwards": [5, 4, 3, 2, 1], "mixed": [4, 1, 5, 3, 2]}
+
+
+async def test_absence_runs_do_not_depend_on_the_order_meetings_arrive_in(db_url: str) -> None:
+    """April is the 4th meeting running "absent" missed: no +1 in C2 from then on, whichever
+    month's record came first (a late record rescores the later meetings it changes)."""
+    finals = []
+    runtime = (await scoring_app(db_url)).state.runtime
+    for name, months in YEAR_ORDERS.items():
+        async with runtime.db.transaction() as session:  # start from empty
+            for table in ("meeting_criterion_score", "meeting_score", "meeting_attendance"):
+                await session.execute(sa.text(f"DELETE FROM {table}"))
+        for month in months:
+            record = absent_through_april(month)
+            assert await deliver(runtime, envelope(record), record) == "ack"
+        found = {}
+        for month in range(1, 6):
+            score = await stored(runtime, f"b9-{month:02d}")
+            c2 = next(c for c in score["criteria"] if c["code"] == "C2")
+            found[month] = (c2["points"], score["facts"]["longest_absence_run"])
+        finals.append((name, found))
+    await runtime.db.dispose()
+    assert finals[0][1] == {1: (5, 1), 2: (5, 2), 3: (5, 3), 4: (4, 4), 5: (4, 4)}
+    for name, found in finals[1:]:
+        assert found == finals[0][1], name
 
 
 async def test_a_duplicate_delivery_has_no_effect(runtime: ServiceRuntime) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from scoring_factories import HD42, facts, roll
 
 from event_contracts.events.meetings import MeetingSubmitted, RollEntry
 from scoring.rubrics.engine import CriterionScore, RubricScore, grade_for, score_meeting
+from scoring.rubrics.facts import FactValue, roll_record
 
 
 def score(meeting: MeetingSubmitted) -> RubricScore:
@@ -76,6 +79,59 @@ def test_c2_armed_forces_on_duty_are_outside_the_base() -> None:
     assert c2.points == 4 and "(18/18;" in c2.explanation
 
 
+def month(n: int, attendance: str = "excused", **entry: bool) -> MeetingSubmitted:
+    """The branch's meeting of month n: 19 present, and `absent` with that attendance."""
+    members = [*roll(19), RollEntry(member_id="absent", attendance=attendance, **entry)]  # type: ignore[arg-type]
+    return facts(meeting_id=f"mt-{n:02d}", held_on=date(2026, n, 5), roll=members, speaker_ids=[])
+
+
+def c2_through_the_year(*meetings: MeetingSubmitted) -> list[tuple[float, FactValue]]:
+    """C2 of each meeting given the rolls of the ones before it (as the service keeps them)."""
+    out = []
+    for at, meeting in enumerate(meetings):
+        earlier = [roll_record(m) for m in meetings[:at]]
+        c2 = score_meeting(HD42, meeting, year_rolls=earlier).criterion("C2")
+        out.append((c2.points, c2.facts["no_long_excused_absence"]))
+    return out
+
+
+def test_c2_plus_one_until_someone_misses_a_fourth_meeting_running() -> None:
+    # Excused in January–April: the 4th consecutive absence costs the +1 (19/20 = 95% → 4).
+    assert c2_through_the_year(month(1), month(2), month(3), month(4)) == [
+        (5, True),
+        (5, True),
+        (5, True),
+        (4, False),
+    ]
+
+
+def test_c2_plus_one_counts_unexcused_absences_in_the_run_too() -> None:
+    meetings = [month(1), month(2, "unexcused"), month(3), month(4)]
+    # February's unexcused absence is 1/5 on its own; the run of four still costs April's +1.
+    assert [p for p, _ in c2_through_the_year(*meetings)] == [5, 1 + 1, 5, 4]
+
+
+def test_c2_plus_one_stays_lost_for_the_year_and_comes_back_in_january() -> None:
+    back = facts(meeting_id="mt-05", held_on=date(2026, 5, 5))  # everyone present
+    january = facts(meeting_id="mt-13", held_on=date(2027, 1, 5))
+    got = c2_through_the_year(month(1), month(2), month(3), month(4), back, january)
+    assert got[4:] == [(4, False), (5, True)]  # "more than 3 running this year"
+
+
+def test_c2_exempt_or_on_duty_neither_breaks_nor_extends_a_run() -> None:
+    exempt, on_duty = month(2, "exempt"), month(3, on_duty=True)
+    assert c2_through_the_year(month(1), exempt, on_duty, month(4), month(5))[3:] == [
+        (5, True),  # absent twice running, not four times
+        (5, True),
+    ]
+    assert c2_through_the_year(month(1), month(2), exempt, month(4), month(5))[-1] == (4, False)
+
+
+def test_c2_plus_one_unknown_without_the_years_rolls() -> None:
+    c2 = criterion(facts(), "C2")
+    assert (c2.points, c2.facts["no_long_excused_absence"]) == (4, None)
+
+
 def test_c3_counts_preparation_steps_and_the_manual_part() -> None:
     c3 = criterion(facts(agenda_steps_completed=["prep_meeting", "draft_resolution"]), "C3")
     assert c3.points == 2 + 1 + 3
@@ -128,8 +184,9 @@ def test_thematic_meeting_replaces_c6_with_the_manual_report_quality() -> None:
 
 
 def test_full_marks_is_tot() -> None:
-    result = score(facts())
-    assert result.total == 99 and result.grade == "tot"  # C2's consecutive-absence bonus unknown
+    result = score_meeting(HD42, facts(), year_rolls=[])
+    assert result.total == 100 and result.grade == "tot"
+    assert score(facts()).total == 99  # without the year's rolls C2's +1 is unknown
 
 
 def test_a_92_point_meeting_with_an_unexcused_absence_is_kha() -> None:

@@ -56,6 +56,13 @@ def _member(w: World, b: str) -> str:
     return f"/v1/classifications/{YEAR}/member/{w.resource('member', b)}"
 
 
+RESCORE = {"period": "2026-Q4", "rubric_id": "hd42-default", "reason": "Áp dụng bảng điểm mới"}
+
+
+def _job_org(item: dict[str, Any]) -> str:
+    return str(item["organisation_id"] or PROVINCE)
+
+
 PROBES = [
     Probe(
         "GET /v1/meeting-scores/{meeting_id}", lambda w, b: Call("GET", _score(w, b), [b]), "score"
@@ -64,6 +71,32 @@ PROBES = [
         "POST /v1/meeting-scores/{meeting_id}/confirmation",
         lambda w, b: Call("POST", f"{_score(w, b)}/confirmation", [b], CONFIRM, superior=True),
         "score",
+    ),
+    Probe(
+        "GET /v1/meeting-scores/{meeting_id}/versions",
+        lambda w, b: Call("GET", f"{_score(w, b)}/versions", [b]),
+        "score",
+    ),
+    Probe(
+        "POST /v1/rescoring-jobs",
+        lambda w, n: Call("POST", "/v1/rescoring-jobs", [n], {**RESCORE, "organisation_id": n}),
+    ),
+    Probe(
+        # Naming no organisation re-scores the whole province: province accounts only.
+        "POST /v1/rescoring-jobs",
+        lambda w, n: Call("POST", "/v1/rescoring-jobs", [PROVINCE], RESCORE),
+    ),
+    Probe(
+        # The root's job is province-wide: only the province reaches it, as with the root.
+        "GET /v1/rescoring-jobs/{job_id}",
+        lambda w, n: Call("GET", f"/v1/rescoring-jobs/{w.resource('job', n)}", [n]),
+        "job",
+    ),
+    Probe(
+        "GET /v1/rescoring-jobs",
+        lambda w, n: Call("GET", "/v1/rescoring-jobs", []),
+        row_org=_job_org,
+        items=_rows,
     ),
     Probe(
         "GET /v1/branches/{branch_id}/rollups",
@@ -226,7 +259,8 @@ async def seed_scores(runtime: Any, world: World) -> None:
 
 
 async def seed_through_api(app: Any, world: World) -> None:
-    """The province runs the year's proposals and publishes a ranking of every node."""
+    """The province runs the year's proposals, publishes a ranking of every node and asks for a
+    re-scoring job of every node (the root's is province-wide: only the province reaches it)."""
     world.resources["ranking"] = {}
     async with signed_client(app, "http://scoring") as client:
         run = await client.post(
@@ -242,6 +276,15 @@ async def seed_through_api(app: Any, world: World) -> None:
             )
             assert r.status_code == 201, r.text
             world.resources["ranking"][node] = r.json()["id"]
+        # A re-scoring job for every node but the root; the root's is province-wide.
+        world.resources["job"] = {}
+        for node in world.nodes:
+            body = RESCORE if node == world.root else {**RESCORE, "organisation_id": node}
+            r = await client.post(
+                "/v1/rescoring-jobs", json=body, headers={"Idempotency-Key": f"job-{node}"}
+            )
+            assert r.status_code == 202, r.text
+            world.resources["job"][node] = r.json()["id"]
 
 
 async def scenario(rng: random.Random) -> None:

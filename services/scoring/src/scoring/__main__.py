@@ -1,6 +1,7 @@
-"""`python -m scoring serve|migrate|dlq|openapi|replica-backfill`."""
+"""`python -m scoring serve|migrate|dlq|openapi|replica-backfill|rescore`."""
 
 from scoring.main import MIGRATIONS, build_app
+from scoring.rescoring import cli as rescoring
 from scoring.settings import ScoringSettings
 from service_kit.cli import ServiceCli, run
 from service_kit.replica import backfill
@@ -10,6 +11,9 @@ run(
         ScoringSettings,
         build_app,
         MIGRATIONS,
-        extra={"replica-backfill": backfill.command(build_app)},
+        extra={
+            "replica-backfill": backfill.command(build_app),
+            "rescore": rescoring.command(build_app),
+        },
     )
 )

@@ -13,6 +13,8 @@ from scoring.meeting_scores.router import router as scores_router
 from scoring.policy import POLICY_FILE, install_policy, load_policy
 from scoring.rankings.router import router as rankings_router
 from scoring.reports.router import router as reports_router
+from scoring.rescoring.router import router as rescoring_router
+from scoring.rescoring.scheduled import rescoring_runner
 from scoring.rollups.router import router as rollups_router
 from scoring.rollups.router import subtree_router as subtree_rollups_router
 from scoring.rubrics.active import install
@@ -43,7 +45,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         settings,
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
-        background=[compliance_sweeper],
+        background=[compliance_sweeper, rescoring_runner],
     )
     return create_app(
         runtime,
@@ -57,6 +59,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             compliance_router,
             classification_router,
             reports_router,
+            rescoring_router,
         ],
         scope_tree=ReplicaScopeTree(),
         scope_resolvers=RESOLVERS,

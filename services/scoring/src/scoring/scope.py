@@ -10,6 +10,7 @@ from scoring.classification.models import Classification
 from scoring.classification.service import classification_id
 from scoring.meeting_scores.models import MeetingScore
 from scoring.rankings.models import Ranking
+from scoring.rescoring.models import RescoringJob
 from service_kit.web.access import PROVINCE, Resolvers, itself
 
 
@@ -21,6 +22,14 @@ async def _meeting(session: AsyncSession, meeting_id: str, _: Mapping[str, str])
 async def _ranking(session: AsyncSession, ranking_id: str, _: Mapping[str, str]) -> str | None:
     ranking = await session.get(Ranking, ranking_id)
     return ranking.organisation_id if ranking else None
+
+
+async def _job(session: AsyncSession, job_id: str, _: Mapping[str, str]) -> str | None:
+    """A job belongs to the organisation it was asked for, a province-wide one to the province."""
+    job = await session.get(RescoringJob, job_id)
+    if job is None:
+        return None
+    return job.organisation_id or PROVINCE
 
 
 async def _subject(session: AsyncSession, subject_id: str, params: Mapping[str, str]) -> str | None:
@@ -42,6 +51,7 @@ async def _subject(session: AsyncSession, subject_id: str, params: Mapping[str, 
 RESOLVERS: Resolvers = {
     "meeting_id": _meeting,
     "ranking_id": _ranking,
+    "job_id": _job,
     "branch_id": itself,
     "organisation_id": itself,
     "subject_id": _subject,

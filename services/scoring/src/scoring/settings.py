@@ -28,3 +28,9 @@ class ScoringSettings(ServiceSettings):
         description="Compliance thresholds and classification rules (YAML); the shipped "
         "`policies/default.yaml` if unset.",
     )
+    rescoring_batch_size: int = Field(
+        default=200,
+        ge=1,
+        description="Meetings a re-scoring job takes per transaction (its progress is committed "
+        "with each batch).",
+    )

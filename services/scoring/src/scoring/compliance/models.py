@@ -15,7 +15,10 @@ class MeetingAttendance(SQLModel, table=True):
     """One member on one meeting's roll (the latest version of the meeting replaces the rows)."""
 
     __tablename__ = "meeting_attendance"
-    __table_args__ = (sa.Index("ix_meeting_attendance_member_held", "member_id", "held_on"),)
+    __table_args__ = (
+        sa.Index("ix_meeting_attendance_member_held", "member_id", "held_on"),
+        sa.Index("ix_meeting_attendance_branch_held", "branch_id", "held_on"),
+    )
 
     meeting_id: str = Field(primary_key=True, max_length=64)
     member_id: str = Field(primary_key=True, max_length=64)

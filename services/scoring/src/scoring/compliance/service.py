@@ -23,6 +23,7 @@ from scoring.compliance.models import ComplianceFlag, MeetingAttendance, Observe
 from scoring.compliance.rules import THEMATIC_TYPES, FlagDraft, MeetingFacts
 from scoring.meeting_scores.models import MeetingScore
 from scoring.policy import Policy
+from scoring.rubrics.facts import RollRecord
 from scoring.visible import Visible, everything
 from service_kit.uow import UnitOfWork
 
@@ -55,6 +56,31 @@ async def record_roll(uow: UnitOfWork, meeting: MeetingSubmitted) -> None:
     ]
     if rows:
         await session.execute(sa.insert(A.meeting_id.table), rows)
+
+
+async def year_rolls(session: AsyncSession, branch_id: str, year: int) -> list[RollRecord]:
+    """The branch's kept rolls of a calendar year, for the facts that need earlier meetings
+    (members exempt or on duty are in neither set)."""
+    stmt = sa.select(A.meeting_id, A.held_on, A.member_id, A.attendance, A.counted).where(
+        A.branch_id == branch_id,
+        A.held_on >= date(year, 1, 1),
+        A.held_on < date(year + 1, 1, 1),
+    )
+    held: dict[str, date] = {}
+    present: dict[str, set[str]] = defaultdict(set)
+    absent: dict[str, set[str]] = defaultdict(set)
+    rows = (await session.execute(stmt)).all()
+    for meeting_id, held_on, member_id, attendance, counted in rows:
+        held[meeting_id] = held_on
+        if not counted:
+            continue
+        if attendance == "present":
+            present[meeting_id].add(member_id)
+        elif attendance in ("excused", "unexcused"):
+            absent[meeting_id].add(member_id)
+    return [
+        RollRecord(m, on, frozenset(present[m]), frozenset(absent[m])) for m, on in held.items()
+    ]
 
 
 async def raise_flags(uow: UnitOfWork, drafts: Sequence[FlagDraft], now: datetime) -> int:

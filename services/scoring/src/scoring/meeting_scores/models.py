@@ -1,4 +1,5 @@
-"""The stored score of a meeting (one row, following its latest version) and its criteria rows."""
+"""The stored score of a meeting (one row, following its latest version), its criteria rows, and
+the scores kept beside it when a re-scoring job moved it to another rubric."""
 
 from __future__ import annotations
 
@@ -59,3 +60,35 @@ class MeetingCriterionScore(SQLModel, table=True):
     name: str = Field(max_length=200)
     points: float
     max_points: float
+
+
+class MeetingScoreVersion(SQLModel, table=True):
+    """A score kept beside a meeting's current one: the official score as it stood before a job
+    moved the meeting to another rubric (`superseded`), or a job's score of a meeting whose
+    confirmed score stays official (`beside_confirmed`). Written once, never updated."""
+
+    __tablename__ = "meeting_score_version"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "kind", "rubric_id", "rubric_version", "score_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(max_length=64, index=True)
+    branch_id: str = Field(max_length=64)
+    kind: str = Field(max_length=20, description="superseded or beside_confirmed")
+    score_version: int = Field(description="superseded: its version; beside: the current one's")
+    meeting_version: int
+    rubric_id: str = Field(max_length=64)
+    rubric_version: str = Field(max_length=32)
+    total_points: float
+    max_points: float
+    grade: str = Field(max_length=16)
+    grade_reason: str = Field(max_length=300)
+    official_source: str = Field(max_length=16)
+    self_total: float
+    observer_total: float | None = None
+    confirmed_total: float | None = None
+    criteria: list[dict[str, Any]] = Field(sa_type=sa.JSON)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    job_id: str = Field(max_length=64)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,4 +1,5 @@
-"""HTTP edge of meeting scores: read a score, confirm it (superior committee).
+"""HTTP edge of meeting scores: read a score and the scores kept beside it, confirm it
+(superior committee).
 
 Scope: the meeting's branch, checked by `guard` through the `meeting_id` resolver."""
 
@@ -8,7 +9,12 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from scoring.meeting_scores import service
 from scoring.meeting_scores.models import MeetingScore
-from scoring.meeting_scores.schemas import ConfirmationIn, MeetingScoreOut, SheetOut
+from scoring.meeting_scores.schemas import (
+    ConfirmationIn,
+    MeetingScoreOut,
+    ScoreVersionOut,
+    SheetOut,
+)
 from scoring.rubrics.active import active
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
@@ -68,6 +74,22 @@ async def get_score(
             f"Chưa có điểm cho cuộc họp {meeting_id} (có thể đang được chấm).",
         )
     return score_out(score)
+
+
+@router.get(
+    "/{meeting_id}/versions",
+    response_model=list[ScoreVersionOut],
+    summary="Scores kept beside the current one by re-scoring jobs (under other rubrics), oldest "
+    "first",
+)
+async def get_versions(
+    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
+) -> list[ScoreVersionOut]:
+    async with runtime.db.session() as session:
+        if await session.get(MeetingScore, meeting_id) is None:
+            raise Problem(404, "score-not-found", f"Chưa có điểm cho cuộc họp {meeting_id}.")
+        kept = await service.kept_versions(session, meeting_id)
+    return [ScoreVersionOut.model_validate(k, from_attributes=True) for k in kept]
 
 
 @router.post(

@@ -48,3 +48,24 @@ class ConfirmationIn(BaseModel):
         examples=[{"C3": 3, "C4": 18, "C5": 4}],
     )
     reason: str = Field(min_length=3, max_length=1000, description="Why, in a sentence or two")
+
+
+class ScoreVersionOut(BaseModel):
+    """A score kept beside the meeting's current one (`GET …/versions`)."""
+
+    kind: str = Field(description="superseded or beside_confirmed")
+    score_version: int
+    meeting_version: int
+    rubric_id: str
+    rubric_version: str
+    total_points: float
+    max_points: float
+    grade: str
+    grade_reason: str
+    official_source: str
+    self_total: float
+    observer_total: float | None
+    confirmed_total: float | None
+    criteria: list[dict[str, Any]]
+    job_id: str
+    recorded_at: datetime

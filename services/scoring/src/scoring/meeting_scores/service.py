@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.meetings import MeetingSubmitted, ObserverReportFiled
 from event_contracts.events.scoring import CriterionScore, MeetingScoreConfirmed, MeetingScored
+from scoring.compliance.service import year_rolls
 from scoring.meeting_scores import rules
-from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
+from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore, MeetingScoreVersion
 from scoring.rubrics.active import ActiveRubrics
 from scoring.rubrics.book import NoRubric
 from scoring.rubrics.engine import facts_of
+from scoring.rubrics.facts import (
+    FactValue,
+    RollRecord,
+    absence_facts,
+    longest_absence_runs,
+    roll_record,
+)
 from scoring.rubrics.format import Rubric
 from service_kit.bus.errors import PermanentError, TransientError
 from service_kit.db import utcnow
@@ -80,17 +89,74 @@ def _criteria_out(score: MeetingScore) -> list[CriterionScore]:
     ]
 
 
+def announce(uow: UnitOfWork, score: MeetingScore) -> None:
+    """`scoring.meeting.scored.v1` for the official score as it now stands."""
+    uow.emit(
+        MeetingScored.produce(
+            aggregate_version=score.score_version,
+            meeting_id=score.meeting_id,
+            branch_id=score.branch_id,
+            meeting_version=score.meeting_version,
+            rubric_id=score.rubric_id,
+            rubric_version=score.rubric_version,
+            total_points=score.total_points,
+            max_points=score.max_points,
+            grade=score.grade,
+            criteria=_criteria_out(score),
+        ),
+        subject=f"meetings/{score.meeting_id}/score",
+    )
+
+
+async def _refresh_absence_runs(
+    uow: UnitOfWork,
+    rubrics: ActiveRubrics,
+    changed: MeetingSubmitted,
+    rolls: list[RollRecord],
+    since: date,
+) -> None:
+    """A roll changes the absence runs of the branch's later meetings that year (from `since`,
+    the earlier of its old and new date): rescore those whose run facts differ, so the scores
+    do not depend on the order the meetings arrived in. `rolls`: the year's, `changed`'s new."""
+    runs = longest_absence_runs(rolls)
+    year = changed.held_on.year
+    later = (
+        await uow.session.execute(
+            sa.select(MeetingScore)
+            .where(
+                MeetingScore.branch_id == changed.branch_id,
+                MeetingScore.held_on >= max(since, date(year, 1, 1)),
+                MeetingScore.held_on < date(year + 1, 1, 1),
+                MeetingScore.meeting_id != changed.meeting_id,
+            )
+            .with_for_update()
+        )
+    ).scalars()
+    for score in later:
+        if not score.facts or score.meeting_id not in runs:
+            continue
+        fresh = absence_facts(runs[score.meeting_id])
+        if all(score.facts.get(name) == value for name, value in fresh.items()):
+            continue
+        score.facts = {**score.facts, **fresh}
+        await _store(uow, score, _pinned(rubrics, score))
+        announce(uow, score)
+
+
 async def score_submitted_meeting(
     uow: UnitOfWork, rubrics: ActiveRubrics, meeting: MeetingSubmitted
 ) -> MeetingScore | None:
     """Returns the new score, or None when a later version of the meeting was already scored.
 
     The rubric is chosen once, at the first version scored; amendments keep it, and so does a
-    confirmation, so a rubric change never rewrites a stored score.
+    confirmation, so a rubric change never rewrites a stored score (only an explicit re-scoring
+    job moves a score to another rubric, `scoring.rescoring`). The absence-run facts come from
+    the branch's kept rolls of the year; the later meetings they change are rescored too.
     """
-    existing = await uow.session.get(MeetingScore, meeting.meeting_id)
+    existing = await uow.session.get(MeetingScore, meeting.meeting_id, with_for_update=True)
     if existing is not None and existing.meeting_version >= meeting.aggregate_version:
         return None
+    since = min(meeting.held_on, existing.held_on if existing else meeting.held_on)
     if existing is not None:
         rubric = _pinned(rubrics, existing)
     else:
@@ -98,7 +164,8 @@ async def score_submitted_meeting(
             rubric = rubrics.for_meeting(meeting.held_on)
         except NoRubric as exc:
             raise PermanentError(str(exc)) from exc
-    facts = facts_of(rubric, meeting)
+    rolls = await year_rolls(uow.session, meeting.branch_id, meeting.held_on.year)
+    facts = facts_of(rubric, meeting, rolls)
     score = existing or MeetingScore(
         meeting_id=meeting.meeting_id,
         score_version=0,
@@ -121,21 +188,9 @@ async def score_submitted_meeting(
     score.counted_count = int(facts["counted_count"] or 0)
     score.self_manual = dict(meeting.self_score)
     await _store(uow, score, rubric)
-    uow.emit(
-        MeetingScored.produce(
-            aggregate_version=score.score_version,
-            meeting_id=score.meeting_id,
-            branch_id=score.branch_id,
-            meeting_version=score.meeting_version,
-            rubric_id=score.rubric_id,
-            rubric_version=score.rubric_version,
-            total_points=score.total_points,
-            max_points=score.max_points,
-            grade=score.grade,
-            criteria=_criteria_out(score),
-        ),
-        subject=f"meetings/{score.meeting_id}/score",
-    )
+    announce(uow, score)
+    own = [r for r in rolls if r.meeting_id != meeting.meeting_id] + [roll_record(meeting)]
+    await _refresh_absence_runs(uow, rubrics, meeting, own, since)
     return score
 
 
@@ -204,10 +259,101 @@ async def record_observer_score(
 ) -> MeetingScore:
     """The observer's manual points sit beside the self-score; the official score changes only
     if no confirmed score exists (the confirmed one wins)."""
-    score = await uow.session.get(MeetingScore, report.meeting_id)
+    score = await uow.session.get(MeetingScore, report.meeting_id, with_for_update=True)
     if score is None:
         # The report overtook the meeting itself on the bus: try again shortly.
         raise TransientError(f"meeting {report.meeting_id} not scored yet")
     score.observer_manual = dict(report.scores)
     await _store(uow, score, _pinned(rubrics, score))
     return score
+
+
+def _kept(score: MeetingScore, kind: str, job_id: str, now: datetime) -> MeetingScoreVersion:
+    return MeetingScoreVersion(
+        meeting_id=score.meeting_id,
+        branch_id=score.branch_id,
+        kind=kind,
+        score_version=score.score_version,
+        meeting_version=score.meeting_version,
+        rubric_id=score.rubric_id,
+        rubric_version=score.rubric_version,
+        total_points=score.total_points,
+        max_points=score.max_points,
+        grade=score.grade,
+        grade_reason=score.grade_reason,
+        official_source=score.official_source,
+        self_total=score.self_total,
+        observer_total=score.observer_total,
+        confirmed_total=score.confirmed_total,
+        criteria=score.criteria,
+        facts=score.facts,
+        job_id=job_id,
+        recorded_at=now,
+    )
+
+
+async def move_to_rubric(
+    uow: UnitOfWork,
+    score: MeetingScore,
+    rubric: Rubric,
+    facts: Mapping[str, FactValue],
+    job_id: str,
+    now: datetime,
+) -> None:
+    """A re-scoring job's new official score: the current one is kept as it stands
+    (`superseded`), the meeting is pinned to `rubric` from now on, and the change announced."""
+    uow.session.add(_kept(score, "superseded", job_id, now))
+    score.rubric_id, score.rubric_version = rubric.id, rubric.version
+    score.facts = dict(facts)
+    await _store(uow, score, rubric)
+    announce(uow, score)
+
+
+def keep_beside(
+    score: MeetingScore,
+    rubric: Rubric,
+    facts: Mapping[str, FactValue],
+    job_id: str,
+    now: datetime,
+) -> MeetingScoreVersion:
+    """A confirmed score stays official: the job's score under `rubric` (every sheet, the
+    confirmed manual points included) is kept beside it, and nothing is announced."""
+    found = rules.sheets(
+        rubric,
+        score.meeting_type,
+        facts,
+        score.self_manual,
+        score.observer_manual,
+        score.confirmed_manual,
+    )
+    official = found.official
+    return MeetingScoreVersion(
+        meeting_id=score.meeting_id,
+        branch_id=score.branch_id,
+        kind="beside_confirmed",
+        score_version=score.score_version,
+        meeting_version=score.meeting_version,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        total_points=official.total,
+        max_points=official.max_total,
+        grade=official.grade,
+        grade_reason=official.grade_reason,
+        official_source=found.official_source,
+        self_total=found.self.total,
+        observer_total=found.observer.total if found.observer else None,
+        confirmed_total=found.confirmed.total if found.confirmed else None,
+        criteria=rules.criteria_entries(found),
+        facts=dict(facts),
+        job_id=job_id,
+        recorded_at=now,
+    )
+
+
+async def kept_versions(session: AsyncSession, meeting_id: str) -> list[MeetingScoreVersion]:
+    stmt = (
+        sa.select(MeetingScoreVersion)
+        .where(MeetingScoreVersion.meeting_id == meeting_id)
+        .order_by(MeetingScoreVersion.recorded_at, MeetingScoreVersion.id)
+    )
+    return list((await session.execute(stmt)).scalars())

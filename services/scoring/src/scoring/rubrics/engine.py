@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from event_contracts.events.meetings import MeetingSubmitted
-from scoring.rubrics.facts import FactValue, fact_value, meeting_facts
+from scoring.rubrics.facts import (
+    FactValue,
+    RollRecord,
+    absence_facts,
+    fact_value,
+    longest_absence_runs,
+    meeting_facts,
+    roll_record,
+    settings_facts,
+)
 from scoring.rubrics.format import Condition, Criterion, Rubric, SubItem
 
 
@@ -217,19 +226,45 @@ def evaluate(
     return RubricScore(rubric.id, rubric.version, criteria, total, max_total, grade, reason)
 
 
-def facts_of(rubric: Rubric, meeting: MeetingSubmitted) -> dict[str, FactValue]:
-    return meeting_facts(
+def facts_of(
+    rubric: Rubric, meeting: MeetingSubmitted, year_rolls: Iterable[RollRecord] | None = None
+) -> dict[str, FactValue]:
+    """`year_rolls`: the branch's other meetings of the year (this one's stored roll, if any,
+    is replaced by the record's); without them the absence-run facts stay unknown."""
+    facts = meeting_facts(
         meeting,
         minimum_minutes=rubric.settings.minimum_for(meeting.meeting_type),
         agenda_steps=rubric.settings.agenda_steps,
     )
+    if year_rolls is not None:
+        own = roll_record(meeting)
+        rolls = [r for r in year_rolls if r.meeting_id != own.meeting_id] + [own]
+        facts.update(absence_facts(longest_absence_runs(rolls)[own.meeting_id]))
+    return facts
+
+
+def refit_facts(rubric: Rubric, facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    """A stored meeting's facts as `rubric` would compute them (its minimum duration, its
+    agenda steps)."""
+    meeting_type = str(facts["meeting_type"])
+    return {
+        **facts,
+        **settings_facts(
+            facts,
+            minimum_minutes=rubric.settings.minimum_for(meeting_type),
+            agenda_steps=rubric.settings.agenda_steps,
+        ),
+    }
 
 
 def score_meeting(
-    rubric: Rubric, meeting: MeetingSubmitted, manual: Mapping[str, float] | None = None
+    rubric: Rubric,
+    meeting: MeetingSubmitted,
+    manual: Mapping[str, float] | None = None,
+    year_rolls: Iterable[RollRecord] | None = None,
 ) -> RubricScore:
     """The meeting's score; manual points default to the branch's own (self) score."""
-    facts = facts_of(rubric, meeting)
+    facts = facts_of(rubric, meeting, year_rolls)
     return evaluate(
         rubric, meeting.meeting_type, facts, meeting.self_score if manual is None else manual
     )

@@ -1,9 +1,15 @@
-"""The named facts a rubric may score, computed from a submitted meeting record (pure)."""
+"""The named facts a rubric may score, computed from a submitted meeting record (pure).
+
+Most facts come from the record alone; the absence-run facts also need the rolls of the
+branch's earlier meetings that year (`RollRecord`), which the service reads back and passes in.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from event_contracts.events.meetings import MeetingSubmitted
@@ -25,9 +31,14 @@ CATALOG: dict[str, tuple[str, FactValue]] = {
     "unexcused_count": ("số vắng không lý do", 0),
     "exempt_count": ("số được miễn sinh hoạt", 0),
     "attendance_rate": ("tỷ lệ dự họp = có mặt ÷ số tính tỷ lệ", 0.95),
+    "longest_absence_run": (
+        "số kỳ liên tiếp dài nhất một đảng viên vắng (kể cả có lý do) từ đầu năm đến kỳ này "
+        "(trống nếu không có danh sách các kỳ)",
+        1,
+    ),
     "no_long_excused_absence": (
-        "không ai vắng có lý do quá 3 kỳ liên tiếp trong năm (chưa có dữ liệu: luôn trống)",
-        None,
+        "không ai vắng (kể cả có lý do) quá 3 kỳ liên tiếp trong năm, tính đến kỳ này",
+        True,
     ),
     "speaking_share": ("tỷ lệ người dự có phát biểu", 0.55),
     "agenda_steps_required": ("số bước trình tự theo bảng điểm", 14),
@@ -43,6 +54,9 @@ CATALOG: dict[str, tuple[str, FactValue]] = {
     "request_count": ("số kiến nghị nêu tại cuộc họp", 0),
 }
 STEP_FACT = re.compile(r"^step\.[a-z][a-z0-9_]*$")
+# HD 12 (2018): a meeting is of quality only if no member was absent, even with a reason, "more
+# than 3 consecutive times in the year".
+LONG_ABSENCE_RUN = 3
 
 
 def is_known(name: str) -> bool:
@@ -59,19 +73,16 @@ def sample_facts(step_names: set[str]) -> dict[str, FactValue]:
 def meeting_facts(
     meeting: MeetingSubmitted, *, minimum_minutes: int, agenda_steps: list[str]
 ) -> dict[str, FactValue]:
-    """Every catalog fact of one meeting; `step.<name>` for each step ticked or asked about."""
+    """Every catalog fact of one meeting; `step.<name>` for each step ticked or asked about.
+    The absence-run facts are left empty (`absence_facts` fills them from the year's rolls)."""
     counted = [e for e in meeting.roll if e.attendance != "exempt" and not e.on_duty]
     present_ids = {e.member_id for e in meeting.roll if e.attendance == "present"}
     present = sum(e.attendance == "present" for e in counted)
     steps = set(meeting.agenda_steps_completed)
-    done_steps = sum(step in steps for step in agenda_steps)
     total_items = meeting.previous_action_items_total
     facts: dict[str, FactValue] = {
         "meeting_type": meeting.meeting_type,
         "duration_minutes": meeting.duration_minutes,
-        "minimum_minutes": minimum_minutes,
-        "duration_shortfall_minutes": minimum_minutes - meeting.duration_minutes,
-        "duration_share_of_minimum": meeting.duration_minutes / minimum_minutes,
         "within_scheduled_window": meeting.within_scheduled_window,
         "counted_count": len(counted),
         "present_count": present,
@@ -79,13 +90,10 @@ def meeting_facts(
         "unexcused_count": sum(e.attendance == "unexcused" for e in counted),
         "exempt_count": sum(e.attendance == "exempt" for e in meeting.roll),
         "attendance_rate": present / len(counted) if counted else 0.0,
-        "no_long_excused_absence": None,
+        **absence_facts(None),
         "speaking_share": (
             len(present_ids & set(meeting.speaker_ids)) / len(present_ids) if present_ids else 0.0
         ),
-        "agenda_steps_required": len(agenda_steps),
-        "agenda_steps_done": done_steps,
-        "agenda_completion": done_steps / len(agenda_steps) if agenda_steps else 1.0,
         "previous_action_items_total": total_items,
         "previous_action_items_done_on_time": meeting.previous_action_items_done_on_time,
         "previous_action_items_share": (
@@ -95,7 +103,77 @@ def meeting_facts(
         "request_count": meeting.request_count,
     }
     facts.update({f"step.{name}": True for name in steps if STEP_FACT.match(f"step.{name}")})
+    facts.update(settings_facts(facts, minimum_minutes=minimum_minutes, agenda_steps=agenda_steps))
     return facts
+
+
+def settings_facts(
+    facts: Mapping[str, FactValue], *, minimum_minutes: int, agenda_steps: list[str]
+) -> dict[str, FactValue]:
+    """The facts that depend on the rubric's settings, from the meeting's own facts: a stored
+    score can be re-scored under another rubric without the meeting record."""
+    duration = int(facts["duration_minutes"] or 0)
+    done_steps = sum(facts.get(f"step.{step}") is True for step in agenda_steps)
+    return {
+        "minimum_minutes": minimum_minutes,
+        "duration_shortfall_minutes": minimum_minutes - duration,
+        "duration_share_of_minimum": duration / minimum_minutes,
+        "agenda_steps_required": len(agenda_steps),
+        "agenda_steps_done": done_steps,
+        "agenda_completion": done_steps / len(agenda_steps) if agenda_steps else 1.0,
+    }
+
+
+@dataclass(frozen=True)
+class RollRecord:
+    """One meeting's roll as the absence runs need it: who was counted present, who absent."""
+
+    meeting_id: str
+    held_on: date
+    present: frozenset[str]
+    absent: frozenset[str]
+
+
+def roll_record(meeting: MeetingSubmitted) -> RollRecord:
+    counted = [e for e in meeting.roll if e.attendance != "exempt" and not e.on_duty]
+    return RollRecord(
+        meeting.meeting_id,
+        meeting.held_on,
+        frozenset(e.member_id for e in counted if e.attendance == "present"),
+        frozenset(e.member_id for e in counted if e.attendance in ("excused", "unexcused")),
+    )
+
+
+def longest_absence_runs(rolls: Iterable[RollRecord]) -> dict[str, int]:
+    """Meeting id → the longest run of consecutive meetings any member had missed (with a
+    reason or not), from the first meeting of its calendar year up to and including it.
+
+    A meeting where the member was exempt, on duty or not on the roll neither breaks nor
+    extends their run; meetings are in date order (same day: by id)."""
+    out: dict[str, int] = {}
+    runs: dict[str, int] = {}
+    year, longest = 0, 0
+    for roll in sorted(rolls, key=lambda r: (r.held_on, r.meeting_id)):
+        if roll.held_on.year != year:
+            year, runs, longest = roll.held_on.year, {}, 0
+        for member_id in roll.present:
+            runs.pop(member_id, None)
+        for member_id in roll.absent:
+            runs[member_id] = runs.get(member_id, 0) + 1
+            longest = max(longest, runs[member_id])
+        out[roll.meeting_id] = longest
+    return out
+
+
+def absence_facts(longest_run: int | None) -> dict[str, FactValue]:
+    """None: the year's rolls were not looked at (or this meeting's is missing) — unknown."""
+    return {
+        "longest_absence_run": longest_run,
+        "no_long_excused_absence": None if longest_run is None else longest_run <= LONG_ABSENCE_RUN,
+    }
+
+
+ABSENCE_FACTS = frozenset(absence_facts(None))
 
 
 def fact_value(facts: Mapping[str, Any], name: str) -> FactValue:

@@ -167,6 +167,9 @@ class Settings(Strict):
 
     @model_validator(mode="after")
     def _default(self) -> Settings:
+        bad = [s for s in self.agenda_steps if not fact_catalog.STEP_FACT.match(f"step.{s}")]
+        if bad:
+            raise ValueError(f"tên bước chỉ gồm chữ thường, số, '_': {', '.join(bad)}")
         if "default" not in self.minimum_minutes:
             raise ValueError("minimum_minutes cần khóa 'default'")
         unknown = set(self.minimum_minutes) - {"default", *MEETING_TYPES}
