@@ -41,6 +41,17 @@ def test_a_scored_meeting_reaches_the_secretary_in_inbox_and_email_and_the_commi
     assert intents(DEFAULT_RULES, "meetings.meeting.submitted.v1", data) == []
 
 
+def test_a_score_moved_by_a_rescoring_job_is_not_news_to_the_secretary() -> None:
+    data = scored().model_dump(mode="json") | {"rescoring_job_id": "job-2026-q3"}
+    found = intents(DEFAULT_RULES, SCORED, data)
+    assert {(i.recipient, i.channel) for i in found} == {
+        ("organisation-commission:province", "webhook")
+    }
+    legacy = scored().model_dump(mode="json")
+    legacy.pop("rescoring_job_id")  # an event from before the field existed
+    assert len(intents(DEFAULT_RULES, SCORED, legacy)) == 3
+
+
 def test_filters_select_events_and_an_urgent_rule_wins_over_a_routine_one() -> None:
     template = MessageTemplate(subject="s", body="b")
     document = RuleSetDocument(

@@ -232,6 +232,7 @@ async def test_a_job_rescores_the_subtree_keeps_the_old_scores_and_resumes(
     assert len(events) == events_before + len(new)
     assert sorted(e["subject"] for e in new) == ["meetings/m-jul/score", "meetings/m-sep/score"]
     assert {e["data"]["rubric_version"] for e in new} == {NEW}
+    assert {e["data"]["rescoring_job_id"] for e in new} == {job["id"]}  # quiet for secretaries
 
     # The same job again (a new key): nothing left to do, nothing written, nothing announced.
     kept_once = await kept(runtime)

@@ -33,6 +33,11 @@ class MeetingScored(EventData):
     max_points: float = Field(ge=0)
     grade: Grade
     criteria: list[CriterionScore]
+    rescoring_job_id: str | None = Field(
+        default=None,
+        description="Set when a re-scoring job (a period moved to another rubric) produced this "
+        "score rather than a meeting record; subscribers may leave such scores unannounced.",
+    )
 
 
 class MeetingScoreConfirmed(EventData):

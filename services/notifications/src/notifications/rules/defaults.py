@@ -261,6 +261,8 @@ DEFAULT_RULES = RuleSetDocument(
         Rule(
             id="meeting-scored-secretary",
             event_type="scoring.meeting.scored.v1",
+            # Scores a re-scoring job moves to another rubric are not news to the secretary.
+            filter={"rescoring_job_id": [None]},
             recipients=["branch-secretary:{branch_id}"],
             channels=["inbox", "email"],
             urgency="routine",

@@ -16,7 +16,7 @@ Channel = Literal["inbox", "email", "webhook"]
 Urgency = Literal["routine", "urgent"]
 Delivery = Literal["by_urgency", "immediate", "digest"]
 TEMPLATED_CHANNELS: tuple[Channel, ...] = ("inbox", "email")
-Scalar = str | int | float | bool
+Scalar = str | int | float | bool | None  # None: the field is null or absent
 
 
 class Rule(BaseModel):

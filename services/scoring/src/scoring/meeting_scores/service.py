@@ -89,7 +89,7 @@ def _criteria_out(score: MeetingScore) -> list[CriterionScore]:
     ]
 
 
-def announce(uow: UnitOfWork, score: MeetingScore) -> None:
+def announce(uow: UnitOfWork, score: MeetingScore, rescoring_job_id: str | None = None) -> None:
     """`scoring.meeting.scored.v1` for the official score as it now stands."""
     uow.emit(
         MeetingScored.produce(
@@ -103,6 +103,7 @@ def announce(uow: UnitOfWork, score: MeetingScore) -> None:
             max_points=score.max_points,
             grade=score.grade,
             criteria=_criteria_out(score),
+            rescoring_job_id=rescoring_job_id,
         ),
         subject=f"meetings/{score.meeting_id}/score",
     )
@@ -306,7 +307,7 @@ async def move_to_rubric(
     score.rubric_id, score.rubric_version = rubric.id, rubric.version
     score.facts = dict(facts)
     await _store(uow, score, rubric)
-    announce(uow, score)
+    announce(uow, score, rescoring_job_id=job_id)
 
 
 def keep_beside(
