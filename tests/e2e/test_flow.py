@@ -37,7 +37,8 @@ def test_submitted_meeting_is_scored_and_notified(amqp_url: str, tmp_path: Path)
         )
         assert score["meeting_version"] == 1 and score["rubric_id"] == "hd42-default"
         c2 = next(c for c in score["criteria"] if c["code"] == "C2")
-        assert c2["points"] == 4 and "20/21" in c2["explanation"]  # exempt m22 not counted
+        # 20/21 (exempt m22 not counted) → 4, +1: nobody absent more than 3 meetings running
+        assert c2["points"] == 5 and "20/21" in c2["explanation"]
         assert score["total_points"] == sum(c["points"] for c in score["criteria"])
 
         notes_for_branch = wait_for(

@@ -1,0 +1,138 @@
+"""The intake's write path without HTTP: how many meetings with a 40-member roll per second the
+store takes, against the building block's ceiling measured in the same run.
+
+    .venv/bin/python services/meetings/bench/store_bench.py --meetings 2000
+
+Baseline: one meeting row plus its 40 roll rows per transaction with SQLAlchemy Core (the
+`research/perf-limits.md` figure of ~640/s). Then the real path, one unit of work per meeting:
+the read-phase check (`check_submission`, on a read session), then `submit_meeting` (meeting row,
+roll bulk insert, revision, expectation, outbox event) and the idempotency record — what a
+POST /v1/meetings commits, minus HTTP, JSON parsing and the token check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from meetings_factories import seed_tree, submission
+
+from meetings.main import MIGRATIONS, build_app
+from meetings.meetings import service
+from meetings.meetings.models import AttendanceRecord, BranchMeeting
+from meetings.meetings.schemas import MeetingSubmissionIn
+from meetings.settings import MeetingsSettings
+from service_kit import migrations
+from service_kit.ids import new_id
+from service_kit.web.idempotency import IdempotencyRecord
+
+NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
+
+
+def bodies(n: int, members: int) -> list[MeetingSubmissionIn]:
+    roll = [{"member_id": f"m{i:03d}", "attendance": "present"} for i in range(members)]
+    return [
+        MeetingSubmissionIn.model_validate(
+            submission(branch_id=f"b{i}", roll=roll, speaker_ids=["m001", "m002"])
+        )
+        for i in range(n)
+    ]
+
+
+async def baseline(runtime, subs: list[MeetingSubmissionIn]) -> float:  # type: ignore[no-untyped-def]
+    meeting_t, roll_t = BranchMeeting.__table__, AttendanceRecord.__table__
+    started = time.perf_counter()
+    for sub in subs:
+        async with runtime.db.transaction() as session:
+            meeting_id = new_id()
+            await session.execute(
+                sa.insert(meeting_t).values(
+                    id=meeting_id,
+                    branch_id=sub.branch_id,
+                    meeting_type=sub.meeting_type,
+                    held_on=sub.held_on,
+                    started_at=sub.started_at,
+                    ended_at=sub.ended_at,
+                    duration_minutes=100,
+                    within_scheduled_window=True,
+                    submitted_at=NOW,
+                    version=1,
+                    status="submitted",
+                    record={},
+                )
+            )
+            await session.execute(
+                sa.insert(roll_t),
+                [
+                    {"meeting_id": meeting_id, **e.model_dump(include={"member_id", "attendance"})}
+                    for e in sub.roll
+                ],
+            )
+    return time.perf_counter() - started
+
+
+async def real(runtime, rules, subs: list[MeetingSubmissionIn]) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    for i, sub in enumerate(subs):
+        async with runtime.db.session() as session:
+            checked = await service.check_submission(session, sub, NOW)
+        async with runtime.uow() as uow:
+            out = await service.submit_meeting(
+                uow, sub, NOW, rules, actor="user:bench", checked=checked
+            )
+            uow.session.add(
+                IdempotencyRecord(
+                    client_id="bench",
+                    key=f"{sub.branch_id}-{i}",
+                    fingerprint="x",
+                    status_code=201,
+                    response_body=out.model_dump_json(),
+                    location=None,
+                    expires_at=NOW,
+                )
+            )
+            await uow.commit()
+    return time.perf_counter() - started
+
+
+async def main(n: int, members: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for name in ("baseline", "real"):
+            url = f"sqlite+aiosqlite:///{tmp}/{name}.db"
+            await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+            app = build_app(
+                MeetingsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
+            )  # type: ignore[arg-type]
+            runtime = app.state.runtime
+            async with runtime.uow() as uow:
+                await seed_tree(uow)
+                await uow.commit()
+            subs = bodies(n, members)
+            if name == "baseline":
+                results[name] = await baseline(runtime, subs)
+            else:
+                results[name] = await real(runtime, app.state.request_rules, subs)
+            await runtime.db.dispose()
+    base, mine = n / results["baseline"], n / results["real"]
+    print(f"baseline (Core: meeting + {members} roll rows per transaction): {base:,.0f}/s")
+    print(
+        f"intake write path ({members}-member roll, check + store + outbox + key): "
+        f"{mine:,.0f}/s ({mine / base:.2f}x baseline)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meetings", type=int, default=2000)
+    parser.add_argument("--members", type=int, default=40)
+    args = parser.parse_args()
+    asyncio.run(main(args.meetings, args.members))
