@@ -13,12 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meetings_factories import request, submission
 
-from event_contracts.events.registry import ObserverAssigned, OrganisationRegistered
+from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
 from meetings.replica.service import apply_observer_assigned
 from meetings.settings import MeetingsSettings
 from service_kit import migrations
-from service_kit.replica.org_tree import apply_registered
 from service_kit.testing.scope_property import (
     Call,
     Probe,
@@ -26,6 +25,7 @@ from service_kit.testing.scope_property import (
     check_coverage,
     check_probe,
     random_tree,
+    seed_replica,
 )
 from service_kit.testing.tokens import signed_client
 
@@ -162,19 +162,7 @@ PROBES = [
 async def seed(app, world: World) -> None:  # type: ignore[no-untyped-def]
     runtime = app.state.runtime
     async with runtime.uow() as uow:
-        for node, parent in world.parent.items():
-            await apply_registered(
-                uow.session,
-                OrganisationRegistered.produce(
-                    aggregate_version=1,
-                    organisation_id=node,
-                    code=node,
-                    name=node,
-                    kind=world.kind[node],
-                    parent_id=parent,
-                    valid_from=FROM,
-                ),
-            )
+        await seed_replica(uow.session, world, FROM)
         for i, branch in enumerate(world.branches):
             await apply_observer_assigned(
                 uow.session,

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notifications_registry import Registry, running_registry
 
-from event_contracts.events.registry import OrganisationRegistered
 from notifications.deliveries.models import Delivery
 from notifications.inbox.service import record
 from notifications.main import MIGRATIONS, build_app
@@ -25,7 +24,6 @@ from notifications.rules.defaults import DEFAULT_RULES
 from notifications.settings import NotificationsSettings
 from service_kit import migrations
 from service_kit.ids import new_id
-from service_kit.replica.org_tree import apply_registered
 from service_kit.testing.scope_property import (
     Call,
     Probe,
@@ -33,6 +31,7 @@ from service_kit.testing.scope_property import (
     check_coverage,
     check_probe,
     random_tree,
+    seed_replica,
 )
 from service_kit.testing.tokens import signed_client
 from service_kit.web.access import PROVINCE
@@ -227,19 +226,7 @@ PROBES = [
 
 async def _seed_tree(app: FastAPI, world: World) -> None:
     async with app.state.runtime.uow() as uow:
-        for node, parent in world.parent.items():
-            await apply_registered(
-                uow.session,
-                OrganisationRegistered.produce(
-                    aggregate_version=1,
-                    organisation_id=node,
-                    code=node,
-                    name=node,
-                    kind=world.kind[node],
-                    parent_id=parent,
-                    valid_from=FROM,
-                ),
-            )
+        await seed_replica(uow.session, world, FROM)
         await uow.commit()
 
 

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from scoring_factories import facts
 
 from event_contracts.events.meetings import RollEntry
-from event_contracts.events.registry import OrganisationRegistered
 from scoring.compliance.models import ComplianceFlag
 from scoring.compliance.service import record_roll
 from scoring.main import MIGRATIONS, build_app
@@ -23,7 +22,6 @@ from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
 from scoring.settings import ScoringSettings
 from service_kit import migrations
-from service_kit.replica.org_tree import apply_registered
 from service_kit.testing.scope_property import (
     Call,
     Probe,
@@ -31,6 +29,7 @@ from service_kit.testing.scope_property import (
     check_coverage,
     check_probe,
     random_tree,
+    seed_replica,
 )
 from service_kit.testing.tokens import signed_client
 from service_kit.web.access import PROVINCE
@@ -210,20 +209,7 @@ PROBES = [
 
 async def seed_tree(runtime: Any, world: World) -> None:
     async with runtime.uow() as uow:
-        for node, parent in world.parent.items():
-            await apply_registered(
-                uow.session,
-                OrganisationRegistered.produce(
-                    aggregate_version=1,
-                    organisation_id=node,
-                    code=node,
-                    name=node,
-                    kind=world.kind[node],
-                    parent_id=parent,
-                    valid_from=FROM,
-                    branch_kind="residential" if node in world.branches else None,
-                ),
-            )
+        await seed_replica(uow.session, world, FROM, branch_kind="residential")
         await uow.commit()
 
 

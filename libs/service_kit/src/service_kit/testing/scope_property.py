@@ -13,11 +13,15 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from event_contracts.events.registry import OrganisationRegistered
+from service_kit.replica.org_tree import apply_registered
 from service_kit.testing.tokens import bearer
 from service_kit.web.access import PROVINCE
 
@@ -64,6 +68,27 @@ class World:
     def holders(self, kind: str) -> list[str]:
         """The nodes that hold a resource of `kind`."""
         return list(self.resources.get(kind, {}))
+
+
+async def seed_replica(
+    session: AsyncSession, world: World, valid_from: date, branch_kind: str | None = None
+) -> None:
+    """The world's tree into a service's organisation replica, as the registry's events would
+    put it (`branch_kind` given to every branch)."""
+    for node, parent in world.parent.items():
+        await apply_registered(
+            session,
+            OrganisationRegistered.produce(
+                aggregate_version=1,
+                organisation_id=node,
+                code=node,
+                name=node,
+                kind=world.kind[node],
+                parent_id=parent,
+                valid_from=valid_from,
+                branch_kind=branch_kind if node in world.branches else None,
+            ),
+        )
 
 
 def random_tree(rng: random.Random, max_nodes: int = 14, prefix: str = "") -> World:
