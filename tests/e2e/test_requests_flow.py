@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,8 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
         commune = register(client, registry, "HT.TN", "commune", province)
         branch = register(client, registry, "HT.TN.01", "grassroots_branch", commune)
 
-        now = datetime.now(UTC).astimezone()
+        # Vietnam time: held_on is the meeting's date there, whatever the machine's zone/hour.
+        now = datetime.now(timezone(timedelta(hours=7)))
         start = now - timedelta(hours=3)
         body = submission(
             branch_id=branch,
