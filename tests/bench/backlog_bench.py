@@ -24,9 +24,9 @@ sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "libs" / "service_kit" /
 from chibo_stack import stack  # noqa: E402
 from kit_helpers import submitted  # noqa: E402
 
+from chibo_testing.servers import get_broker  # noqa: E402
 from event_contracts import make_event  # noqa: E402
 from event_contracts.events.meetings import RollEntry  # noqa: E402
-from service_kit.testing.servers import get_broker  # noqa: E402
 
 
 def backlog(n: int) -> list[bytes]:

@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" 
 from chibo_stack import sign_in, stack  # noqa: E402
 from meetings_factories import submission  # noqa: E402
 
-from service_kit.testing.servers import get_broker  # noqa: E402
+from chibo_testing.servers import get_broker  # noqa: E402
 
 
 def wrk(

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
-from service_kit.testing.tcp_proxy import TcpProxy
+from chibo_testing.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" / "tests")]

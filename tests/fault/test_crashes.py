@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service_kit.testing.servers import Broker
+from chibo_testing.servers import Broker
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" / "tests")]

@@ -10,8 +10,8 @@ import aio_pika
 import pytest
 from kit_helpers import count, create_kit_tables, eventually, make_runtime, submitted
 
+from chibo_testing.tcp_proxy import TcpProxy
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.broker
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from event_contracts.events.registry import OrganisationRegistered
-from service_kit.replica.org_tree import apply_registered
+from org_tree.replica import apply_registered
 from service_kit.uow import UnitOfWork
 
 # (id, kind, parent, valid_from): Hà Tĩnh before and after the 2025 reform.

@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 from meetings_factories import submission
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from meetings.main import MIGRATIONS, build_app
 from meetings.meetings.models import AttendanceRecord, BranchMeeting
 from meetings.settings import MeetingsSettings
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 
 @pytest.fixture
@@ -319,7 +319,7 @@ async def test_draft_saved_then_submitted_once_complete(api) -> None:  # type: i
 
 
 async def test_revisions_name_the_callers_from_their_tokens(api) -> None:  # type: ignore[no-untyped-def]
-    from service_kit.testing.tokens import bearer
+    from chibo_testing.tokens import bearer
 
     client, _ = api
     secretary = bearer("tinh-ha-tinh", "province", subject="bi-thu-dong-ha")

@@ -22,9 +22,9 @@ from meetings.requests.scheduled import sweep_once
 from meetings.requests.schemas import RequestActionIn, RequestIn
 from meetings.requests.service import RequestRules, act, raise_requests
 from meetings.settings import MeetingsSettings
+from org_tree.replica import apply_ceased, apply_registered
 from service_kit import migrations
 from service_kit.clock import FrozenClock
-from service_kit.replica.org_tree import apply_ceased, apply_registered
 
 START = datetime(2026, 1, 5, 2, tzinfo=UTC)
 POLICY = policy_for(load_policies(), None, date(2026, 1, 5))

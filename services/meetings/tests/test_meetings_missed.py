@@ -10,17 +10,17 @@ import pytest
 import sqlalchemy as sa
 from meetings_factories import seed_tree, submission
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
 from meetings.schedules import rules
 from meetings.schedules.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
+from org_tree.replica import apply_registered
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
-from service_kit.replica.org_tree import apply_registered
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 
 def test_due_is_end_of_window_plus_grace_in_vietnam_time() -> None:

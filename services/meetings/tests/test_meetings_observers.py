@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from meetings_factories import request, seed_tree, submission
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
 from meetings.observers.rules import report_due_at
@@ -20,8 +22,6 @@ from meetings.settings import MeetingsSettings
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 
 def test_due_before_the_tenth_of_the_next_month() -> None:

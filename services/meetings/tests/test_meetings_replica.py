@@ -13,8 +13,8 @@ from event_contracts.events.registry import (
     OrganisationRegistered,
 )
 from meetings.replica import service
+from org_tree import replica
 from service_kit.db import Database
-from service_kit.replica import org_tree
 
 
 def reg(org_id: str, kind: str, parent: str | None) -> OrganisationRegistered:
@@ -50,18 +50,18 @@ FACTS = [
 
 async def apply(session, fact) -> None:  # type: ignore[no-untyped-def]
     if isinstance(fact, OrganisationRegistered):
-        await org_tree.apply_registered(session, fact)
+        await replica.apply_registered(session, fact)
     elif isinstance(fact, OrganisationMoved):
-        await org_tree.apply_moved(session, fact)
+        await replica.apply_moved(session, fact)
     else:
-        await org_tree.apply_ceased(session, fact)
+        await replica.apply_ceased(session, fact)
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(len(FACTS))))[::17])
 async def test_chain_before_and_after_the_reform_in_any_order(tmp_path, order) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import SQLModel
 
-    import service_kit.replica.models  # noqa: F401
+    import org_tree.models  # noqa: F401
 
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/r.db")
     async with db.engine.begin() as conn:
@@ -70,10 +70,10 @@ async def test_chain_before_and_after_the_reform_in_any_order(tmp_path, order) -
         for i in order:
             await apply(session, FACTS[i])
     async with db.session() as session:
-        before = await org_tree.chain_on(session, "xa", date(2025, 6, 30))
-        after = await org_tree.chain_on(session, "xa", REFORM)
-        gone = await org_tree.chain_on(session, "huyen", date(2026, 1, 1))
-        name = await org_tree.node_on(session, "xa", REFORM)
+        before = await replica.chain_on(session, "xa", date(2025, 6, 30))
+        after = await replica.chain_on(session, "xa", REFORM)
+        gone = await replica.chain_on(session, "huyen", date(2026, 1, 1))
+        name = await replica.node_on(session, "xa", REFORM)
     await db.dispose()
     assert [(n.organisation_id, n.active) for n in before] == [
         ("xa", True),

@@ -13,19 +13,19 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client, token
 from meetings.main import MIGRATIONS as MEETINGS_MIGRATIONS
 from meetings.main import build_app as build_meetings
 from meetings.settings import MeetingsSettings
+from org_tree import backfill
+from org_tree.models import OrgLink, OrgNode
+from org_tree.registry_client import RegistryClient
+from org_tree.replica import chain_on
 from registry.main import MIGRATIONS as REGISTRY_MIGRATIONS
 from registry.main import build_app as build_registry
 from registry.settings import RegistrySettings
-from service_kit.registry_client import RegistryClient
-from service_kit.replica import backfill
-from service_kit.replica.models import OrgLink, OrgNode
-from service_kit.replica.org_tree import chain_on
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client, token
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
 _keys = itertools.count()

@@ -13,17 +13,17 @@ import pytest
 import sqlalchemy as sa
 from meetings_factories import request, seed_tree, submission
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from meetings.main import MIGRATIONS, build_app
 from meetings.requests.calendar import VIETNAM
 from meetings.requests.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
+from org_tree.replica import apply_ceased, apply_moved
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
-from service_kit.replica.org_tree import apply_ceased, apply_moved
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
 

@@ -13,12 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meetings_factories import request, submission
 
-from event_contracts.events.registry import ObserverAssigned
-from meetings.main import MIGRATIONS, build_app
-from meetings.replica.service import apply_observer_assigned
-from meetings.settings import MeetingsSettings
-from service_kit import migrations
-from service_kit.testing.scope_property import (
+from chibo_testing.scope_property import (
     Call,
     Probe,
     World,
@@ -27,7 +22,12 @@ from service_kit.testing.scope_property import (
     random_tree,
     seed_replica,
 )
-from service_kit.testing.tokens import signed_client
+from chibo_testing.tokens import signed_client
+from event_contracts.events.registry import ObserverAssigned
+from meetings.main import MIGRATIONS, build_app
+from meetings.replica.service import apply_observer_assigned
+from meetings.settings import MeetingsSettings
+from service_kit import migrations
 
 FROM = date(2020, 1, 1)
 

@@ -9,7 +9,6 @@ import notifications.reminders.models
 import notifications.replica.models
 import notifications.rules.models
 import notifications.webhooks.models  # noqa: F401  (registers the tables)
-import service_kit.replica.models
 import service_kit.tables  # noqa: F401
 from service_kit.migrations import run_env
 

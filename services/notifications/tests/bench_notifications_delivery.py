@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from notifications_servers import WebhookReceiver, running_receiver, scored
 
+from chibo_testing.plugin import migrated
 from event_contracts import make_event, parse_envelope
 from notifications.deliveries.models import Delivery
 from notifications.deliveries.scheduled import senders
@@ -29,7 +30,6 @@ from notifications.rules.defaults import DEFAULT_RULES
 from notifications.rules.models import RuleSetVersion
 from notifications.rules.schemas import FatiguePolicy
 from notifications.settings import NotificationsSettings
-from service_kit.testing.plugin import migrated
 
 
 async def main(events: int, db_url: str) -> None:

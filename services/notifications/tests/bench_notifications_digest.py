@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from chibo_testing.plugin import migrated
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
 from notifications.directory.service import CONFIGURED
@@ -25,7 +26,6 @@ from notifications.fatigue.models import DigestItem
 from notifications.fatigue.service import build_digests
 from notifications.main import MIGRATIONS
 from service_kit.db import utcnow
-from service_kit.testing.plugin import migrated
 
 
 async def main(people: int, items: int, db_url: str) -> None:

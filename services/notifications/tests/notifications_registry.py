@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client, token
+from org_tree.registry_client import RegistryClient
 from registry.main import MIGRATIONS as REGISTRY_MIGRATIONS
 from registry.main import build_app as build_registry
 from registry.settings import RegistrySettings
-from service_kit.registry_client import RegistryClient
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client, token
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
 SINCE = "2020-01-01"

@@ -20,6 +20,7 @@ import httpx
 import sqlalchemy as sa
 import uvicorn
 
+from chibo_testing.tokens import signed_client
 from event_contracts import CloudEvent, make_event, parse_envelope
 from event_contracts.events.scoring import CriterionScore, MeetingScored
 from notifications.deliveries.scheduled import senders
@@ -30,9 +31,8 @@ from notifications.email.sink import SmtpSink
 from notifications.main import build_app
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.verify import MemoryReplayCache, Webhook, WebhookVerificationError
-from service_kit.registry_client import RegistryClient
+from org_tree.registry_client import RegistryClient
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.tokens import signed_client
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
 

@@ -17,6 +17,9 @@ from notifications_events import escalated, event, register_tree
 from notifications_registry import running_registry
 from notifications_servers import Service, WebhookReceiver, fast_settings, service, worker_running
 
+from chibo_testing.plugin import migrated
+from chibo_testing.servers import Broker
+from chibo_testing.tokens import bearer
 from event_contracts import make_event
 from event_contracts.events import registry as rg
 from notifications.agencies.provisioning import deprovision, provision, vhost_of
@@ -25,9 +28,6 @@ from notifications.deliveries.models import Delivery
 from notifications.email.sink import SmtpSink
 from notifications.main import MIGRATIONS
 from service_kit.bus.topology import EVENTS, PUBLIC, declare_exchanges
-from service_kit.testing.plugin import migrated
-from service_kit.testing.servers import Broker
-from service_kit.testing.tokens import bearer
 
 NEXT_LEVEL = "committee:tinh-ht"
 

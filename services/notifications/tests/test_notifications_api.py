@@ -10,6 +10,8 @@ import httpx
 import pytest
 from notifications_servers import scored
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from event_contracts import make_event, parse_envelope
 from notifications.deliveries.jobs import Job
 from notifications.dispatch.handlers import on_event
@@ -19,8 +21,6 @@ from notifications.webhooks.sender import signed_headers
 from notifications.webhooks.service import valid_secrets
 from notifications.webhooks.verify import Webhook
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 SECRETARY = "branch-secretary:branch-dong-ha"
 

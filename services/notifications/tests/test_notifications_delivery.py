@@ -19,10 +19,10 @@ from notifications_servers import (
     worker_running,
 )
 
+from chibo_testing.plugin import migrated
 from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.email.sink import SmtpSink
 from notifications.main import MIGRATIONS
-from service_kit.testing.plugin import migrated
 
 SECRETARY = "branch-secretary:branch-dong-ha"
 COMMISSION = "organisation-commission:province"

@@ -13,6 +13,7 @@ from notifications_events import event, request
 from notifications_registry import Registry, running_registry
 from notifications_servers import fast_settings, service, wait_until, worker_running
 
+from chibo_testing.plugin import migrated
 from event_contracts.events import meetings as mt
 from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.directory.registry import RegistryPeople
@@ -21,8 +22,7 @@ from notifications.directory.service import RegistryDirectory, directory_for
 from notifications.email.sink import SmtpSink
 from notifications.fatigue.scheduled import digest_once
 from notifications.main import MIGRATIONS, build_app
-from service_kit.registry_client import RegistryUnavailable
-from service_kit.testing.plugin import migrated
+from org_tree.registry_client import RegistryUnavailable
 
 SECRETARY_MAIL = "bithu.thon1@example.vn"
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from notifications_events import apply_registry, event, missed, register_tree, request
 from notifications_servers import fast_settings, service, worker_running
 
+from chibo_testing.plugin import migrated
 from event_contracts.events import meetings as mt
 from event_contracts.events import registry as rg
 from notifications.deliveries.models import Delivery
@@ -20,7 +21,6 @@ from notifications.main import MIGRATIONS
 from notifications.reminders.rules import due_reminders
 from notifications.reminders.scheduled import remind_once
 from service_kit.clock import FrozenClock
-from service_kit.testing.plugin import migrated
 
 SECRETARY = "branch-secretary:cb-thon-1"
 OBSERVER = "member:m-observer"

@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import bearer, signed_client
 from event_contracts.events.registry import OrganisationRegistered
 from notifications.deliveries.models import Delivery
 from notifications.inbox.models import Notification
@@ -21,13 +23,11 @@ from notifications.inbox.service import record
 from notifications.main import MIGRATIONS, build_app
 from notifications.replica.service import ancestors, meeting_windows, names
 from notifications.settings import NotificationsSettings
+from org_tree.replica import apply_registered
 from service_kit import migrations
 from service_kit.db import Database
 from service_kit.ids import new_id
-from service_kit.replica.org_tree import apply_registered
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import bearer, signed_client
 
 TREE = {
     "tinh-ht": None,

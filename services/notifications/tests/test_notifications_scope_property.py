@@ -17,14 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notifications_registry import Registry, running_registry
 
-from notifications.deliveries.models import Delivery
-from notifications.inbox.service import record
-from notifications.main import MIGRATIONS, build_app
-from notifications.rules.defaults import DEFAULT_RULES
-from notifications.settings import NotificationsSettings
-from service_kit import migrations
-from service_kit.ids import new_id
-from service_kit.testing.scope_property import (
+from chibo_testing.scope_property import (
     Call,
     Probe,
     World,
@@ -33,7 +26,14 @@ from service_kit.testing.scope_property import (
     random_tree,
     seed_replica,
 )
-from service_kit.testing.tokens import signed_client
+from chibo_testing.tokens import signed_client
+from notifications.deliveries.models import Delivery
+from notifications.inbox.service import record
+from notifications.main import MIGRATIONS, build_app
+from notifications.rules.defaults import DEFAULT_RULES
+from notifications.settings import NotificationsSettings
+from service_kit import migrations
+from service_kit.ids import new_id
 from service_kit.web.access import PROVINCE
 
 FROM = date(2020, 1, 1)

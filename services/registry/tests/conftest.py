@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 import pytest
 from registry_factories import Registry
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
 from registry.main import MIGRATIONS, build_app
 from registry.settings import RegistrySettings
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import signed_client
 
 
 @pytest.fixture

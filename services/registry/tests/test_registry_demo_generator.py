@@ -7,13 +7,13 @@ import json
 
 import sqlalchemy as sa
 
+from chibo_testing.plugin import migrated
 from registry.demo.generator import build
 from registry.demo.service import load
 from registry.main import MIGRATIONS
 from registry.organisations.rules import is_branch
 from registry.roles.models import ObserverAssignment, RoleAssignment
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.plugin import migrated
 from service_kit.uow import UnitOfWork
 
 

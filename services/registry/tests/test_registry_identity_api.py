@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from registry_factories import Registry, province_with_district, seed_organisation
 
+from chibo_testing.plugin import migrated
 from registry.identity import cli as identity_cli
 from registry.identity import rules
 from registry.identity.keys import load_private
@@ -33,7 +34,6 @@ from registry.members.models import Member
 from registry.settings import RegistrySettings
 from service_kit.auth import InvalidToken, TokenVerifier, http_jwks_source
 from service_kit.clock import FrozenClock
-from service_kit.testing.plugin import migrated
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ADMIN_PASSWORD = "Tinh-uy-2026!"

@@ -22,6 +22,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chibo_testing.scope_property import (
+    Call,
+    Probe,
+    World,
+    check_coverage,
+    check_probe,
+    random_tree,
+)
+from chibo_testing.tokens import signed_client
 from registry.identity.schemas import ClientIn, UserIn
 from registry.identity.service import Identity, use_identity
 from registry.identity.settings import IdentitySettings
@@ -36,15 +45,6 @@ from registry.roles.schemas import ObserverIn, RoleIn
 from registry.settings import RegistrySettings
 from service_kit import migrations
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.scope_property import (
-    Call,
-    Probe,
-    World,
-    check_coverage,
-    check_probe,
-    random_tree,
-)
-from service_kit.testing.tokens import signed_client
 from service_kit.web.access import PROVINCE
 
 FROM, LATER = date(2020, 1, 1), "2090-01-01"

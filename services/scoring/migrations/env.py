@@ -6,7 +6,6 @@ import scoring.compliance.models
 import scoring.meeting_scores.models
 import scoring.rankings.models
 import scoring.rescoring.models  # noqa: F401
-import service_kit.replica.models
 import service_kit.tables  # noqa: F401
 from service_kit.migrations import run_env
 

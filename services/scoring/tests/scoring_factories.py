@@ -65,9 +65,9 @@ def rubric_named(rubric_id: str) -> Rubric:
 
 async def scoring_app(db_url: str) -> Any:
     """The scoring app in-process on a migrated database, with no broker at all."""
+    from chibo_testing.plugin import migrated
     from scoring.main import MIGRATIONS, build_app
     from scoring.settings import ScoringSettings
-    from service_kit.testing.plugin import migrated
 
     db = await migrated(db_url, MIGRATIONS)
     await db.dispose()
@@ -109,7 +109,7 @@ def organisation(
 async def deliver_registry(runtime: Any, *facts: Any) -> None:
     """Registry facts through the handler the `scoring.registry-events` queue runs."""
     from event_contracts import make_event
-    from service_kit.replica.handlers import on_organisation_event
+    from org_tree.handlers import on_organisation_event
 
     async with runtime.uow() as uow:
         for data in facts:

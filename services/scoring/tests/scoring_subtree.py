@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 from scoring_factories import deliver_registry, facts, organisation, scoring_app
 
+from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
-from service_kit.testing.tokens import signed_client
 
 # Xã Bình Phú under the province; Xã An Hòa beside it. b-moved leaves Bình Phú for An Hòa on
 # 1/10; b-old is dissolved on 15/8; b-new is registered on 1/10.

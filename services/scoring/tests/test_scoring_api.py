@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from scoring_factories import ALL_STEPS, facts, scoring_app
 
+from chibo_testing.tokens import signed_client
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.tokens import signed_client
 
 PROBLEM = "application/problem+json"
 GOOD = {"points": {"C3": 2, "C4": 5, "C5": 4}, "reason": "Cấp ủy xã đánh giá lại phần điều hành"}

@@ -10,13 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from scoring_factories import envelope, facts, roll, scoring_app
 
+from chibo_testing.tokens import signed_client
 from event_contracts.events.meetings import RollEntry
 from scoring.compliance.models import ComplianceFlag, MeetingAttendance
 from scoring.compliance.scheduled import sweep_once
 from scoring.meeting_scores import handlers
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.tokens import signed_client
 
 KEM = {"C3": 0, "C4": 0, "C5": 0}  # with a short meeting and an unexcused absence: < 50
 

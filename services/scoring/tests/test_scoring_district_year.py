@@ -22,6 +22,7 @@ from scoring_year import (
     generate,
 )
 
+from chibo_testing.tokens import signed_client
 from event_contracts.events.meetings import (
     MeetingAmended,
     ObserverReportFiled,
@@ -36,7 +37,6 @@ from scoring.rollups.periods import parse_period
 from scoring.rollups.service import branch_rollup
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
-from service_kit.testing.tokens import signed_client
 
 FLAGGED = "vn.chibo.scoring.compliance.flagged.v1"
 

@@ -16,6 +16,8 @@ import pytest
 import sqlalchemy as sa
 from scoring_factories import deliver_registry, envelope, facts, organisation, roll
 
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import bearer, signed_client
 from event_contracts.events.meetings import MeetingAmended
 from scoring.main import MIGRATIONS, build_app
 from scoring.meeting_scores.models import MeetingScore, MeetingScoreVersion
@@ -27,8 +29,6 @@ from scoring.rubrics.book import RUBRICS_DIR, load_book
 from scoring.settings import ScoringSettings
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
-from service_kit.testing.plugin import migrated
-from service_kit.testing.tokens import bearer, signed_client
 
 OLD, NEW = "2025-07-01", "2026-12-01"
 OFFICER = bearer("tinh", "province", subject="can-bo-tinh")

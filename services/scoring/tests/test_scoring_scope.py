@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from scoring_factories import facts, scoring_app
 from scoring_subtree import subtree_api
 
+from chibo_testing.tokens import bearer, province_headers
 from event_contracts.events.meetings import RollEntry
 from scoring.classification import service
 from scoring.classification.models import Classification
@@ -21,7 +22,6 @@ from scoring.compliance.service import record_roll
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.policy import active_policy
 from scoring.rubrics.active import active
-from service_kit.testing.tokens import bearer, province_headers
 
 PROBLEM = "application/problem+json"
 AN_HOA = bearer("xa-an-hoa", "commune")

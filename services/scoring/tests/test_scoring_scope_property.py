@@ -14,15 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scoring_factories import facts
 
-from event_contracts.events.meetings import RollEntry
-from scoring.compliance.models import ComplianceFlag
-from scoring.compliance.service import record_roll
-from scoring.main import MIGRATIONS, build_app
-from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.rubrics.active import active
-from scoring.settings import ScoringSettings
-from service_kit import migrations
-from service_kit.testing.scope_property import (
+from chibo_testing.scope_property import (
     Call,
     Probe,
     World,
@@ -31,7 +23,15 @@ from service_kit.testing.scope_property import (
     random_tree,
     seed_replica,
 )
-from service_kit.testing.tokens import signed_client
+from chibo_testing.tokens import signed_client
+from event_contracts.events.meetings import RollEntry
+from scoring.compliance.models import ComplianceFlag
+from scoring.compliance.service import record_roll
+from scoring.main import MIGRATIONS, build_app
+from scoring.meeting_scores.service import score_submitted_meeting
+from scoring.rubrics.active import active
+from scoring.settings import ScoringSettings
+from service_kit import migrations
 from service_kit.web.access import PROVINCE
 
 FROM, YEAR = date(2020, 1, 1), 2026

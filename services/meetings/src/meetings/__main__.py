@@ -2,8 +2,8 @@
 
 from meetings.main import MIGRATIONS, build_app
 from meetings.settings import MeetingsSettings
+from org_tree import backfill
 from service_kit.cli import ServiceCli, run
-from service_kit.replica import backfill
 
 run(
     ServiceCli(

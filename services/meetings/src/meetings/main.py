@@ -18,7 +18,7 @@ from meetings.schedules.scheduled import missed_meeting_sweeper
 from meetings.scope import RESOLVERS
 from meetings.settings import MeetingsSettings
 from meetings.subscriptions import SUBSCRIPTIONS
-from service_kit.replica.scope import ReplicaScopeTree
+from org_tree.scope import ReplicaScopeTree
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app

@@ -1,14 +1,14 @@
 """What the meetings service consumes: queue → routing key → handler."""
 
 from meetings.replica import handlers as replica
+from org_tree import handlers as tree
 from service_kit.bus.consumer import Subscription
-from service_kit.replica import handlers as org_tree
 
 SUBSCRIPTIONS = [
     Subscription(
         purpose="registry-events",
         handlers={
-            **dict.fromkeys(org_tree.ORGANISATION_KEYS, org_tree.on_organisation_event),
+            **dict.fromkeys(tree.ORGANISATION_KEYS, tree.on_organisation_event),
             **dict.fromkeys(replica.OBSERVER_KEYS, replica.on_observer_event),
             **dict.fromkeys(replica.MEMBER_KEYS, replica.on_member_event),
         },

@@ -11,8 +11,8 @@ from notifications.agencies.rules import NAME, amqp_grant, pattern_problem
 from notifications.email.sink import serve
 from notifications.main import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
+from org_tree import backfill
 from service_kit.cli import ServiceCli, run
-from service_kit.replica import backfill
 from service_kit.settings import ServiceSettings
 
 

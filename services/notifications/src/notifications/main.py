@@ -27,8 +27,8 @@ from notifications.scope import RESOLVERS
 from notifications.settings import NotificationsSettings
 from notifications.subscriptions import SUBSCRIPTIONS
 from notifications.webhooks.router import router as webhooks_router
-from service_kit.registry_client import RegistryClient
-from service_kit.replica.scope import ReplicaScopeTree
+from org_tree.registry_client import RegistryClient
+from org_tree.scope import ReplicaScopeTree
 from service_kit.runtime import BackgroundTask, ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app

@@ -7,8 +7,8 @@ observers) used for templates, agency filters and reminders.
 
 from notifications.dispatch.handlers import on_event
 from notifications.replica.handlers import OBSERVER_KEYS, on_observer_event
+from org_tree import handlers as tree
 from service_kit.bus.consumer import Subscription
-from service_kit.replica import handlers as org_tree
 
 REQUEST_KEYS = [
     f"meetings.request.{verb}.v1"
@@ -46,7 +46,7 @@ SUBSCRIPTIONS = [
     Subscription(
         purpose="registry-replica",
         handlers={
-            **dict.fromkeys(org_tree.ORGANISATION_KEYS, org_tree.on_organisation_event),
+            **dict.fromkeys(tree.ORGANISATION_KEYS, tree.on_organisation_event),
             **dict.fromkeys(OBSERVER_KEYS, on_observer_event),
         },
         description="the organisation tree (names, parents over time, meeting windows) and "

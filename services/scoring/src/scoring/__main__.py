@@ -1,10 +1,10 @@
 """`python -m scoring serve|migrate|dlq|openapi|replica-backfill|rescore`."""
 
+from org_tree import backfill
 from scoring.main import MIGRATIONS, build_app
 from scoring.rescoring import cli as rescoring
 from scoring.settings import ScoringSettings
 from service_kit.cli import ServiceCli, run
-from service_kit.replica import backfill
 
 run(
     ServiceCli(

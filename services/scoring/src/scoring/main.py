@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from org_tree.scope import ReplicaScopeTree
 from scoring.classification.router import router as classification_router
 from scoring.compliance.router import router as compliance_router
 from scoring.compliance.scheduled import compliance_sweeper
@@ -22,7 +23,6 @@ from scoring.rubrics.book import RUBRICS_DIR, load_book
 from scoring.scope import RESOLVERS
 from scoring.settings import ScoringSettings
 from scoring.subscriptions import SUBSCRIPTIONS
-from service_kit.replica.scope import ReplicaScopeTree
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import create_app

@@ -1,9 +1,9 @@
 """What the scoring service consumes: one readable table of queue → routing key → handler."""
 
+from org_tree import handlers as tree
 from scoring.compliance import handlers as compliance
 from scoring.meeting_scores import handlers as meeting_scores
 from service_kit.bus.consumer import Subscription
-from service_kit.replica import handlers as org_tree
 
 SUBSCRIPTIONS = [
     Subscription(
@@ -19,7 +19,7 @@ SUBSCRIPTIONS = [
     ),
     Subscription(
         purpose="registry-events",
-        handlers=dict.fromkeys(org_tree.ORGANISATION_KEYS, org_tree.on_organisation_event),
+        handlers=dict.fromkeys(tree.ORGANISATION_KEYS, tree.on_organisation_event),
         description="replica of the organisation tree, for roll-ups, reports and rankings of "
         "a subtree",
     ),

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from org_tree.models import OrgNode
+from org_tree.replica import nodes_under
 from scoring.rollups.periods import Period
-from service_kit.replica.models import OrgNode
-from service_kit.replica.org_tree import nodes_under
 from service_kit.web.problems import Problem
 
 

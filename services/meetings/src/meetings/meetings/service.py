@@ -22,8 +22,8 @@ from meetings.replica.service import observers_on, roster_on
 from meetings.requests.calendar import local_date
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
+from org_tree.replica import meeting_window
 from service_kit.ids import new_id
-from service_kit.replica.org_tree import meeting_window
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 

@@ -1,5 +1,5 @@
 """Replica tables of members and observers, written only by registry events.
-The organisation tree's tables are shared: `service_kit.replica.models`."""
+The organisation tree's tables are shared: `org_tree.models`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Applying member and observer facts to the replica, and answering "who sits in branch X's
-meeting on day D" and "who observes it". The organisation tree is `service_kit.replica.org_tree`.
+meeting on day D" and "who observes it". The organisation tree is `org_tree.replica`.
 
 Every fact is applied so that its arrival order does not matter: member states are keyed by their
 date and the registry's aggregate_version, and an older assignment never overwrites a newer one.

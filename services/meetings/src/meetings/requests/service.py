@@ -25,8 +25,8 @@ from meetings.requests.lifecycle import (
 )
 from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
 from meetings.requests.schemas import RequestActionIn, RequestIn
+from org_tree.replica import chain_on
 from service_kit.ids import new_id
-from service_kit.replica.org_tree import chain_on
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 

@@ -15,7 +15,7 @@ from event_contracts.events.meetings import MeetingMissed
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
-from service_kit.replica.models import OrgNode
+from org_tree.models import OrgNode
 from service_kit.uow import UnitOfWork
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.agencies.models import Agency
 from notifications.agencies.rules import is_public, topic_matches, wants
 from notifications.replica import service as replica
-from service_kit.registry_client import RegistryClient, RegistryUnavailable
+from org_tree.registry_client import RegistryClient, RegistryUnavailable
 from service_kit.web.problems import FieldError, Problem
 
 

@@ -34,10 +34,10 @@ from notifications.directory.models import ContactPoint
 from notifications.directory.service import CONFIGURED, Directory, deactivate
 from notifications.settings import NotificationsSettings
 from notifications.webhooks.service import valid_secrets
+from org_tree.registry_client import RegistryUnavailable
 from service_kit.claims import claim
 from service_kit.db import Database, utcnow
 from service_kit.ids import new_id
-from service_kit.registry_client import RegistryUnavailable
 
 log = logging.getLogger(__name__)
 

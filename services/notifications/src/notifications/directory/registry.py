@@ -18,7 +18,7 @@ from functools import partial
 
 from notifications.directory import rules
 from notifications.settings import NotificationsSettings
-from service_kit.registry_client import RegistryClient, RegistryUnavailable
+from org_tree.registry_client import RegistryClient, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 

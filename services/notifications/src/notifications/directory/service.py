@@ -22,8 +22,8 @@ from sqlmodel import col
 from notifications.directory import rules
 from notifications.directory.models import ContactPoint
 from notifications.directory.registry import RegistryPeople
+from org_tree.registry_client import RegistryUnavailable
 from service_kit.db import Database, utcnow
-from service_kit.registry_client import RegistryUnavailable
 
 
 @dataclass(frozen=True)

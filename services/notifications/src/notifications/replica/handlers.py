@@ -1,5 +1,5 @@
 """Event edge of the observer replica (the organisation tree's handler is shared:
-`service_kit.replica.handlers`)."""
+`org_tree.handlers`)."""
 
 from __future__ import annotations
 

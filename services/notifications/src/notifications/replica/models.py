@@ -1,5 +1,5 @@
 """The registry facts notifications keeps besides the shared organisation tree
-(`service_kit.replica.models`): who observes which branch."""
+(`org_tree.models`): who observes which branch."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from sqlmodel import col
 
 from event_contracts.events import registry as ev
 from notifications.replica.models import KnownObserverAssignment
-from service_kit.replica.models import OrgNode
-from service_kit.replica.org_tree import chain_on
+from org_tree.models import OrgNode
+from org_tree.replica import chain_on
 
 
 async def apply_observer_assigned(session: AsyncSession, data: ev.ObserverAssigned) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service_kit.replica.org_tree import chain_on, subtree_cte
+from org_tree.replica import chain_on, subtree_cte
 
 _names = itertools.count()
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from service_kit.replica.models import OrgLink, OrgNode
+from org_tree.models import OrgLink, OrgNode
 
 MAX_DEPTH = 16
 BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")

@@ -18,9 +18,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from service_kit.registry_client import RegistryClient, RegistryUnavailable
-from service_kit.replica.models import OrgLink, OrgNode
-from service_kit.replica.org_tree import apply_snapshot
+from org_tree.models import OrgLink, OrgNode
+from org_tree.registry_client import RegistryClient, RegistryUnavailable
+from org_tree.replica import apply_snapshot
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 

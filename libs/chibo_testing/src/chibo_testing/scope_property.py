@@ -20,9 +20,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chibo_testing.tokens import bearer
 from event_contracts.events.registry import OrganisationRegistered
-from service_kit.replica.org_tree import apply_registered
-from service_kit.testing.tokens import bearer
+from org_tree.replica import apply_registered
 from service_kit.web.access import PROVINCE
 
 BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from event_contracts import CloudEvent, EventData
 from event_contracts.events import registry as ev
-from service_kit.replica import org_tree
+from org_tree import replica
 from service_kit.uow import UnitOfWork
 
 
 async def on_organisation_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
     session = uow.session
     if isinstance(data, ev.OrganisationRegistered):
-        await org_tree.apply_registered(session, data)
+        await replica.apply_registered(session, data)
     elif isinstance(data, ev.OrganisationRenamed):
-        await org_tree.apply_renamed(session, data)
+        await replica.apply_renamed(session, data)
     elif isinstance(data, ev.OrganisationMoved):
-        await org_tree.apply_moved(session, data)
+        await replica.apply_moved(session, data)
     elif isinstance(data, ev.OrganisationMerged | ev.OrganisationSplit | ev.OrganisationDissolved):
-        await org_tree.apply_ceased(session, data)
+        await replica.apply_ceased(session, data)
 
 
 ORGANISATION_KEYS = [

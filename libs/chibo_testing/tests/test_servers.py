@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service_kit.testing.servers import Broker, get_broker, get_postgres
+from chibo_testing.servers import Broker, get_broker, get_postgres
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -1,6 +1,6 @@
 """pytest fixtures shared by every test suite: real broker, real PostgreSQL, fresh databases.
 
-Loaded for the whole repository from the root pyproject (`-p service_kit.testing.plugin`).
+Loaded for the whole repository from the root pyproject (`-p chibo_testing.plugin`).
 A missing server is an error with instructions, never a skip.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from chibo_testing.servers import Broker, Postgres, get_broker, get_postgres
 from service_kit.db import Database
-from service_kit.testing.servers import Broker, Postgres, get_broker, get_postgres
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 import aio_pika
 import pytest
 
-from service_kit.testing.servers import get_broker
-from service_kit.testing.tcp_proxy import TcpProxy
+from chibo_testing.servers import get_broker
+from chibo_testing.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.timeout(240)
 
