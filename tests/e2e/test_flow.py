@@ -12,7 +12,7 @@ from chibo_stack import all_notifications, get_json, sign_in, stack, wait_for
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "meetings" / "tests"))
 from meetings_factories import submission
 
-pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+pytestmark = [pytest.mark.e2e, pytest.mark.broker, pytest.mark.slow]
 
 
 def test_submitted_meeting_is_scored_and_notified(amqp_url: str, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from chibo_stack import PROVINCE_CODE, get_json, sign_in, stack, wait_for
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "services" / "meetings" / "tests"))
 from meetings_factories import request, submission
 
-pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+pytestmark = [pytest.mark.e2e, pytest.mark.broker, pytest.mark.slow]
 
 
 async def watch(

@@ -16,7 +16,7 @@ sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "services" / "meetings" 
 from chibo_stack import all_notifications, get_json, sign_in, stack, wait_for  # noqa: E402
 from meetings_factories import submission  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.broker]
+pytestmark = [pytest.mark.e2e, pytest.mark.broker, pytest.mark.slow, pytest.mark.durability]
 
 
 def submit(svc: dict, n: int, tag: str) -> list[str]:  # type: ignore[type-arg]

@@ -9,10 +9,12 @@ import asyncio
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chibo_testing import templates
 from event_contracts.events.registry import OrganisationDissolved, OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
 from meetings.requests.calendar import vietnam_calendar
@@ -23,8 +25,9 @@ from meetings.requests.schemas import RequestActionIn, RequestIn
 from meetings.requests.service import RequestRules, act, raise_requests
 from meetings.settings import MeetingsSettings
 from org_tree.replica import apply_ceased, apply_registered
-from service_kit import migrations
 from service_kit.clock import FrozenClock
+
+pytestmark = pytest.mark.slow
 
 START = datetime(2026, 1, 5, 2, tzinfo=UTC)
 POLICY = policy_for(load_policies(), None, date(2026, 1, 5))
@@ -41,7 +44,7 @@ async def scenario(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/m.db"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        await asyncio.to_thread(templates.restore, url, MIGRATIONS)
         app = app_for(url)
         runtime = app.state.runtime
         # A chain: commune (level 0) under len(levels) upper levels; False = abolished in 2025.

@@ -9,10 +9,12 @@ import random
 import tempfile
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meetings_factories import request, submission
 
+from chibo_testing import templates
 from chibo_testing.scope_property import (
     Call,
     Probe,
@@ -27,7 +29,8 @@ from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
 from meetings.replica.service import apply_observer_assigned
 from meetings.settings import MeetingsSettings
-from service_kit import migrations
+
+pytestmark = pytest.mark.slow
 
 FROM = date(2020, 1, 1)
 
@@ -194,7 +197,7 @@ async def seed(app, world: World) -> None:  # type: ignore[no-untyped-def]
 async def scenario(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/m.db"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        await asyncio.to_thread(templates.restore, url, MIGRATIONS)
         app = build_app(
             MeetingsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
         )  # type: ignore[arg-type]

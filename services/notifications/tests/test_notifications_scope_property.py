@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notifications_registry import Registry, running_registry
 
+from chibo_testing import templates
 from chibo_testing.scope_property import (
     Call,
     Probe,
@@ -32,9 +34,10 @@ from notifications.inbox.service import record
 from notifications.main import MIGRATIONS, build_app
 from notifications.rules.defaults import DEFAULT_RULES
 from notifications.settings import NotificationsSettings
-from service_kit import migrations
 from service_kit.ids import new_id
 from service_kit.web.access import PROVINCE
+
+pytestmark = pytest.mark.slow
 
 FROM = date(2020, 1, 1)
 AGENCY = "agency:ubkt-tinh"  # province-level rows every list holds too
@@ -315,7 +318,7 @@ async def seed(app: FastAPI, world: World, registry: Registry) -> None:
 async def scenario(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/n.db"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        await asyncio.to_thread(templates.restore, url, MIGRATIONS)
         async with running_registry(Path(tmp)) as registry:  # agency client ids are checked
             app = build_app(
                 NotificationsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/"),

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chibo_testing import templates
 from chibo_testing.scope_property import (
     Call,
     Probe,
@@ -43,9 +45,10 @@ from registry.organisations.schemas import OrganisationIn
 from registry.roles import service as roles
 from registry.roles.schemas import ObserverIn, RoleIn
 from registry.settings import RegistrySettings
-from service_kit import migrations
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import PROVINCE
+
+pytestmark = pytest.mark.slow
 
 FROM, LATER = date(2020, 1, 1), "2090-01-01"
 THROWAWAY = ("split", "merge", "dissolve")  # a party group per branch for each
@@ -439,7 +442,7 @@ async def seed_resources(runtime: ServiceRuntime, identity: Identity, w: World) 
 async def scenario(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/r.db"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        await asyncio.to_thread(templates.restore, url, MIGRATIONS)
         app = build_app(
             RegistrySettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
         )

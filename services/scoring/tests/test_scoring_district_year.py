@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from scoring_factories import envelope, scoring_app
@@ -37,6 +38,8 @@ from scoring.rollups.periods import parse_period
 from scoring.rollups.service import branch_rollup
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
+
+pytestmark = pytest.mark.slow
 
 FLAGGED = "vn.chibo.scoring.compliance.flagged.v1"
 

@@ -10,10 +10,12 @@ import tempfile
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scoring_factories import facts
 
+from chibo_testing import templates
 from chibo_testing.scope_property import (
     Call,
     Probe,
@@ -31,8 +33,9 @@ from scoring.main import MIGRATIONS, build_app
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rubrics.active import active
 from scoring.settings import ScoringSettings
-from service_kit import migrations
 from service_kit.web.access import PROVINCE
+
+pytestmark = pytest.mark.slow
 
 FROM, YEAR = date(2020, 1, 1), 2026
 CONFIRM = {"points": {"C3": 2, "C4": 5, "C5": 4}, "reason": "Cấp ủy cấp trên đánh giá lại"}
@@ -276,7 +279,7 @@ async def seed_through_api(app: Any, world: World) -> None:
 async def scenario(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/s.db"
-        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        await asyncio.to_thread(templates.restore, url, MIGRATIONS)
         app = build_app(
             ScoringSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
         )

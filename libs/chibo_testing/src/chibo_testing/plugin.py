@@ -1,20 +1,36 @@
 """pytest fixtures shared by every test suite: real broker, real PostgreSQL, fresh databases.
 
 Loaded for the whole repository from the root pyproject (`-p chibo_testing.plugin`).
-A missing server is an error with instructions, never a skip.
+A missing server is an error with instructions, never a skip. Also here: SQLite without fsync
+outside the `durability` tests, and the time each part of the suite took (`parts`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from chibo_testing import parts, templates
 from chibo_testing.servers import Broker, Postgres, get_broker, get_postgres
-from service_kit.db import Database
+from service_kit.db import SYNCHRONOUS_ENV, Database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A killed process loses nothing committed even without fsync (the OS keeps its writes);
+    # only the `durability` tests need the production setting.
+    os.environ.setdefault(SYNCHRONOUS_ENV, "OFF")
+    config.pluginmanager.register(parts.PartTimes(), "chibo-part-times")
+
+
+@pytest.fixture(autouse=True)
+def _durable_sqlite(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("durability") is not None:
+        monkeypatch.setenv(SYNCHRONOUS_ENV, "FULL")
 
 
 @pytest.fixture(scope="session")
@@ -58,10 +74,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 async def migrated(url: str, migrations_dir: Path) -> Database:
-    """A Database at head (Alembic runs its own event loop, so it gets a thread)."""
-    from service_kit import migrations
-
-    await asyncio.to_thread(migrations.upgrade, migrations_dir, url)
+    """A Database at head, copied from a template migrated once per set of migrations
+    (`chibo_testing.templates`); the copy replaces whatever `url` held."""
+    await asyncio.to_thread(templates.restore, url, migrations_dir)
     return Database(url)
 
 

@@ -9,11 +9,13 @@ order:
    container with testcontainers (``rabbitmq:3.13-management`` / ``postgres:15``); it is removed
    when the process exits.  Set ``CHIBO_TEST_NO_DOCKER=1`` to skip this step.
 3. **Private local node** - ``deploy/local/rabbitmq.sh start`` / ``deploy/local/postgres.sh
-   start`` with test-only dirs and ports (RabbitMQ 5682/15682/15702/25682, node
-   ``chibo-test@localhost``, dir ``.data/test-rabbitmq``; PostgreSQL 55442, dir
-   ``.data/test-postgres``), so they never collide with the ``make run`` servers.  These are left
-   running after the session because booting RabbitMQ takes several seconds; stop them with the
-   same scripts and the same ``CHIBO_RMQ_*`` / ``CHIBO_PG_*`` variables.
+   start`` on free loopback ports, with their data in a directory of their own per checkout
+   (:func:`servers_dir`: outside the checkout, so the ``rabbitmq``/``postgres`` OS users reach
+   it even when the checkout lies under a private 0700 folder).  The ports are chosen once and
+   remembered in ``ports.json`` there; a port another program took meanwhile is replaced.  Two
+   checkouts on one machine therefore never share or fight over a server.  The servers are left
+   running after the session because booting RabbitMQ takes several seconds; ``python -m
+   chibo_testing.servers stop`` stops this checkout's pair.
 
 When every option fails a :class:`RuntimeError` explains the three options; tests are never
 skipped silently.
@@ -28,9 +30,13 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import hashlib
+import json
 import os
 import re
+import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
@@ -44,32 +50,21 @@ import httpx
 __all__ = [
     "POSTGRES_IMAGE",
     "RABBITMQ_IMAGE",
-    "TEST_PG_PORT",
-    "TEST_RMQ_ENV",
     "Broker",
     "Postgres",
     "ServerUnavailableError",
     "get_broker",
     "get_postgres",
     "repo_root",
+    "servers_dir",
 ]
 
 RABBITMQ_IMAGE = "rabbitmq:3.13-management"
 POSTGRES_IMAGE = "postgres:15"
 
-#: Environment for ``deploy/local/rabbitmq.sh`` when it provides the test broker.
-TEST_RMQ_ENV: dict[str, str] = {
-    "CHIBO_RMQ_PORT": "5682",
-    "CHIBO_RMQ_MGMT_PORT": "15682",
-    "CHIBO_RMQ_PROM_PORT": "15702",
-    "CHIBO_RMQ_DIST_PORT": "25682",
-    "CHIBO_RMQ_NODENAME": "chibo-test@localhost",
-    # Queue counters in the management API lag by about this much.
-    "CHIBO_RMQ_STATS_INTERVAL_MS": "1000",
-}
-TEST_RMQ_DIR = ".data/test-rabbitmq"
-TEST_PG_PORT = 55442
-TEST_PG_DIR = ".data/test-postgres"
+# Queue counters in the management API lag by about this much on the test node.
+_STATS_INTERVAL_MS = "1000"
+_PORT_NAMES = ("amqp", "management", "prometheus", "distribution", "postgres")
 
 # Bounds for the slow operations (seconds).
 _DOCKER_PING_TIMEOUT = 3.0
@@ -389,13 +384,84 @@ def _broker_from_docker() -> Broker:
     )
 
 
-def _local_rmq_env() -> dict[str, str]:
-    return {"CHIBO_RMQ_DIR": str(repo_root() / TEST_RMQ_DIR), **TEST_RMQ_ENV}
+def servers_dir() -> Path:
+    """Where this checkout's private test servers keep their data and ports.
+
+    ``CHIBO_TEST_SERVERS_DIR`` wins; else ``<tmp>/chibo-test-<uid>-<hash of the checkout>``:
+    one per checkout, outside it, traversable by the servers' OS users.
+    """
+    env = os.environ.get("CHIBO_TEST_SERVERS_DIR")
+    if env:
+        path = Path(env).resolve()
+    else:
+        digest = hashlib.sha1(str(repo_root()).encode()).hexdigest()[:10]
+        path = Path(tempfile.gettempdir()) / f"chibo-test-{os.getuid()}-{digest}"
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _ports(renew: Sequence[str] = ()) -> dict[str, int]:
+    """The remembered ports of this checkout's servers; `renew` names those to choose again."""
+    path = servers_dir() / "ports.json"
+    try:
+        ports: dict[str, int] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        ports = {}
+    changed = False
+    for name in _PORT_NAMES:
+        if name in renew or not isinstance(ports.get(name), int):
+            ports[name] = _free_port()
+            changed = True
+    if changed:
+        path.write_text(json.dumps(ports, indent=2))
+    return ports
+
+
+def _start_local(
+    script: str, env_of: Callable[[dict[str, int]], dict[str, str]], names: Sequence[str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Start a server script on the remembered ports; once, on "already in use", on new ones."""
+    env = env_of(_ports())
+    try:
+        return _run_script(script, ["start"], env, _SCRIPT_TIMEOUT), env
+    except RuntimeError as exc:
+        if "already in use" not in str(exc):
+            raise
+    env = env_of(_ports(renew=names))
+    return _run_script(script, ["start"], env, _SCRIPT_TIMEOUT), env
+
+
+def _local_rmq_env(ports: dict[str, int]) -> dict[str, str]:
+    return {
+        "CHIBO_RMQ_DIR": str(servers_dir() / "rabbitmq"),
+        "CHIBO_RMQ_PORT": str(ports["amqp"]),
+        "CHIBO_RMQ_MGMT_PORT": str(ports["management"]),
+        "CHIBO_RMQ_PROM_PORT": str(ports["prometheus"]),
+        "CHIBO_RMQ_DIST_PORT": str(ports["distribution"]),
+        "CHIBO_RMQ_STATS_INTERVAL_MS": _STATS_INTERVAL_MS,
+    }
+
+
+def _local_pg_env(ports: dict[str, int]) -> dict[str, str]:
+    return {
+        "CHIBO_PG_DIR": str(servers_dir() / "postgres"),
+        "CHIBO_PG_PORT": str(ports["postgres"]),
+        # A test server: a killed process loses nothing; only a power cut would.
+        "CHIBO_PG_DURABLE": "off",
+    }
 
 
 def _broker_from_local_node() -> Broker:
-    env = _local_rmq_env()
-    proc = _run_script("rabbitmq.sh", ["start"], env, _SCRIPT_TIMEOUT)
+    proc, env = _start_local(
+        "rabbitmq.sh", _local_rmq_env, ("amqp", "management", "prometheus", "distribution")
+    )
     amqp_url = _last_line(proc.stdout)
 
     def ctl(args: Sequence[str]) -> None:
@@ -411,6 +477,13 @@ def _broker_from_local_node() -> Broker:
     )
 
 
+def stop_local_servers() -> None:
+    """Stop this checkout's private test broker and PostgreSQL (when they run)."""
+    ports = _ports()
+    _run_script("rabbitmq.sh", ["stop"], _local_rmq_env(ports), _CTL_TIMEOUT)
+    _run_script("postgres.sh", ["stop"], _local_pg_env(ports), _CTL_TIMEOUT)
+
+
 _broker_lock = threading.Lock()
 _broker: Broker | None = None
 
@@ -420,7 +493,7 @@ def get_broker() -> Broker:
 
     Order: ``CHIBO_TEST_AMQP_URL`` env, a testcontainers ``rabbitmq:3.13-management``
     container when Docker answers, the private local node of ``deploy/local/rabbitmq.sh``
-    (ports 5682/15682, left running for reuse).  Raises RuntimeError when all fail.
+    (free ports, left running for reuse).  Raises RuntimeError when all fail.
     """
     global _broker
     with _broker_lock:
@@ -451,7 +524,7 @@ def get_broker() -> Broker:
             "management API is not on port 15672 of the same host);\n"
             f"  2. run a Docker engine so testcontainers can start {RABBITMQ_IMAGE};\n"
             "  3. let deploy/local/rabbitmq.sh start a private node (needs the rabbitmq-server "
-            "package or root to apt-get install it, and free ports 5682/15682/15702/25682).\n"
+            f"package or root to apt-get install it; data in {servers_dir()}).\n"
             "Attempts:\n  - " + "\n  - ".join(errors)
         )
 
@@ -507,17 +580,45 @@ class Postgres:
         parts = urlsplit(self.url)
         return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
 
-    def new_database(self, name: str) -> str:
-        """Create a fresh, empty database ``name`` and return its SQLAlchemy async URL.
+    def new_database(self, name: str, *, template: str | None = None) -> str:
+        """Create a fresh database ``name`` (empty, or a copy of ``template``) and return its
+        SQLAlchemy async URL.
 
         An existing database of that name is dropped first (left-overs of a crashed run).
         """
         _check_db_name(name)
+        copy = f' TEMPLATE "{_check_db_name(template)}"' if template else ""
         self._execute(
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-            f'CREATE DATABASE "{name}"',
+            f'CREATE DATABASE "{name}"{copy}',
         )
         return self.url_for(name)
+
+    def exists(self, name: str) -> bool:
+        dsn = _asyncpg_dsn(self.url)
+
+        async def run() -> bool:
+            import asyncpg
+
+            conn = await asyncpg.connect(dsn, timeout=15, command_timeout=60)
+            try:
+                found = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            finally:
+                await conn.close(timeout=5)
+            return found is not None
+
+        return _run_coro(run, timeout=90)
+
+    def rename_database(self, old: str, new: str) -> None:
+        """Rename ``old`` to ``new``; when ``new`` appeared meanwhile (another run built the
+        same template), ``old`` is left for the caller to drop."""
+        _check_db_name(old)
+        _check_db_name(new)
+        try:
+            self._execute(f'ALTER DATABASE "{old}" RENAME TO "{new}"')
+        except Exception:
+            if not self.exists(new):
+                raise
 
     def drop_database(self, name: str) -> None:
         """Drop database ``name``, disconnecting its sessions; a missing database is fine."""
@@ -541,8 +642,7 @@ def _postgres_from_docker() -> Postgres:
 
 
 def _postgres_from_local() -> Postgres:
-    env = {"CHIBO_PG_DIR": str(repo_root() / TEST_PG_DIR), "CHIBO_PG_PORT": str(TEST_PG_PORT)}
-    proc = _run_script("postgres.sh", ["start"], env, _SCRIPT_TIMEOUT)
+    proc, _ = _start_local("postgres.sh", _local_pg_env, ("postgres",))
     return Postgres(url=_last_line(proc.stdout), source="local")
 
 
@@ -554,7 +654,7 @@ def get_postgres() -> Postgres:
     """The PostgreSQL server for this test process (resolved once, then cached).
 
     Order: ``CHIBO_TEST_PG_URL`` env, a testcontainers ``postgres:15`` container when Docker
-    answers, the private cluster of ``deploy/local/postgres.sh`` (port 55442, left running).
+    answers, the private cluster of ``deploy/local/postgres.sh`` (free port, left running).
     Raises RuntimeError when all fail.
     """
     global _postgres
@@ -586,6 +686,14 @@ def get_postgres() -> Postgres:
             "(a superuser: tests create databases);\n"
             f"  2. run a Docker engine so testcontainers can start {POSTGRES_IMAGE};\n"
             "  3. let deploy/local/postgres.sh start a private cluster (needs the PostgreSQL 15 "
-            f"server binaries and a free port {TEST_PG_PORT}).\n"
+            f"server binaries; data in {servers_dir()}).\n"
             "Attempts:\n  - " + "\n  - ".join(errors)
         )
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m chibo_testing.servers stop")
+    stop_local_servers()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -36,6 +37,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# SQLite's fsync level: FULL unless this names another (the test suite sets OFF outside its
+# durability tests; a killed process loses nothing either way, only a power cut would).
+SYNCHRONOUS_ENV = "CHIBO_SQLITE_SYNCHRONOUS"
+_SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+def sqlite_synchronous() -> str:
+    level = os.environ.get(SYNCHRONOUS_ENV, "FULL").upper()
+    if level not in _SYNCHRONOUS_LEVELS:
+        raise ValueError(f"{SYNCHRONOUS_ENV}={level!r}: expected one of {_SYNCHRONOUS_LEVELS}")
+    return level
 
 
 def utcnow() -> datetime:
@@ -102,6 +116,8 @@ class Database:
 
 
 def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
+    synchronous = sqlite_synchronous()
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the write lock).
@@ -109,7 +125,7 @@ def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
         cursor = dbapi_connection.cursor()
         for pragma in (
             "journal_mode=WAL",
-            "synchronous=FULL",
+            f"synchronous={synchronous}",
             "foreign_keys=ON",
             "busy_timeout=30000",
         ):
