@@ -18,7 +18,7 @@ def _org(**overrides: object) -> OrganisationRegistered:
         "organisation_id": "org-1",
         "code": "HT.TH.01",
         "name": "Chi bộ thôn Đông Hà",
-        "kind": "branch",
+        "kind": "grassroots_branch",
         "parent_id": None,
         "valid_from": date(2025, 7, 1),
     }

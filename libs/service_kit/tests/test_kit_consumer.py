@@ -52,7 +52,7 @@ class Recorder:
             organisation_id=data.meeting_id,
             code=data.meeting_id,
             name="hiệu ứng",
-            kind="branch",
+            kind="grassroots_branch",
             parent_id=None,
             valid_from=data.held_on,
         )

@@ -17,8 +17,8 @@ from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
 from meetings.observers.rules import report_due_at
 from meetings.observers.scheduled import sweep_once
-from meetings.replica.service import apply_observer_assigned
 from meetings.settings import MeetingsSettings
+from org_tree.observers import apply_observer_assigned
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meetings.requests.calendar import VIETNAM, end_of_day, vietnam_calendar
+from meetings.requests.calendar import vietnam_calendar
 from meetings.requests.escalation import (
     ClockState,
     LadderNode,
@@ -25,6 +25,7 @@ from meetings.requests.lifecycle import (
     TransitionError,
     next_status,
 )
+from service_kit.clock import VIETNAM, end_of_vietnam_day
 
 CAL = vietnam_calendar()
 POLICY = policy_for(load_policies(), None, date(2026, 1, 1))
@@ -56,10 +57,12 @@ def test_makeup_saturday_is_a_working_day_and_its_swap_is_off() -> None:
 
 def test_acknowledge_deadline_ends_at_midnight_vietnam_time() -> None:
     ack, answer = deadlines("commune", vn(2026, 2, 12), POLICY, CAL)
-    assert ack.due_at == end_of_day(date(2026, 3, 5)) == datetime(2026, 3, 5, 17, tzinfo=UTC)
-    assert answer.due_at == end_of_day(date(2026, 3, 14))
+    assert (
+        ack.due_at == end_of_vietnam_day(date(2026, 3, 5)) == datetime(2026, 3, 5, 17, tzinfo=UTC)
+    )
+    assert answer.due_at == end_of_vietnam_day(date(2026, 3, 14))
     province = deadlines("province", vn(2026, 2, 12), POLICY, CAL)[1]
-    assert province.due_at == end_of_day(date(2026, 3, 29))
+    assert province.due_at == end_of_vietnam_day(date(2026, 3, 29))
 
 
 # --- lifecycle ----------------------------------------------------------------------------------

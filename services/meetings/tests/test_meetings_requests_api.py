@@ -17,11 +17,10 @@ from chibo_testing.plugin import migrated
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from meetings.main import MIGRATIONS, build_app
-from meetings.requests.calendar import VIETNAM
 from meetings.requests.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
 from org_tree.replica import apply_ceased, apply_moved
-from service_kit.clock import FrozenClock
+from service_kit.clock import VIETNAM, FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 

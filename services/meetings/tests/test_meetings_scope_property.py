@@ -27,8 +27,8 @@ from chibo_testing.scope_property import (
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
-from meetings.replica.service import apply_observer_assigned
 from meetings.settings import MeetingsSettings
+from org_tree.observers import apply_observer_assigned
 
 pytestmark = pytest.mark.slow
 

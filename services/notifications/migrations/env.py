@@ -6,7 +6,6 @@ import notifications.directory.models
 import notifications.fatigue.models
 import notifications.inbox.models
 import notifications.reminders.models
-import notifications.replica.models
 import notifications.rules.models
 import notifications.webhooks.models  # noqa: F401  (registers the tables)
 import service_kit.tables  # noqa: F401

@@ -16,8 +16,8 @@ TREE = [
     ("tinh-ht", "Tỉnh Hà Tĩnh", "province", None, None),
     ("xa-binh-phu", "Đảng ủy xã Bình Phú", "commune", "tinh-ht", None),
     ("xa-thach-ha", "Đảng ủy xã Thạch Hà", "commune", "tinh-ht", None),
-    ("cb-thon-1", "Chi bộ Thôn 1", "branch", "xa-binh-phu", (3, 5)),
-    ("cb-thon-9", "Chi bộ Thôn 9", "branch", "xa-thach-ha", (1, 3)),
+    ("cb-thon-1", "Chi bộ Thôn 1", "affiliated_branch", "xa-binh-phu", (3, 5)),
+    ("cb-thon-9", "Chi bộ Thôn 9", "affiliated_branch", "xa-thach-ha", (1, 3)),
 ]
 
 

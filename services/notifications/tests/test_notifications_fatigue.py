@@ -175,7 +175,7 @@ async def test_reminders_fire_once_each_with_the_injected_clock(
             svc,
             rg.ObserverEnded(
                 observer_assignment_id="oa-1",
-                aggregate_version=1,
+                aggregate_version=2,
                 member_id="m-observer",
                 branch_id="cb-thon-1",
                 on=date(2026, 12, 20),

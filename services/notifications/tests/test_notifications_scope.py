@@ -182,7 +182,7 @@ async def test_the_migration_fills_organisations_and_carries_the_tree_over(db_ur
                 {"organisation_id": o, "name": n, "kind": k, "parent_id": p, "meeting_day_from": d}
                 for o, n, k, p, d in (
                     ("tinh-ht", "Tỉnh", "province", None, None),
-                    ("cb-1", "Thôn 1", "branch", "tinh-ht", 3),
+                    ("cb-1", "Thôn 1", "grassroots_branch", "tinh-ht", 3),
                 )
             ],
         )

@@ -22,10 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chibo_testing.tokens import bearer
 from event_contracts.events.registry import OrganisationRegistered
+from event_contracts.vocabulary import BRANCH_KINDS
 from org_tree.replica import apply_registered
 from service_kit.web.access import PROVINCE
-
-BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")
 
 
 @dataclass

@@ -147,6 +147,16 @@ if len(_BY_TYPE) != len(CATALOG):
     raise RuntimeError("duplicate event type in the catalog")
 
 
+def routing_key_of(model: type[EventData]) -> str:
+    """`meetings.request.raised.v1` for `RequestRaised`."""
+    return model.event_type.removeprefix(TYPE_PREFIX)
+
+
+def verb_of(model: type[EventData]) -> str:
+    """`raised` for `RequestRaised` (the past-tense verb of its type)."""
+    return routing_key_of(model).split(".")[-2]
+
+
 def spec_for_type(event_type: str) -> EventSpec:
     try:
         return _BY_TYPE[event_type]

@@ -23,11 +23,12 @@ def _resolve(node: Schema, defs: Schema) -> Schema:
     return node
 
 
-def _types(node: Schema) -> set[str]:
+def _types(node: Schema, defs: Schema) -> set[str]:
+    node = _resolve(node, defs)
     if "anyOf" in node:
         out: set[str] = set()
         for alt in node["anyOf"]:
-            out |= _types(alt)
+            out |= _types(alt, defs)
         return out
     t = node.get("type")
     if isinstance(t, list):
@@ -41,15 +42,31 @@ def _types(node: Schema) -> set[str]:
     return {"any"}
 
 
+def _enum(node: Schema, defs: Schema) -> list[Any] | None:
+    """The allowed values, also when they sit behind a `$ref` inside `anyOf` (an optional enum)."""
+    if isinstance(node.get("enum"), list):
+        return list(node["enum"])
+    values: list[Any] = []
+    for alt in node.get("anyOf", []):
+        alt = _resolve(alt, defs)
+        if isinstance(alt.get("enum"), list):
+            values += alt["enum"]
+        elif alt.get("type") == "null":
+            values.append(None)
+        else:
+            return None
+    return values or None
+
+
 def _compare(old: Schema, new: Schema, old_defs: Schema, new_defs: Schema, path: str) -> list[str]:
     old, new = _resolve(old, old_defs), _resolve(new, new_defs)
     where = path or "<root>"
     issues: list[str] = []
-    old_types, new_types = _types(old), _types(new)
+    old_types, new_types = _types(old, old_defs), _types(new, new_defs)
     if "any" not in new_types and not old_types <= new_types | {"any"}:
         issues.append(f"{where}: type {sorted(old_types)} became {sorted(new_types)}")
         return issues
-    old_enum, new_enum = old.get("enum"), new.get("enum")
+    old_enum, new_enum = _enum(old, old_defs), _enum(new, new_defs)
     if isinstance(old_enum, list) and isinstance(new_enum, list):
         removed = [v for v in old_enum if v not in new_enum]
         if removed:

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
+from event_contracts.vocabulary import BRANCH_KINDS
 from org_tree.models import OrgLink, OrgNode
 
 MAX_DEPTH = 16
-BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")
 
 
 @dataclass(frozen=True)

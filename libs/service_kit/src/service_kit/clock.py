@@ -7,13 +7,36 @@ so an end-to-end test can move a running service days ahead — never in product
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
+
+# Việt Nam keeps one time zone all year (no daylight saving): every "today", every "this
+# month" and every working day of the domain is a date in this zone, never the server's.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+def vietnam_date(at: datetime) -> date:
+    """The calendar date in Việt Nam at the instant `at` (timezone-aware)."""
+    return at.astimezone(VIETNAM).date()
+
+
+def today_in_vietnam(clock: Clock) -> date:
+    return vietnam_date(clock.now())
+
+
+def start_of_vietnam_day(day: date) -> datetime:
+    """Midnight at the start of `day` in Việt Nam, as a UTC instant."""
+    return datetime.combine(day, time(0), VIETNAM).astimezone(UTC)
+
+
+def end_of_vietnam_day(day: date) -> datetime:
+    """The first instant after `day` in Việt Nam (a deadline "by the end of `day`"), in UTC."""
+    return start_of_vietnam_day(day + timedelta(days=1))
 
 
 class SystemClock:

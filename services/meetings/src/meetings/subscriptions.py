@@ -2,6 +2,7 @@
 
 from meetings.replica import handlers as replica
 from org_tree import handlers as tree
+from org_tree import observers
 from service_kit.bus.consumer import Subscription
 
 SUBSCRIPTIONS = [
@@ -9,7 +10,7 @@ SUBSCRIPTIONS = [
         purpose="registry-events",
         handlers={
             **dict.fromkeys(tree.ORGANISATION_KEYS, tree.on_organisation_event),
-            **dict.fromkeys(replica.OBSERVER_KEYS, replica.on_observer_event),
+            **dict.fromkeys(observers.OBSERVER_KEYS, observers.on_observer_event),
             **dict.fromkeys(replica.MEMBER_KEYS, replica.on_member_event),
         },
         description="replica of the organisation tree, rosters and observer assignments",

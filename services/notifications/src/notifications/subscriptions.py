@@ -5,26 +5,14 @@ plus a rule and its templates. Registry facts feed the local replica (names, sub
 observers) used for templates, agency filters and reminders.
 """
 
+from event_contracts.catalog import routing_key_of
+from event_contracts.events.meetings import REQUEST_EVENTS
 from notifications.dispatch.handlers import on_event
-from notifications.replica.handlers import OBSERVER_KEYS, on_observer_event
 from org_tree import handlers as tree
+from org_tree.observers import OBSERVER_KEYS, on_observer_event
 from service_kit.bus.consumer import Subscription
 
-REQUEST_KEYS = [
-    f"meetings.request.{verb}.v1"
-    for verb in (
-        "raised",
-        "acknowledged",
-        "answered",
-        "closed",
-        "reopened",
-        "forwarded",
-        "returned",
-        "rejected",
-        "due_soon",
-        "escalated",
-    )
-]
+REQUEST_KEYS = [routing_key_of(e) for e in REQUEST_EVENTS]
 
 SUBSCRIPTIONS = [
     Subscription(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from service_kit.clock import today_in_vietnam
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.idempotency import Created, create_once
@@ -49,12 +50,9 @@ def not_found(what: str, ident: str, code: str) -> Problem:
     return Problem(404, code, f"Không có {what} {ident}.")
 
 
-VIETNAM = timedelta(hours=7)
-
-
 def today(runtime: ServiceRuntime) -> date:
     """The date in Việt Nam now: what "as of today" means for every dated query."""
-    return (runtime.clock.now() + VIETNAM).date()
+    return today_in_vietnam(runtime.clock)
 
 
 def on_query(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from event_contracts.envelope import EventData
-
-Attendance = Literal["present", "excused", "unexcused", "exempt"]
-MeetingType = Literal[
-    "regular", "thematic", "combined", "extraordinary", "year_end", "pilot", "cluster"
-]
+from event_contracts.vocabulary import (
+    Attendance,
+    BreachedStage,
+    MeetingType,
+    RequestStage,
+    RequestStatus,
+)
 
 
 class RollEntry(BaseModel):
@@ -99,18 +101,6 @@ class ObserverReportOverdue(EventData):
     due_at: datetime
 
 
-RequestStatus = Literal[
-    "submitted",
-    "acknowledged",
-    "in_progress",
-    "answered",
-    "closed",
-    "forwarded",
-    "returned",
-    "rejected",
-]
-
-
 class RequestFacts(EventData):
     """What every request event carries: where the request is and who owes the answer now."""
 
@@ -164,7 +154,7 @@ class RequestDueSoon(RequestFacts):
 
     event_type: ClassVar[str] = "vn.chibo.meetings.request.due_soon.v1"
 
-    stage: Literal["acknowledge", "answer"]
+    stage: RequestStage
     fraction: float = Field(gt=0, lt=1)
     due_at: datetime
 
@@ -175,8 +165,27 @@ class RequestEscalated(RequestFacts):
     event_type: ClassVar[str] = "vn.chibo.meetings.request.escalated.v1"
 
     from_level_organisation_id: str
-    breached_stage: Literal["acknowledge", "answer", "re_raised"]
+    breached_stage: BreachedStage
     breached_due_at: datetime | None = None
     skipped_organisation_ids: list[str] = Field(
         default_factory=list, description="abolished or vacant levels passed over"
     )
+
+
+# Every request event, in lifecycle order: consumers subscribe to these, never to a copied list.
+REQUEST_EVENTS: tuple[type[RequestFacts], ...] = (
+    RequestRaised,
+    RequestAcknowledged,
+    RequestAnswered,
+    RequestClosed,
+    RequestReopened,
+    RequestForwarded,
+    RequestReturned,
+    RequestRejected,
+    RequestDueSoon,
+    RequestEscalated,
+)
+# Changes of state that the branch and the observer hear about (not raising, not reminders).
+REQUEST_STATE_CHANGES: tuple[type[RequestFacts], ...] = tuple(
+    e for e in REQUEST_EVENTS if e not in (RequestRaised, RequestDueSoon)
+)

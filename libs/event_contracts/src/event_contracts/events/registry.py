@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from event_contracts.envelope import EventData
+from event_contracts.vocabulary import BranchKind, MemberStatus, OrganisationKind
 
 MoveReason = Literal["move", "merge", "split", "dissolve"]
 
@@ -20,11 +21,11 @@ class OrganisationRegistered(EventData):
     organisation_id: str
     code: str
     name: str = Field(description="Vietnamese name, NFC.")
-    kind: str = Field(description="province, commune, grassroots_organisation, branch, …")
+    kind: OrganisationKind
     parent_id: str | None
     valid_from: date
-    branch_kind: str | None = Field(
-        default=None, description="residential, agency, school, enterprise, armed_forces"
+    branch_kind: BranchKind | None = Field(
+        default=None, description="what a branch gathers (branches only)"
     )
     meeting_day_from: int | None = Field(
         default=None, description="first day of the month of the scheduled meeting window"
@@ -84,17 +85,6 @@ class OrganisationDissolved(EventData):
     organisation_id: str
     on: date
     children_moved_to_id: str | None
-
-
-MemberStatus = Literal[
-    "full",
-    "probationary",
-    "exempt",
-    "suspended",
-    "temporarily_attached",
-    "transferred_out",
-    "removed",
-]
 
 
 class MemberAdmitted(EventData):

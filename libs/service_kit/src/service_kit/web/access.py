@@ -20,7 +20,7 @@ a resolver or handler answers `PROVINCE` and only a province-scoped caller gets 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import date, timedelta, timezone
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
@@ -29,10 +29,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.auth import Principal, TokenVerifier, forbidden, verified_principal
+from service_kit.clock import today_in_vietnam
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.problems import Problem
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 PROVINCE = "@province"  # the target of province-level resources
 NOT_A_TARGET = None  # a path parameter that names no organisation (a year, an import kind, …)
 
@@ -128,7 +128,7 @@ def outside(org_id: str) -> Problem:
 
 
 def local_today(runtime: ServiceRuntime) -> date:
-    return runtime.clock.now().astimezone(VIETNAM).date()
+    return today_in_vietnam(runtime.clock)
 
 
 def verifier_of(request: Request) -> TokenVerifier:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from meetings.meetings.schemas import MeetingSubmissionIn
+from service_kit.clock import vietnam_date
 from service_kit.web.problems import FieldError
 
 # Default scheduled day window of a branch (days of the month); the branch's own window from the
 # registry replaces it once the branch has one.
 DEFAULT_WINDOW_DAYS = (1, 5)
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def duration_minutes(sub: MeetingSubmissionIn) -> int:
@@ -31,7 +31,7 @@ def violations(sub: MeetingSubmissionIn, today: date) -> list[FieldError]:
         errors.append(
             FieldError("/ended_at", "Giờ kết thúc phải sau giờ bắt đầu.", "end-before-start")
         )
-    if sub.started_at.astimezone(VIETNAM).date() != sub.held_on:
+    if vietnam_date(sub.started_at) != sub.held_on:
         errors.append(
             FieldError(
                 "/started_at",

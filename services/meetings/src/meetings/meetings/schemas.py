@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from event_contracts.events.meetings import Attendance, MeetingType
+from event_contracts.vocabulary import Attendance, MeetingType
 from meetings.requests.schemas import RequestIn
 from service_kit.web.models import ApiModel
 
@@ -61,7 +61,7 @@ class MeetingSubmissionIn(ApiModel):
     """A complete meeting record. Times are ISO 8601 with a time zone (e.g. +07:00)."""
 
     branch_id: str = Id
-    meeting_type: MeetingType = "regular"
+    meeting_type: MeetingType = MeetingType.REGULAR
     held_on: date
     started_at: AwareDatetime
     ended_at: AwareDatetime

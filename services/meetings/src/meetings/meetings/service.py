@@ -18,11 +18,12 @@ from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRev
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
 from meetings.observers.service import expect_reports
-from meetings.replica.service import observers_on, roster_on
-from meetings.requests.calendar import local_date
+from meetings.replica.service import roster_on
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
+from org_tree.observers import observers_of
 from org_tree.replica import meeting_window
+from service_kit.clock import vietnam_date
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
@@ -70,7 +71,7 @@ async def _previous_items(
 async def _check(
     session: AsyncSession, sub: MeetingSubmissionIn, now: datetime, exclude: str | None = None
 ) -> None:
-    errors = rules.violations(sub, local_date(now))
+    errors = rules.violations(sub, vietnam_date(now))
     errors += rules.roll_violations(sub, await roster_on(session, sub.branch_id, sub.held_on))
     errors += rules.record_violations(sub, await _previous_items(session, sub, exclude))
     if errors:
@@ -98,7 +99,7 @@ async def check_submission(
     await _check(session, sub, now)
     return Checked(
         window=await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS,
-        observers=await observers_on(session, sub.branch_id, sub.held_on),
+        observers=await observers_of(session, sub.branch_id, sub.held_on),
     )
 
 

@@ -18,7 +18,7 @@ def expect_reports(
     uow: UnitOfWork, meeting_id: str, branch_id: str, held_on: date, observers: list[str]
 ) -> None:
     """A new meeting expects a report from each observer assigned to the branch that day
-    (`replica.service.observers_on`, read before the write)."""
+    (`org_tree.observers.observers_of`, read before the write)."""
     for member_id in dict.fromkeys(observers):
         uow.session.add(
             ObserverReport(

@@ -1,4 +1,4 @@
-"""Event edge of the member and observer replica (the organisation tree's handler is shared)."""
+"""Event edge of the member replica (the tree's and the observers' handlers are shared)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ from event_contracts import CloudEvent, EventData
 from event_contracts.events import registry as ev
 from meetings.replica import service
 from service_kit.uow import UnitOfWork
-
-
-async def on_observer_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
-    if isinstance(data, ev.ObserverAssigned):
-        await service.apply_observer_assigned(uow.session, data)
-    elif isinstance(data, ev.ObserverEnded):
-        await service.apply_observer_ended(uow.session, data)
 
 
 async def on_member_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
@@ -27,4 +20,3 @@ async def on_member_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) 
 MEMBER_KEYS = [
     f"registry.member.{verb}.v1" for verb in ("admitted", "status_changed", "transferred")
 ]
-OBSERVER_KEYS = ["registry.observer.assigned.v1", "registry.observer.ended.v1"]

@@ -1,5 +1,5 @@
-"""Replica tables of members and observers, written only by registry events.
-The organisation tree's tables are shared: `org_tree.models`."""
+"""Replica table of members, written only by registry events. The organisation tree's and the
+observers' tables are shared: `org_tree.models`, `org_tree.observers`."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
-
-
-class ObserverAssignmentReplica(SQLModel, table=True):
-    """An upper-level committee member assigned to follow a branch (`valid_to` exclusive)."""
-
-    __tablename__ = "replica_observer_assignment"
-    __table_args__ = (sa.Index("ix_replica_observer_branch", "branch_id", "valid_from"),)
-
-    id: str = Field(primary_key=True, max_length=64)
-    member_id: str = Field(max_length=64)
-    branch_id: str = Field(max_length=64)
-    valid_from: date
-    valid_to: date | None = None
-    version: int = 1
 
 
 class MemberStateReplica(SQLModel, table=True):

@@ -1,5 +1,5 @@
-"""Applying member and observer facts to the replica, and answering "who sits in branch X's
-meeting on day D" and "who observes it". The organisation tree is `org_tree.replica`.
+"""Applying member facts to the replica, and answering "who sits in branch X's meeting on day
+D". The organisation tree is `org_tree.replica`, the observers `org_tree.observers`.
 
 Every fact is applied so that its arrival order does not matter: member states are keyed by their
 date and the registry's aggregate_version, and an older assignment never overwrites a newer one.
@@ -14,54 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from meetings.replica.models import MemberStateReplica, ObserverAssignmentReplica
-
-
-async def apply_observer_assigned(session: AsyncSession, data: ev.ObserverAssigned) -> None:
-    row = await session.get(ObserverAssignmentReplica, data.observer_assignment_id)
-    if row is not None and row.version >= data.aggregate_version:
-        return
-    row = row or ObserverAssignmentReplica(
-        id=data.observer_assignment_id, member_id="", branch_id="", valid_from=data.valid_from
-    )
-    row.member_id, row.branch_id = data.member_id, data.branch_id
-    row.valid_from, row.valid_to, row.version = (
-        data.valid_from,
-        data.valid_to,
-        data.aggregate_version,
-    )
-    session.add(row)
-
-
-async def apply_observer_ended(session: AsyncSession, data: ev.ObserverEnded) -> None:
-    row = await session.get(ObserverAssignmentReplica, data.observer_assignment_id)
-    if row is None:
-        row = ObserverAssignmentReplica(
-            id=data.observer_assignment_id,
-            member_id=data.member_id,
-            branch_id=data.branch_id,
-            valid_from=date.min,
-            version=0,
-        )
-    if row.version < data.aggregate_version:
-        row.valid_to, row.version = data.on, data.aggregate_version
-    session.add(row)
-
-
-async def observers_on(session: AsyncSession, branch_id: str, on: date) -> list[str]:
-    """Member ids of the observers assigned to `branch_id` on `on`."""
-    rows = await session.execute(
-        sa.select(ObserverAssignmentReplica.member_id).where(
-            ObserverAssignmentReplica.branch_id == branch_id,
-            col(ObserverAssignmentReplica.valid_from) <= on,
-            sa.or_(
-                col(ObserverAssignmentReplica.valid_to).is_(None),
-                col(ObserverAssignmentReplica.valid_to) > on,
-            ),
-        )
-    )
-    return sorted(set(rows.scalars()))
-
+from meetings.replica.models import MemberStateReplica
 
 ON_THE_ROLL = ("full", "probationary", "exempt")
 

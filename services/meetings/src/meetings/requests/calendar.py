@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import holidays
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 DATA = Path(__file__).with_name("data") / "calendar.json"
 SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
@@ -45,15 +44,6 @@ class WorkingCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
-
-
-def end_of_day(day: date) -> datetime:
-    """Midnight at the end of `day` in Việt Nam, as UTC: a deadline 'on day D' lasts all of D."""
-    return datetime.combine(day + timedelta(days=1), time(0), VIETNAM).astimezone(UTC)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(VIETNAM).date()
 
 
 @lru_cache(maxsize=8)

@@ -15,10 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from meetings.requests.calendar import WorkingCalendar, end_of_day, local_date
+from event_contracts.vocabulary import RequestStage
+from meetings.requests.calendar import WorkingCalendar
+from service_kit.clock import end_of_vietnam_day, vietnam_date
 
 POLICY_DIR = Path(__file__).with_name("data")
-Stage = Literal["acknowledge", "answer"]
 
 
 class EscalationPolicy(BaseModel):
@@ -59,7 +60,7 @@ def policy_for(
 
 @dataclass(frozen=True)
 class Deadline:
-    stage: Stage
+    stage: RequestStage
     starts_at: datetime
     due_at: datetime
 
@@ -71,12 +72,12 @@ def deadlines(
     level_kind: str, started_at: datetime, policy: EscalationPolicy, calendar: WorkingCalendar
 ) -> tuple[Deadline, Deadline]:
     """(acknowledge, answer) deadlines of a level whose clock started at `started_at`."""
-    day = local_date(started_at)
+    day = vietnam_date(started_at)
     ack_day = calendar.add_working_days(day, policy.acknowledge_working_days)
     answer_day = day + timedelta(days=policy.answer_days_for(level_kind))
     return (
-        Deadline("acknowledge", started_at, end_of_day(ack_day)),
-        Deadline("answer", started_at, end_of_day(answer_day)),
+        Deadline(RequestStage.ACKNOWLEDGE, started_at, end_of_vietnam_day(ack_day)),
+        Deadline(RequestStage.ANSWER, started_at, end_of_vietnam_day(answer_day)),
     )
 
 
@@ -129,7 +130,7 @@ class ClockState:
 class Action:
     key: str
     kind: Literal["remind", "escalate", "overdue_at_top"]
-    stage: Stage
+    stage: RequestStage
     level: int
     due_at: datetime  # when this action became due
     deadline_at: datetime  # the stage's deadline it is about

@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class RequestStatus(StrEnum):
-    SUBMITTED = "submitted"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    ANSWERED = "answered"
-    CLOSED = "closed"
-    FORWARDED = "forwarded"
-    RETURNED = "returned"
-    REJECTED = "rejected"
-
-
-class RequestAction(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    START = "start"
-    ANSWER = "answer"
-    FORWARD = "forward"
-    RETURN = "return"
-    REJECT = "reject"
-    ACCEPT_ANSWER = "accept_answer"  # the branch is satisfied at its next meeting
-    REOPEN = "reopen"  # the branch is not satisfied, or re-raises it
-
+from event_contracts.vocabulary import RequestAction, RequestStatus
 
 S, A = RequestStatus, RequestAction
 TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestStatus] = {

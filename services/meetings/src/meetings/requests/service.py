@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import meetings as ev
+from event_contracts.vocabulary import BreachedStage
 from meetings.requests import escalation, metrics
-from meetings.requests.calendar import WorkingCalendar, local_date, vietnam_calendar
+from meetings.requests.calendar import WorkingCalendar, vietnam_calendar
 from meetings.requests.escalation import ClockState, EscalationPolicy, Ladder, LadderNode
 from meetings.requests.lifecycle import (
     NEEDS_TEXT,
@@ -26,6 +27,7 @@ from meetings.requests.lifecycle import (
 from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
 from meetings.requests.schemas import RequestActionIn, RequestIn
 from org_tree.replica import chain_on
+from service_kit.clock import vietnam_date
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
@@ -49,7 +51,7 @@ class RequestRules:
     calendar: WorkingCalendar = field(default_factory=vietnam_calendar)
 
     def policy(self, on: datetime) -> EscalationPolicy:
-        return escalation.policy_for(self.policies, None, local_date(on))
+        return escalation.policy_for(self.policies, None, vietnam_date(on))
 
 
 def _facts(row: Request) -> dict[str, Any]:
@@ -95,7 +97,7 @@ async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladd
     """Memoised for the session: a sweep batch asks for the same few ladders thousands of times,
     and the tree does not change inside one transaction."""
     cache: dict[tuple[str, date], Ladder] = session.info.setdefault("ladders", {})
-    key = (org_id, local_date(now))
+    key = (org_id, vietnam_date(now))
     if key not in cache:
         chain = [
             LadderNode(node.organisation_id, node.kind, active=node.active)
@@ -231,7 +233,7 @@ async def re_raise(uow: UnitOfWork, request_id: str, now: datetime, rules: Reque
     if row is None or RequestStatus(row.status) not in OPEN:
         return
     done = await _done_keys(uow.session, row.id)
-    await _escalate(uow, row, now, rules, done, breached_stage="re_raised", due_at=None)
+    await _escalate(uow, row, now, rules, done, breached_stage=BreachedStage.RE_RAISED, due_at=None)
 
 
 async def _escalate(
@@ -298,7 +300,13 @@ async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: Reque
     for action in escalation.due_actions(state, now, policy, rules.calendar, done):
         if action.kind == "escalate":
             taken += await _escalate(
-                uow, row, now, rules, done, breached_stage=action.stage, due_at=action.due_at
+                uow,
+                row,
+                now,
+                rules,
+                done,
+                breached_stage=BreachedStage(action.stage),
+                due_at=action.due_at,
             )
             break  # the clock restarted at the next level
         session.add(RequestActionDone(request_id=row.id, key=action.key, at=now))

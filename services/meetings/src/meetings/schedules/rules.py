@@ -5,10 +5,10 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, timedelta
 
-from meetings.requests.calendar import end_of_day
+from service_kit.clock import end_of_vietnam_day
 
 GRACE_DAYS = 5  # after the window closes, before the month counts as missed
-BRANCH_KINDS = ("grassroots_branch", "affiliated_branch")
+
 REGULAR_TYPES = ("regular", "combined", "cluster", "pilot")
 
 
@@ -19,4 +19,4 @@ def period_of(day: date) -> str:
 def due_at(period: str, window: tuple[int, int], grace_days: int = GRACE_DAYS) -> datetime:
     year, month = (int(x) for x in period.split("-"))
     last = calendar.monthrange(year, month)[1]
-    return end_of_day(date(year, month, min(window[1], last)) + timedelta(days=grace_days))
+    return end_of_vietnam_day(date(year, month, min(window[1], last)) + timedelta(days=grace_days))

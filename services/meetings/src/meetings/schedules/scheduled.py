@@ -8,10 +8,10 @@ import logging
 
 from sqlmodel import col
 
-from meetings.requests.calendar import local_date
 from meetings.schedules import rules, service
 from meetings.schedules.models import MeetingExpectation
 from service_kit.claims import claim
+from service_kit.clock import vietnam_date
 from service_kit.runtime import BackgroundTask, ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ BATCH = 500
 
 async def sweep_once(runtime: ServiceRuntime) -> int:
     now = runtime.clock.now()
-    today = local_date(now)
+    today = vietnam_date(now)
     async with runtime.uow() as uow:
         # Only the current month: a month before the service tracked a branch is not "missed".
         await service.expect_month(uow.session, rules.period_of(today), today)

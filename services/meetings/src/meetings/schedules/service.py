@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events.meetings import MeetingMissed
+from event_contracts.vocabulary import BRANCH_KINDS
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
@@ -29,7 +30,7 @@ async def expect_month(session: AsyncSession, period: str, on: date) -> int:
     branches = (
         await session.execute(
             sa.select(OrgNode.id, OrgNode.meeting_day_from, OrgNode.meeting_day_to).where(
-                col(OrgNode.kind).in_(rules.BRANCH_KINDS),
+                col(OrgNode.kind).in_(BRANCH_KINDS),
                 col(OrgNode.valid_from) <= on,
                 sa.or_(col(OrgNode.valid_to).is_(None), col(OrgNode.valid_to) > on),
             )

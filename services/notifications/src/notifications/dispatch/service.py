@@ -22,8 +22,9 @@ from notifications.rules import service as rule_sets
 from notifications.rules.rules import intents
 from notifications.rules.schemas import Channel, FatiguePolicy, Urgency
 from notifications.rules.schemas import Delivery as DeliveryMode
-from notifications.templates.rendering import VIETNAM, context_for, render
+from notifications.templates.rendering import context_for, render
 from service_kit.bus.errors import PermanentError
+from service_kit.clock import vietnam_date
 from service_kit.db import utcnow
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
@@ -173,7 +174,7 @@ async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Plan
             body=body,
         )
         await place(uow, message, directory, document.fatigue, planned)
-    on = event.time.astimezone(VIETNAM).date()
+    on = vietnam_date(event.time)
     for name in await agencies.webhook_subscribers(
         uow.session, event.routing_key, organisation_ids(event.data), on
     ):

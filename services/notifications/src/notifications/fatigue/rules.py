@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from notifications.rules.schemas import Delivery, Urgency
-from notifications.templates.rendering import VIETNAM, gio, ngay
+from notifications.templates.rendering import gio, ngay
+from service_kit.clock import VIETNAM, start_of_vietnam_day, vietnam_date
 
 KINDS_VI: dict[str, str] = {
     "meetings.request.raised.v1": "Kiến nghị mới",
@@ -47,7 +48,7 @@ def send_now(urgency: Urgency, delivery: Delivery, sent_today: int, budget: int)
 
 def local_day_start(now: datetime) -> datetime:
     """Midnight (Vietnam time) of `now`'s local day, as an aware datetime."""
-    return datetime.combine(now.astimezone(VIETNAM).date(), time(0), tzinfo=VIETNAM)
+    return start_of_vietnam_day(vietnam_date(now))
 
 
 def digest_due(now: datetime, hour: int) -> date | None:

@@ -11,7 +11,7 @@ from typing import cast
 from notifications.directory.service import directory_for
 from notifications.reminders import service
 from notifications.settings import NotificationsSettings
-from notifications.templates.rendering import VIETNAM
+from service_kit.clock import vietnam_date
 from service_kit.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 async def remind_once(runtime: ServiceRuntime, now: datetime | None = None) -> int:
     settings = cast(NotificationsSettings, runtime.settings)
-    today = (now or runtime.clock.now()).astimezone(VIETNAM).date()
+    today = vietnam_date(now or runtime.clock.now())
     async with runtime.uow() as uow:
         sent = await service.send_due(
             uow,

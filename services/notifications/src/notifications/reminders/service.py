@@ -13,6 +13,7 @@ from notifications.reminders.rules import BODIES, SUBJECTS, DueReminder, due_rem
 from notifications.replica import service as replica
 from notifications.rules import service as rule_sets
 from notifications.templates.rendering import render
+from org_tree.observers import observers_by_branch
 from service_kit.db import utcnow
 from service_kit.uow import UnitOfWork
 
@@ -25,7 +26,7 @@ async def send_due(
     found = due_reminders(
         today,
         await replica.meeting_windows(session),
-        await replica.observers_on(session, today),
+        await observers_by_branch(session, today),
         lead_days=lead_days,
         report_due_day=report_due_day,
     )

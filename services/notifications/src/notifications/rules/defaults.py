@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from event_contracts.catalog import verb_of
+from event_contracts.events.meetings import REQUEST_STATE_CHANGES
 from notifications.rules.schemas import MessageTemplate, Rule, RuleSetDocument
 
 _SCORED_INBOX_BODY = (
@@ -112,16 +114,7 @@ khi đánh giá nhiệm vụ của đồng chí.
 Thư này được gửi tự động; vui lòng không trả lời.
 """
 
-REQUEST_CHANGES = (
-    "acknowledged",
-    "answered",
-    "closed",
-    "reopened",
-    "forwarded",
-    "returned",
-    "rejected",
-    "escalated",
-)
+REQUEST_CHANGES = tuple(verb_of(e) for e in REQUEST_STATE_CHANGES)
 
 
 def _request_key(verb: str) -> str:

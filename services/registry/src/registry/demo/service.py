@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from event_contracts.events.registry import ObserverAssigned, RoleAssigned
+from event_contracts.vocabulary import is_branch
 from registry.demo.generator import DemoProvince
 from registry.imports import bulk
 from registry.imports.rules import NewMember
 from registry.imports.service import Reporter
 from registry.organisations.models import Organisation
-from registry.organisations.rules import is_branch
 from registry.roles.models import ObserverAssignment, RoleAssignment
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork

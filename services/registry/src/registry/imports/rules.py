@@ -10,13 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from event_contracts.vocabulary import is_branch
 from registry.members.rules import STATUS_NAMES_VI, admission_errors
-from registry.organisations.rules import (
-    KIND_NAMES_VI,
-    branch_detail_errors,
-    is_branch,
-    parent_errors,
-)
+from registry.organisations.rules import KIND_NAMES_VI, branch_detail_errors, parent_errors
 from registry.periods import in_force
 
 Cell = str | int | float | date | datetime | None

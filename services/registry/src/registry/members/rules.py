@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal, get_args
 
+from event_contracts.vocabulary import MemberStatus
 from service_kit.web.problems import FieldError
 
-MemberStatus = Literal[
-    "full",
-    "probationary",
-    "exempt",
-    "suspended",
-    "temporarily_attached",
-    "transferred_out",
-    "removed",
-]
-STATUSES: tuple[str, ...] = get_args(MemberStatus)
+STATUSES: tuple[str, ...] = tuple(MemberStatus)
 # Leaving the province's roll or being struck off ends every branch link; nothing follows.
 TERMINAL = frozenset({"transferred_out", "removed"})
 PROBATION_MONTHS = 12

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from registry.members.rules import MemberStatus
+from event_contracts.vocabulary import MemberStatus
 from service_kit.web.models import ApiModel
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -19,7 +19,7 @@ class MemberIn(ApiModel):
     residence_branch_id: Id | None = Field(
         default=None, description="chi bộ nơi cư trú (QĐ 213), nếu khác"
     )
-    status: MemberStatus = "probationary"
+    status: MemberStatus = MemberStatus.PROBATIONARY
     admitted_on: date
     full_member_on: date | None = None
     joined_on: date | None = Field(

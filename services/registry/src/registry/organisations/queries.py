@@ -12,8 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from event_contracts.vocabulary import is_branch
 from registry.organisations.models import Organisation, OrganisationLink, OrganisationName
-from registry.organisations.rules import KIND_NAMES_VI, is_branch
+from registry.organisations.rules import KIND_NAMES_VI
 from registry.periods import in_force, in_force_sql
 from service_kit.web.problems import FieldError, Problem
 

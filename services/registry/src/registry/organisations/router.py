@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
+from event_contracts.vocabulary import BRANCH_KINDS
 from registry.http import on_query, today, write
 from registry.organisations import queries, service
 from registry.organisations.models import Organisation, OrganisationLink
-from registry.organisations.rules import BRANCH_KINDS
 from registry.organisations.schemas import (
     ChangeOut,
     DissolveIn,

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal, get_args
 
+from event_contracts.vocabulary import BRANCH_KINDS, OrganisationKind, is_branch
 from service_kit.web.problems import FieldError
 
-OrganisationKind = Literal[
-    "province",
-    "commune",
-    "legacy_district",
-    "sectoral",
-    "grassroots_organisation",
-    "grassroots_branch",
-    "sub_organisation",
-    "affiliated_branch",
-    "party_group",
-]
-BranchKind = Literal["residential", "agency", "school", "enterprise", "armed_forces"]
-
-KINDS: tuple[str, ...] = get_args(OrganisationKind)
-BRANCH_KINDS = frozenset({"grassroots_branch", "affiliated_branch"})
+KINDS: tuple[str, ...] = tuple(OrganisationKind)
 
 # Before 7/2025 communes sat under districts; QĐ 294 pilots grassroots organisations directly
 # under the province and branches directly under a commune committee, so those are allowed too.
@@ -49,10 +35,6 @@ KIND_NAMES_VI = {
     "affiliated_branch": "chi bộ trực thuộc",
     "party_group": "tổ đảng",
 }
-
-
-def is_branch(kind: str) -> bool:
-    return kind in BRANCH_KINDS
 
 
 def parent_errors(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from registry.organisations.rules import BranchKind, OrganisationKind
+from event_contracts.vocabulary import BranchKind, OrganisationKind
 from service_kit.web.models import ApiModel
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]

@@ -15,6 +15,7 @@ from event_contracts.events.registry import (
     OrganisationRenamed,
     OrganisationSplit,
 )
+from event_contracts.vocabulary import is_branch
 from registry.http import invalid
 from registry.members import service as members
 from registry.members.models import Member
@@ -214,7 +215,7 @@ async def _hand_over(
         await _relink(uow, child, target, on, reason)
         change.moved_ids.append(child.id)
     home_links = await members.home_affiliations_on(session, source.id, on)
-    if home_links and not rules.is_branch(target.kind):
+    if home_links and not is_branch(target.kind):
         detail = f"{source.name} còn đảng viên; nơi nhận phải là chi bộ."
         raise invalid(detail, [FieldError("/members_to_id", detail, "not-a-branch")])
     for home in home_links:
@@ -315,7 +316,7 @@ async def split(uow: UnitOfWork, organisation_id: str, body: SplitIn) -> ChangeO
         for member_id in part.member_ids:
             member = await session.get(Member, member_id)
             assert member is not None
-            if not rules.is_branch(org.kind):
+            if not is_branch(org.kind):
                 detail = "Đảng viên chỉ chuyển được vào chi bộ."
                 raise invalid(detail, [FieldError(f"/parts/{p}/kind", detail, "not-a-branch")])
             await members.move_home(uow, member, by_member[member_id], org.id, body.on, "split")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from registry.organisations.rules import is_branch
+from event_contracts.vocabulary import is_branch
 from registry.periods import overlaps
 from service_kit.web.problems import FieldError
 

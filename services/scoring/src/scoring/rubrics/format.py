@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import string
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from event_contracts.events.meetings import MeetingType
+from event_contracts.vocabulary import MeetingType
 from scoring.rubrics import facts as fact_catalog
 
-MEETING_TYPES: tuple[str, ...] = get_args(MeetingType)
+MEETING_TYPES: tuple[str, ...] = tuple(MeetingType)
 GradeCode = Literal["tot", "kha", "trung_binh", "kem"]
 Code = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=32)
 
