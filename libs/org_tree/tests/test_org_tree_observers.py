@@ -73,5 +73,5 @@ async def _deliver(db: object, handlers: dict[str, object], data: EventData) -> 
     event = make_event(data, source="/registry", subject=f"observer/{data.observer_assignment_id}")  # type: ignore[attr-defined]
     handler = handlers[routing_key_of(type(data))]
     async with UnitOfWork(db, source="/test") as uow:  # type: ignore[arg-type]
-        await handler(uow, event, data)  # type: ignore[operator]
+        await handler(None, uow, event, data)  # type: ignore[operator]  # (no context used)
         await uow.commit()

@@ -23,6 +23,7 @@ from event_contracts import CloudEvent, EventData
 from event_contracts.events.meetings import MeetingSubmitted
 from event_contracts.events.registry import OrganisationRegistered
 from service_kit.bus.errors import PermanentError, TransientError
+from service_kit.context import ServiceContext
 from service_kit.dlq import list_dead_letters, replay_dead_letters
 from service_kit.inbox import InboxEvent
 from service_kit.outbox import OutboxEvent
@@ -40,7 +41,10 @@ class Recorder:
         self.permanent = permanent or set()
         self.calls: dict[str, int] = {}
 
-    async def __call__(self, uow: UnitOfWork, event: CloudEvent, data: EventData) -> None:
+    async def __call__(
+        self, ctx: ServiceContext, uow: UnitOfWork, event: CloudEvent, data: EventData
+    ) -> None:
+        assert isinstance(ctx, ServiceContext) and ctx.runtime.consumers
         assert isinstance(data, MeetingSubmitted)
         self.calls[data.meeting_id] = self.calls.get(data.meeting_id, 0) + 1
         if data.meeting_id in self.permanent:

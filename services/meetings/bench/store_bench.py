@@ -120,7 +120,7 @@ async def main(n: int, members: int) -> None:
             if name == "baseline":
                 results[name] = await baseline(runtime, subs)
             else:
-                results[name] = await real(runtime, app.state.request_rules, subs)
+                results[name] = await real(runtime, runtime.context.request_rules, subs)
             await runtime.db.dispose()
     base, mine = n / results["baseline"], n / results["real"]
     print(f"baseline (Core: meeting + {members} roll rows per transaction): {base:,.0f}/s")

@@ -66,7 +66,7 @@ async def main(n: int, url: str) -> None:
     plant = time.perf_counter() - t0
     runtime.clock = FrozenClock(start + timedelta(days=40))  # every request past its deadlines
     t0 = time.perf_counter()
-    actions = await sweep_once(runtime, app.state.request_rules)
+    actions = await sweep_once(runtime.context)
     sweep = time.perf_counter() - t0
     async with runtime.db.session() as session:
         events = await session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent))

@@ -111,7 +111,7 @@ async def scenario(
                         )
                         await uow.commit()
                     answered_at[rid] = now
-            await sweep_once(runtime, RequestRules())
+            await sweep_once(runtime.context)
             after = await escalations(runtime)
             if now <= latest:
                 assert after == before, "moving the clock back must not act"

@@ -77,14 +77,14 @@ async def test_a_branch_without_a_meeting_is_missed_once(runtime: ServiceRuntime
     async with signed_client(runtime.app, "http://m") as client:  # type: ignore[attr-defined]
         r = await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "k"})
         assert r.status_code == 201, r.text
-    assert await sweep_once(runtime) == 0  # nothing due yet; expectations created
+    assert await sweep_once(runtime.context) == 0  # nothing due yet; expectations created
     clock.set(datetime(2026, 11, 9, 16, 59, tzinfo=UTC))  # Tây Hà: day 4 + 5 days grace
-    assert await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == 0
     clock.set(datetime(2026, 11, 9, 17, 0, tzinfo=UTC))
-    assert await sweep_once(runtime) == 1
-    assert await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == 1
+    assert await sweep_once(runtime.context) == 0
     (event,) = await missed(runtime)
     assert event["branch_id"] == "branch-tay-ha" and event["period"] == "2026-11"
     clock.set(datetime(2026, 11, 30, tzinfo=UTC))  # Đông Hà met its month: never missed
-    assert await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == 0
     assert [e["branch_id"] for e in await missed(runtime)] == ["branch-tay-ha"]

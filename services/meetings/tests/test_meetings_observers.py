@@ -122,9 +122,9 @@ async def test_missing_report_is_flagged_overdue_once(api) -> None:  # type: ign
     client, rt = api
     await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "m"})
     rt.clock.set(datetime(2026, 12, 9, 16, 59, tzinfo=UTC))  # type: ignore[attr-defined]
-    assert await sweep_once(rt) == 0
+    assert await sweep_once(rt.context) == 0
     rt.clock.set(datetime(2026, 12, 9, 17, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    assert await sweep_once(rt) == 1
-    assert await sweep_once(rt) == 0
+    assert await sweep_once(rt.context) == 1
+    assert await sweep_once(rt.context) == 0
     (event,) = await events(rt, "meetings.observer_report.overdue.v1")
     assert event["observer_member_id"] == "uv-xa-01"

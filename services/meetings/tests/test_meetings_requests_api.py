@@ -58,7 +58,7 @@ class Env:
 
     async def sweep_at(self, when: datetime) -> int:
         self.clock.set(when)
-        return await sweep_once(self.runtime, self.rules)
+        return await sweep_once(self.runtime.context)
 
     async def request_(self, request_id: str) -> dict[str, Any]:
         return dict((await self.client.get(f"/v1/requests/{request_id}")).json())
@@ -76,7 +76,7 @@ async def env(db_url: str) -> AsyncIterator[Env]:
         await seed_tree(uow)
         await uow.commit()
     async with signed_client(app, "http://meetings") as client:
-        yield Env(client, runtime, app.state.request_rules)
+        yield Env(client, runtime, runtime.context.request_rules)
     await runtime.db.dispose()
 
 

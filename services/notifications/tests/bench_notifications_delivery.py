@@ -74,7 +74,7 @@ async def main(events: int, db_url: str) -> None:
             event = make_event(scored(meeting_id=f"m{n}"), source="/bench", subject=f"m{n}")
             _, data = parse_envelope(event.to_json())
             async with runtime.uow(causation=event) as uow:
-                await on_event(uow, event, data)
+                await on_event(runtime.context, uow, event, data)
                 await uow.commit()
         channels = senders(settings)
         worker = DeliveryWorker(runtime.db, settings, channels)

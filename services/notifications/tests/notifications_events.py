@@ -31,7 +31,7 @@ async def apply_registry(svc: Service, data: EventData) -> None:
     _, parsed = parse_envelope(ev.to_json())
     (handler,) = [s.handlers[ev.routing_key] for s in SUBSCRIPTIONS if ev.routing_key in s.handlers]
     async with svc.runtime.uow(causation=ev) as uow:
-        await handler(uow, ev, parsed)
+        await handler(svc.runtime.context, uow, ev, parsed)
         await uow.commit()
 
 

@@ -25,7 +25,6 @@ from event_contracts import CloudEvent, make_event, parse_envelope
 from event_contracts.events.scoring import CriterionScore, MeetingScored
 from notifications.deliveries.scheduled import senders
 from notifications.deliveries.worker import DeliveryWorker
-from notifications.directory.service import directory_for
 from notifications.dispatch.handlers import on_event
 from notifications.email.sink import SmtpSink
 from notifications.main import build_app
@@ -179,7 +178,7 @@ class Service:
         """What the consumer does with an event (without the broker's inbox de-duplication)."""
         _, data = parse_envelope(event.to_json())
         async with self.runtime.uow(causation=event) as uow:
-            await on_event(uow, event, data)
+            await on_event(self.runtime.context, uow, event, data)
             await uow.commit()
 
     async def rows(self, model: type[Any], *where: Any) -> list[Any]:
@@ -223,8 +222,10 @@ async def service(
 @contextlib.asynccontextmanager
 async def worker_running(svc: Service) -> AsyncIterator[DeliveryWorker]:
     channels = senders(svc.settings)
-    directory = directory_for(svc.runtime.db)
-    worker = DeliveryWorker(svc.runtime.db, svc.settings, channels, directory=directory)
+    ctx = svc.runtime.context
+    worker = DeliveryWorker(
+        svc.runtime.db, svc.settings, channels, directory=ctx.directory, clock=ctx.clock
+    )
     task = asyncio.create_task(worker.run())
     try:
         yield worker

@@ -43,7 +43,7 @@ async def deliver_scored(runtime: ServiceRuntime, **overrides: Any) -> None:
     event = make_event(scored(**overrides), source="/services/scoring", subject="m")
     _, data = parse_envelope(event.to_json())
     async with runtime.uow(causation=event) as uow:
-        await on_event(uow, event, data)
+        await on_event(runtime.context, uow, event, data)
         await uow.commit()
 
 
@@ -125,7 +125,7 @@ async def test_contact_points_are_validated_and_webhook_secrets_rotate_with_a_gr
     assert rotated.status_code == 201, rotated.text
     new = rotated.json()["secret"]
     async with runtime.db.session() as session:
-        signing = (await valid_secrets(session, [contact_id]))[contact_id]
+        signing = (await valid_secrets(session, [contact_id], runtime.clock.now()))[contact_id]
     assert signing == [new, old]
     job = Job(
         delivery_id="msg_1",
@@ -145,4 +145,6 @@ async def test_contact_points_are_validated_and_webhook_secrets_rotate_with_a_gr
         f"/v1/contact-points/{contact_id}/secret-rotations", json={"grace_seconds": 0}
     )
     async with runtime.db.session() as session:
-        assert (await valid_secrets(session, [contact_id]))[contact_id] == [ended.json()["secret"]]
+        assert (await valid_secrets(session, [contact_id], runtime.clock.now()))[contact_id] == [
+            ended.json()["secret"]
+        ]

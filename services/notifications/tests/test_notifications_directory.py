@@ -18,7 +18,7 @@ from event_contracts.events import meetings as mt
 from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.directory.registry import RegistryPeople
 from notifications.directory.rules import holders, in_registry
-from notifications.directory.service import RegistryDirectory, directory_for
+from notifications.directory.service import RegistryDirectory
 from notifications.email.sink import SmtpSink
 from notifications.fatigue.scheduled import digest_once
 from notifications.main import MIGRATIONS, build_app
@@ -121,7 +121,9 @@ async def test_the_daily_digest_goes_to_the_registrys_people_and_nobody_fails_vi
             # Routine: to the branch's observers and its secretary, by the evening digest.
             await svc.dispatch(event(request(mt.RequestAcknowledged, branch_id=branch)))
             assert await svc.rows(Delivery) == []
-            assert await digest_once(svc.runtime, datetime(2026, 12, 1, 11, tzinfo=UTC)) == 2
+            assert (
+                await digest_once(svc.runtime.context, datetime(2026, 12, 1, 11, tzinfo=UTC)) == 2
+            )
             async with worker_running(svc):
                 mails = await sink.wait_for(1)
 
@@ -194,7 +196,7 @@ async def test_without_client_credentials_only_configured_contact_points_are_rea
 def test_client_credentials_turn_the_registry_directory_on(sqlite_url: str) -> None:
     settings = fast_settings(sqlite_url, 8025, client_id="service-notif", client_secret="s3cret")
     app = build_app(settings)
-    assert isinstance(directory_for(app.state.runtime.db), RegistryDirectory)
-    assert app.state.registry is not None
+    assert isinstance(app.state.runtime.context.directory, RegistryDirectory)
+    assert app.state.runtime.context.registry is not None
     without = build_app(fast_settings(sqlite_url, 8025))
-    assert not isinstance(directory_for(without.state.runtime.db), RegistryDirectory)
+    assert not isinstance(without.state.runtime.context.directory, RegistryDirectory)

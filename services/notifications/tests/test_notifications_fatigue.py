@@ -100,10 +100,10 @@ async def test_a_day_of_events_makes_one_digest_and_the_urgent_item_goes_at_once
             )
 
             svc.runtime.clock = FrozenClock(datetime(2026, 12, 1, 9, 59, tzinfo=UTC))
-            assert await digest_once(svc.runtime) == 0  # 16:59: not yet
+            assert await digest_once(svc.runtime.context) == 0  # 16:59: not yet
             svc.runtime.clock = FrozenClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
-            assert await digest_once(svc.runtime) == 1
-            assert await digest_once(svc.runtime) == 0  # once a day, however often it runs
+            assert await digest_once(svc.runtime.context) == 1
+            assert await digest_once(svc.runtime.context) == 0  # once a day, however often it runs
             mails = await sink.wait_for(2)
         digest = mails[1].message
         assert digest["Subject"] == "Tổng hợp thông báo ngày 01/12/2026: 3 mục"
@@ -136,7 +136,7 @@ async def test_beyond_the_daily_budget_urgent_items_fold_into_the_digest(
         folded = await svc.rows(DigestItem)
         assert [(i.urgent, i.reason) for i in folded] == [(True, "budget")]
         assert "11/2026" in folded[0].subject
-        assert await digest_once(svc.runtime, datetime(2026, 12, 1, 11, tzinfo=UTC)) == 1
+        assert await digest_once(svc.runtime.context, datetime(2026, 12, 1, 11, tzinfo=UTC)) == 1
         digest = next(d for d in await svc.rows(Delivery) if d.rule_id == "digest")
         assert "[KHẨN]" in digest.body and "11/2026" in digest.body
 
@@ -160,7 +160,7 @@ async def test_reminders_fire_once_each_with_the_injected_clock(
 
         async def remind(utc: datetime) -> int:
             svc.runtime.clock = FrozenClock(utc)
-            return await remind_once(svc.runtime)
+            return await remind_once(svc.runtime.context)
 
         # Thôn 1 meets from the 3rd, Thôn 9 from the 1st; two days ahead, 09:00 ICT.
         assert await remind(datetime(2026, 11, 29, 2, tzinfo=UTC)) == 1  # Thôn 9 (1 Dec)

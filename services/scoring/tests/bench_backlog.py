@@ -78,7 +78,7 @@ async def run(n: int, batch: int) -> None:
                             event_id=event.id,
                             event_type=event.type,
                         )
-                        await handler(uow, event, data)
+                        await handler(runtime.context, uow, event, data)
                     await uow.commit()
         elapsed = time.perf_counter() - started
         await runtime.db.dispose()

@@ -6,10 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from event_contracts.events.meetings import MeetingSubmitted, RollEntry
+from scoring.policy import load_policy
+from scoring.rubrics.active import ActiveRubrics
 from scoring.rubrics.book import load_book
 from scoring.rubrics.format import Rubric
 
 BOOK = load_book()
+RUBRICS = ActiveRubrics.of(BOOK)  # what a service started with the shipped files scores with
+POLICY = load_policy()
 HD42 = BOOK.select(held_on=date(2026, 1, 1))
 NGHE_AN = BOOK.select(held_on=date(2026, 1, 1), province="nghe-an")
 PREP_STEPS = ["prep_meeting", "notice_sent", "documents_early", "draft_resolution"]
@@ -116,5 +120,5 @@ async def deliver_registry(runtime: Any, *facts: Any) -> None:
             event = make_event(
                 data, source="/registry", subject=f"organisations/{data.organisation_id}"
             )
-            await on_organisation_event(uow, event, data)
+            await on_organisation_event(runtime.context, uow, event, data)
         await uow.commit()

@@ -7,12 +7,11 @@ from datetime import date
 from typing import Any
 
 import httpx
-from scoring_factories import deliver_registry, facts, organisation, scoring_app
+from scoring_factories import RUBRICS, deliver_registry, facts, organisation, scoring_app
 
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.rubrics.active import active
 
 # Xã Bình Phú under the province; Xã An Hòa beside it. b-moved leaves Bình Phú for An Hòa on
 # 1/10; b-old is dissolved on 15/8; b-new is registered on 1/10.
@@ -65,7 +64,7 @@ async def subtree_api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any
         for meeting_id, branch_id, held_on, c4 in MEETINGS:
             await score_submitted_meeting(
                 uow,
-                active(),
+                RUBRICS,
                 facts(
                     meeting_id=meeting_id,
                     branch_id=branch_id,

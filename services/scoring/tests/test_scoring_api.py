@@ -8,11 +8,10 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from scoring_factories import ALL_STEPS, facts, scoring_app
+from scoring_factories import ALL_STEPS, RUBRICS, facts, scoring_app
 
 from chibo_testing.tokens import signed_client
 from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.rubrics.active import active
 from service_kit.outbox import OutboxEvent
 
 PROBLEM = "application/problem+json"
@@ -27,7 +26,7 @@ async def api(sqlite_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
         # Full marks but for the documents posted within 2 days (C7, 1 point): 99, Tốt.
         steps = [s for s in ALL_STEPS if s != "documents_posted"]
         meeting = facts(meeting_id="mt-1", branch_id="b-1", agenda_steps_completed=steps)
-        await score_submitted_meeting(uow, active(), meeting)
+        await score_submitted_meeting(uow, RUBRICS, meeting)
         await uow.commit()
     async with signed_client(app, "http://scoring") as client:
         yield client, runtime

@@ -35,7 +35,7 @@ def month_meeting(month: int, **overrides: Any) -> Any:
 
 async def deliver(runtime: Any, data: Any) -> None:
     async with runtime.uow() as uow:
-        await handlers.on_meeting_submitted(uow, envelope(data), data)
+        await handlers.on_meeting_submitted(runtime.context, uow, envelope(data), data)
         await uow.commit()
 
 
@@ -111,9 +111,9 @@ async def test_each_flag_once_whatever_the_order(db_url: str) -> None:
 
     # Q2 has no thematic meeting yet: the sweep flags it once the quarter has ended.
     runtime.clock = FrozenClock(datetime(2026, 6, 30, tzinfo=UTC))
-    assert await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == 0
     runtime.clock = FrozenClock(datetime(2026, 7, 1, tzinfo=UTC))
-    assert await sweep_once(runtime) == 1 and await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == 1 and await sweep_once(runtime.context) == 0
     assert ("quarter_without_thematic", "b-k", "2026-Q2") in await flags(runtime)
 
     async with signed_client(app, "http://scoring") as client:

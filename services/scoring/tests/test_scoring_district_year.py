@@ -50,7 +50,7 @@ async def _deliver(runtime: Any, items: list[Any], batch: int = 250) -> None:
         async with runtime.uow() as uow:
             for handler, data in items[start : start + batch]:
                 event = envelope(data)
-                await handler(uow, event, data)
+                await handler(runtime.context, uow, event, data)
             await uow.commit()
 
 
@@ -123,8 +123,8 @@ async def test_a_district_year(sqlite_url: str) -> None:
 
     # A quarter without a thematic meeting: found by the sweep on the injected clock, once.
     runtime.clock = FrozenClock(datetime(YEAR + 1, 1, 10, tzinfo=UTC))
-    assert await sweep_once(runtime) == len(NO_THEMATIC_Q2)
-    assert await sweep_once(runtime) == 0
+    assert await sweep_once(runtime.context) == len(NO_THEMATIC_Q2)
+    assert await sweep_once(runtime.context) == 0
     async with runtime.db.session() as session:
         thematic = (
             await session.execute(

@@ -16,7 +16,6 @@ from event_contracts import CloudEvent
 from event_contracts.events.meetings import MeetingSubmitted, RollEntry
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.meeting_scores.service import confirm_score
-from scoring.rubrics.active import active
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
@@ -165,7 +164,9 @@ async def test_confirmation_and_amendment_commute(runtime: ServiceRuntime) -> No
 
     async def confirm() -> None:
         async with runtime.uow() as uow:
-            await confirm_score(uow, active(), "mt-1", points, "Cấp ủy xã chấm lại", now)
+            await confirm_score(
+                uow, runtime.context.rubrics, "mt-1", points, "Cấp ủy xã chấm lại", now
+            )
             await uow.commit()
 
     await deliver(runtime, E1, V1)
@@ -189,21 +190,18 @@ async def test_confirmation_and_amendment_commute(runtime: ServiceRuntime) -> No
 
 async def test_the_rubric_is_pinned_at_the_first_scoring(runtime: ServiceRuntime) -> None:
     """A newer rubric version in force later does not rescore a stored meeting on amendment."""
-    from scoring.rubrics import active as active_module
+    from scoring.rubrics.active import ActiveRubrics
     from scoring.rubrics.book import RubricBook
 
     await deliver(runtime, E1, V1)
-    original = active().book
+    original = runtime.context.rubrics.book
     newer = original.rubrics[0].model_copy(
         update={"version": "2026-01-01", "effective_on": V1.held_on}
     )
-    active_module.install(RubricBook((*original.rubrics, newer)))
-    try:
-        assert active().for_meeting(V1.held_on).version == "2026-01-01"
-        await deliver(runtime, E2, V2)
-        assert (await stored(runtime))["rubric_version"] == "2025-07-01"
-    finally:
-        active_module.install(original)
+    runtime.context.rubrics = ActiveRubrics.of(RubricBook((*original.rubrics, newer)))
+    assert runtime.context.rubrics.for_meeting(V1.held_on).version == "2026-01-01"
+    await deliver(runtime, E2, V2)
+    assert (await stored(runtime))["rubric_version"] == "2025-07-01"
 
 
 def test_orders_cover_every_permutation_of_two_versions() -> None:

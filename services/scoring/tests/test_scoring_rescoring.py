@@ -24,8 +24,7 @@ from scoring.meeting_scores.models import MeetingScore, MeetingScoreVersion
 from scoring.meeting_scores.service import confirm_score, score_submitted_meeting
 from scoring.rescoring import cli
 from scoring.rescoring.scheduled import run_pending
-from scoring.rubrics.active import active, install
-from scoring.rubrics.book import RUBRICS_DIR, load_book
+from scoring.rubrics.book import RUBRICS_DIR
 from scoring.settings import ScoringSettings
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
@@ -116,7 +115,7 @@ async def build_world(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[Any, S
     async with runtime.uow() as uow:
         await confirm_score(
             uow,
-            active(),
+            runtime.context.rubrics,
             "m-aug",
             {"C3": 3, "C4": 15, "C5": 5},
             "Cấp ủy xã chấm lại phần điều hành",
@@ -128,7 +127,6 @@ async def build_world(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[Any, S
         await uow.commit()
     yield app, config
     await app.state.runtime.db.dispose()
-    install(load_book())
 
 
 async def scores(runtime: ServiceRuntime) -> dict[str, dict[str, Any]]:
@@ -178,14 +176,14 @@ async def test_a_job_rescores_the_subtree_keeps_the_old_scores_and_resumes(
         assert (await ask(client, "job-1")).json() == job  # the same key: the same job
 
     # Two batches of two, then the process dies; a new one resumes at the cursor.
-    assert await run_pending(runtime, batches=1) == 1
+    assert await run_pending(runtime.context, batches=1) == 1
     await runtime.db.dispose()
     app = build_app(config)
     runtime = app.state.runtime
     async with signed_client(app, "http://scoring", headers=OFFICER) as client:
         half = (await client.get(f"/v1/rescoring-jobs/{job['id']}")).json()
         assert (half["status"], half["considered"]) == ("running", 2)
-        assert await run_pending(runtime) == 2  # the second batch, then the empty one: done
+        assert await run_pending(runtime.context) == 2  # the second batch, then the empty one: done
         done = (await client.get(f"/v1/rescoring-jobs/{job['id']}")).json()
         counts = {k: done[k] for k in ("considered", "rescored", "kept_confirmed")}
         assert counts == {"considered": 4, "rescored": 2, "kept_confirmed": 1}
@@ -238,7 +236,7 @@ async def test_a_job_rescores_the_subtree_keeps_the_old_scores_and_resumes(
     kept_once = await kept(runtime)
     async with signed_client(app, "http://scoring", headers=OFFICER) as client:
         again = (await ask(client, "job-2")).json()
-        await run_pending(runtime)
+        await run_pending(runtime.context)
         rerun = (await client.get(f"/v1/rescoring-jobs/{again['id']}")).json()
     assert {k: rerun[k] for k in ("considered", "rescored", "kept_confirmed", "unchanged")} == {
         "considered": 4,
@@ -272,7 +270,7 @@ async def test_a_job_whose_rubric_is_gone_is_marked_failed(
         job = (await ask(client, "job-1")).json()
     await app.state.runtime.db.dispose()
     restarted = build_app(settings(sqlite_url, None))  # deployed without the new rubric file
-    await run_pending(restarted.state.runtime)
+    await run_pending(restarted.state.runtime.context)
     async with signed_client(restarted, "http://scoring", headers=OFFICER) as client:
         failed = (await client.get(f"/v1/rescoring-jobs/{job['id']}")).json()
     assert (failed["status"], failed["considered"]) == ("failed", 0)
@@ -312,7 +310,9 @@ def test_the_cli_records_and_runs_a_job(tmp_path: Path, capsys: pytest.CaptureFi
         await db.dispose()
         runtime = build_app(config).state.runtime
         async with runtime.uow() as uow:
-            await score_submitted_meeting(uow, active(), facts(held_on=date(2026, 9, 7)))
+            await score_submitted_meeting(
+                uow, runtime.context.rubrics, facts(held_on=date(2026, 9, 7))
+            )
             await uow.commit()
         await runtime.db.dispose()
 
@@ -325,10 +325,7 @@ def test_the_cli_records_and_runs_a_job(tmp_path: Path, capsys: pytest.CaptureFi
         organisation_id=None,
         reason="Chấp hành hướng dẫn mới",
     )
-    try:
-        assert run(config, args) == 0
-    finally:
-        install(load_book())
+    assert run(config, args) == 0
     printed = capsys.readouterr().out
     assert '"status": "done"' in printed and '"rescored": 1' in printed
     assert '"requested_by": "cli:' in printed

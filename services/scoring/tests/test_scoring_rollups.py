@@ -8,13 +8,12 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from scoring_factories import facts, roll, scoring_app
+from scoring_factories import RUBRICS, facts, roll, scoring_app
 
 from scoring.meeting_scores.models import MeetingScore
 from scoring.meeting_scores.service import score_submitted_meeting
 from scoring.rollups.periods import parse_period
 from scoring.rollups.service import branch_rollup
-from scoring.rubrics.active import active
 
 TODAY = date(2026, 12, 15)
 MISSED = {8}  # branch b-0 holds no meeting in August (nor before July: the data starts then)
@@ -61,7 +60,7 @@ async def test_rollup_matches_a_recount(db_url: str, period: str) -> None:
     meetings = generated()
     async with runtime.uow() as uow:
         for meeting in meetings:
-            await score_submitted_meeting(uow, active(), meeting)
+            await score_submitted_meeting(uow, RUBRICS, meeting)
         await uow.commit()
     p = parse_period(period)
     async with runtime.db.session() as session:

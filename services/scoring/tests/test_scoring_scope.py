@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from scoring_factories import facts, scoring_app
+from scoring_factories import POLICY, RUBRICS, facts, scoring_app
 from scoring_subtree import subtree_api
 
 from chibo_testing.tokens import bearer, province_headers
@@ -20,8 +20,6 @@ from scoring.classification.models import Classification
 from scoring.compliance.models import ObserverReportFact
 from scoring.compliance.service import record_roll
 from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.policy import active_policy
-from scoring.rubrics.active import active
 
 PROBLEM = "application/problem+json"
 AN_HOA = bearer("xa-an-hoa", "commune")
@@ -133,7 +131,7 @@ async def test_a_scoped_run_leaves_members_of_foreign_branches_alone(sqlite_url:
                     roll=[RollEntry(member_id=m, attendance="present") for m in members],
                     speaker_ids=members,
                 )
-                await score_submitted_meeting(uow, active(), record)
+                await score_submitted_meeting(uow, RUBRICS, record)
                 await record_roll(uow, record)
             uow.session.add(
                 ObserverReportFact(
@@ -147,7 +145,7 @@ async def test_a_scoped_run_leaves_members_of_foreign_branches_alone(sqlite_url:
                 )
             )
             scope = service.Scope(2026, frozenset({"b-1"}), {}, {})
-            await service.run_proposals(uow, active_policy(), scope, datetime.now(UTC))
+            await service.run_proposals(uow, POLICY, scope, datetime.now(UTC))
             await uow.commit()
         async with runtime.db.session() as session:
             rows = await session.execute(sa.select(Classification.subject_id))

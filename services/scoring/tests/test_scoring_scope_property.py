@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scoring_factories import facts
+from scoring_factories import RUBRICS, facts
 
 from chibo_testing import templates
 from chibo_testing.scope_property import (
@@ -31,7 +31,6 @@ from scoring.compliance.models import ComplianceFlag
 from scoring.compliance.service import record_roll
 from scoring.main import MIGRATIONS, build_app
 from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.rubrics.active import active
 from scoring.settings import ScoringSettings
 from service_kit.web.access import PROVINCE
 
@@ -227,7 +226,7 @@ async def seed_scores(runtime: Any, world: World) -> None:
                 roll=[RollEntry(member_id=m, attendance="present") for m in members],
                 speaker_ids=members[:11],
             )
-            await score_submitted_meeting(uow, active(), record)
+            await score_submitted_meeting(uow, RUBRICS, record)
             await record_roll(uow, record)
             uow.session.add(
                 ComplianceFlag(

@@ -8,11 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from scoring_factories import facts
+from scoring_factories import RUBRICS, facts
 from scoring_subtree import MEETINGS, subtree_api
 
 from scoring.meeting_scores.service import score_submitted_meeting
-from scoring.rubrics.active import active
 
 CONFIRMATION = {"points": {"C3": 2, "C4": 5, "C5": 4}, "reason": "Cấp ủy xã đánh giá lại"}
 
@@ -80,7 +79,7 @@ async def test_ranking_groups_by_sub_kind_and_stays_as_published(api: Any) -> No
             held_on=MEETINGS[4][2],
             self_score={"C3": 3, "C4": 20, "C5": 5},
         )
-        assert await score_submitted_meeting(uow, active(), amended) is not None
+        assert await score_submitted_meeting(uow, RUBRICS, amended) is not None
         await uow.commit()
 
     frozen = await client.get(f"/v1/rankings/{published['id']}")

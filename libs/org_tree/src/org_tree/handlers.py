@@ -6,10 +6,13 @@ from __future__ import annotations
 from event_contracts import CloudEvent, EventData
 from event_contracts.events import registry as ev
 from org_tree import replica
+from service_kit.context import ServiceContext
 from service_kit.uow import UnitOfWork
 
 
-async def on_organisation_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
+async def on_organisation_event(
+    _ctx: ServiceContext, uow: UnitOfWork, _event: CloudEvent, data: EventData
+) -> None:
     session = uow.session
     if isinstance(data, ev.OrganisationRegistered):
         await replica.apply_registered(session, data)

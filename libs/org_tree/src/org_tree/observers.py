@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel, col
 from event_contracts import CloudEvent, EventData
 from event_contracts.catalog import routing_key_of
 from event_contracts.events import registry as ev
+from service_kit.context import ServiceContext
 from service_kit.uow import UnitOfWork
 
 
@@ -68,7 +69,9 @@ async def apply_observer_ended(session: AsyncSession, data: ev.ObserverEnded) ->
     session.add(row)
 
 
-async def on_observer_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
+async def on_observer_event(
+    _ctx: ServiceContext, uow: UnitOfWork, _event: CloudEvent, data: EventData
+) -> None:
     if isinstance(data, ev.ObserverAssigned):
         await apply_observer_assigned(uow.session, data)
     elif isinstance(data, ev.ObserverEnded):

@@ -48,3 +48,9 @@ CONSUMERS_ATTACHED = Gauge(f"{NS}_consumers_attached", "Consumers attached", ["s
 BROKER_CONNECTED = Gauge(
     f"{NS}_broker_connected", "1 while the broker connection is up", ["service"]
 )
+SWEEP_PASSES = Counter(
+    f"{NS}_sweep_passes_total",
+    "Passes of a sweeper, by outcome (ok, failed)",
+    ["service", "sweep", "outcome"],
+)
+SWEEP_ITEMS = Counter(f"{NS}_sweep_items_total", "Items a sweeper acted on", ["service", "sweep"])

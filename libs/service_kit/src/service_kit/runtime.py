@@ -17,6 +17,7 @@ from service_kit.bus.connection import Bus
 from service_kit.bus.consumer import Consumer, Subscription
 from service_kit.bus.topology import QueuePolicy
 from service_kit.clock import Clock, OffsetFileClock, SystemClock
+from service_kit.context import ContextFactory, ServiceContext
 from service_kit.db import Database
 from service_kit.outbox import OutboxRelay
 from service_kit.settings import ServiceSettings
@@ -24,7 +25,8 @@ from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-BackgroundTask = Callable[["ServiceRuntime"], Coroutine[Any, Any, None]]
+# A sweeper, scheduler or worker: runs for the life of the process with the service's context.
+BackgroundTask = Callable[[Any], Coroutine[Any, Any, None]]
 
 
 class ServiceRuntime:
@@ -35,6 +37,7 @@ class ServiceRuntime:
         migrations_dir: Path,
         subscriptions: Sequence[Subscription] = (),
         background: Sequence[BackgroundTask] = (),
+        context: ContextFactory = ServiceContext,
     ) -> None:
         self.settings = settings
         self.name = settings.service_name
@@ -59,12 +62,15 @@ class ServiceRuntime:
             poll_seconds=settings.outbox_poll_seconds,
             max_backoff_seconds=settings.outbox_max_backoff_seconds,
         )
+        # Built last but one: it may read the runtime's database, clock and settings.
+        self.context = context(self)
         policy = QueuePolicy(tuple(settings.retry_delays_seconds), settings.delivery_limit)
         self.consumers = [
             Consumer(
                 self.bus,
                 self.uow,
                 sub,
+                context=self.context,
                 service=self.name,
                 policy=policy,
                 max_attempts=settings.max_attempts,
@@ -87,6 +93,7 @@ class ServiceRuntime:
             on_commit=self.relay.nudge,
             causation=causation,
             correlation_id=correlation_id,
+            clock=self.clock,
         )
 
     async def _attach_consumers(self, connection: AbstractRobustConnection) -> None:
@@ -98,7 +105,7 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         for task in self._background:
             self._tasks.append(
-                asyncio.create_task(task(self), name=getattr(task, "__name__", "bg"))
+                asyncio.create_task(task(self.context), name=getattr(task, "__name__", "bg"))
             )
 
     async def stop(self) -> None:

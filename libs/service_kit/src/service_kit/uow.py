@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts import CloudEvent, EventData, make_event
+from service_kit.clock import Clock, SystemClock
 from service_kit.db import Database
 from service_kit.outbox import OutboxEvent
 
@@ -29,8 +31,10 @@ class UnitOfWork:
         on_commit: Callable[[], None] | None = None,
         causation: CloudEvent | None = None,
         correlation_id: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()
         self.source = source
         self._on_commit = on_commit
         self.causation = causation
@@ -38,6 +42,10 @@ class UnitOfWork:
         self.events: list[CloudEvent] = []
         self._session: AsyncSession | None = None
         self.committed = False
+
+    def now(self) -> datetime:
+        """The injected clock's time: what every timestamp written in this unit records."""
+        return self.clock.now()
 
     @property
     def session(self) -> AsyncSession:

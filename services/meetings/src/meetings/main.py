@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from meetings.context import MeetingsContext
 from meetings.meetings.drafts import router as drafts_router
 from meetings.meetings.router import branches as branches_router
 from meetings.meetings.router import router as meetings_router
@@ -13,7 +14,6 @@ from meetings.observers.router import router as observers_router
 from meetings.observers.scheduled import overdue_report_sweeper
 from meetings.requests.router import router as requests_router
 from meetings.requests.scheduled import request_sweeper
-from meetings.requests.service import RequestRules
 from meetings.schedules.scheduled import missed_meeting_sweeper
 from meetings.scope import RESOLVERS
 from meetings.settings import MeetingsSettings
@@ -28,12 +28,12 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or MeetingsSettings()
-    rules = RequestRules()
     runtime = ServiceRuntime(
         settings,
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
-        background=[request_sweeper(rules), missed_meeting_sweeper(), overdue_report_sweeper()],
+        background=[request_sweeper, missed_meeting_sweeper, overdue_report_sweeper],
+        context=MeetingsContext,
     )
     app = create_app(
         runtime,
@@ -49,5 +49,4 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         scope_tree=ReplicaScopeTree(),
         scope_resolvers=RESOLVERS,
     )
-    app.state.request_rules = rules
     return app

@@ -9,16 +9,12 @@ from typing import cast
 from fastapi import FastAPI
 
 from notifications.agencies.router import router as agencies_router
+from notifications.context import NotificationsContext
 from notifications.deliveries.router import router as deliveries_router
 from notifications.deliveries.scheduled import deliver
 from notifications.directory.registry import RegistryPeople, connect
 from notifications.directory.router import router as directory_router
-from notifications.directory.service import (
-    ConfiguredDirectory,
-    Directory,
-    RegistryDirectory,
-    use_directory,
-)
+from notifications.directory.service import CONFIGURED, Directory, RegistryDirectory
 from notifications.fatigue.scheduled import send_digests
 from notifications.inbox.router import router as inbox_router
 from notifications.reminders.scheduled import send_reminders
@@ -50,15 +46,15 @@ def build_app(
     directory: Directory = (
         RegistryDirectory(RegistryPeople.from_settings(registry, settings))
         if registry is not None
-        else ConfiguredDirectory()
+        else CONFIGURED
     )
     runtime = ServiceRuntime(
         settings,
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
         background=background,
+        context=lambda rt: NotificationsContext(rt, directory=directory, registry=registry),
     )
-    use_directory(runtime.db, directory)
     app = create_app(
         runtime,
         title="chibo notifications",
@@ -74,12 +70,11 @@ def build_app(
         scope_tree=ReplicaScopeTree(),
         scope_resolvers=RESOLVERS,
     )
-    app.state.registry = registry
     return app
 
 
 def _closing(registry: RegistryClient) -> BackgroundTask:
-    async def close_registry_client(_: ServiceRuntime) -> None:
+    async def close_registry_client(_: NotificationsContext) -> None:
         """Keeps the registry client while the service runs; closes it when it stops."""
         try:
             await asyncio.Event().wait()

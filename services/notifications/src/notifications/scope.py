@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.addresses import organisation_of
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
 from notifications.inbox.models import Notification
-from service_kit.web.access import PROVINCE, Access, Resolvers, caller, province
+from service_kit.web.access import PROVINCE, Resolvers, province
+from service_kit.web.deps import Caller
 
 
 def owner(organisation_id: str | None) -> str:
@@ -48,7 +48,7 @@ async def _delivery(session: AsyncSession, value: str, _: Mapping[str, str]) -> 
     return owner(row.organisation_id) if row else None
 
 
-async def province_only(access: Access = Depends(caller)) -> None:
+async def province_only(access: Caller) -> None:
     """Router dependency of province-level resources (rule sets, agencies)."""
     access.require_province()
 

@@ -9,15 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import col
 
 from registry.identity.models import AuditEntry
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
+from service_kit.web.deps import Caller, PageQuery, Runtime
+from service_kit.web.pagination import Page, keyset_page, link_next
 
 router = APIRouter(prefix="/v1/audit-entries", tags=["audit"])
 
@@ -38,12 +36,12 @@ class AuditEntryOut(BaseModel):
 async def list_entries(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     entity: str | None = Query(None, description="e.g. organisation, member, user, import"),
     entity_id: str | None = None,
     actor: str | None = Query(None, description="e.g. user:<id>, client:<id>, cli:<name>"),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[AuditEntryOut]:
     access.require_province()
     stmt = sa.select(AuditEntry)

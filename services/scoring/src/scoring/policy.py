@@ -1,6 +1,6 @@
 """Compliance thresholds and classification rules as versioned data (`policies/*.yaml`).
 
-Loaded and validated at start-up like the rubrics; handlers read the installed one.
+Loaded and validated at start-up like the rubrics (`scoring.context`).
 """
 
 from __future__ import annotations
@@ -77,16 +77,3 @@ class Policy(_Strict):
 
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     return Policy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-_active: Policy | None = None
-
-
-def install_policy(policy: Policy) -> Policy:
-    global _active
-    _active = policy
-    return _active
-
-
-def active_policy() -> Policy:
-    return _active or install_policy(load_policy())

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from aio_pika import Message
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
@@ -31,7 +32,8 @@ from service_kit.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[UnitOfWork, CloudEvent, EventData], Awaitable[None]]
+# (the service's context, the unit of work, the envelope, its data) → effects in the unit of work
+Handler = Callable[[Any, UnitOfWork, CloudEvent, EventData], Awaitable[None]]
 RETRY_HEADER = "x-retry-count"
 
 
@@ -56,6 +58,7 @@ class Consumer:
         uow_factory: UnitOfWorkFactory,
         subscription: Subscription,
         *,
+        context: Any,
         service: str,
         policy: topology.QueuePolicy,
         max_attempts: int,
@@ -64,6 +67,7 @@ class Consumer:
         batch_size: int = 1,
     ) -> None:
         self.bus, self.uow_factory, self.subscription = bus, uow_factory, subscription
+        self.context = context
         self.service = service
         self.queue_name = f"{service}.{subscription.purpose}"
         self.policy, self.max_attempts = policy, max_attempts
@@ -153,7 +157,7 @@ class Consumer:
                         event_type=event.type,
                     )
                     if first:
-                        await handler(uow, event, data)
+                        await handler(self.context, uow, event, data)
                     outcomes.append("ack" if first else "duplicate")
                 await uow.commit()
         except asyncio.CancelledError:
@@ -235,7 +239,7 @@ class Consumer:
             )
             if not first:
                 return "duplicate"
-            await handler(uow, event, data)
+            await handler(self.context, uow, event, data)
             await uow.commit()
         return "ack"
 

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -29,6 +30,12 @@ _QUIET = {"/metrics", "/healthz/live", "/healthz/ready"}
 def get_runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
+
+
+def get_context(request: Request) -> Any:
+    """The service's context (`service_kit.context`): each service types it with an alias,
+    e.g. `Ctx = Annotated[ScoringContext, Depends(get_context)]`."""
+    return request.app.state.runtime.context
 
 
 class ObserveMiddleware:

@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from meetings.context import Ctx
 from meetings.meetings import service
 from meetings.meetings.models import MeetingDraft
 from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
 from service_kit.ids import new_id
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, IfMatch, Runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.models import ApiModel
 from service_kit.web.problems import FieldError, Problem
@@ -55,8 +54,8 @@ async def _load(uow: UnitOfWork, draft_id: str) -> MeetingDraft:
 async def create_draft(
     body: DraftIn,
     response: Response,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
 ) -> DraftOut:
     await access.require(body.branch_id)
     async with runtime.uow() as uow:
@@ -72,9 +71,7 @@ async def create_draft(
 
 
 @router.get("/{draft_id}", response_model=DraftOut, summary="A draft as last saved")
-async def get_draft(
-    draft_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
-) -> DraftOut:
+async def get_draft(draft_id: str, response: Response, runtime: Runtime) -> DraftOut:
     async with runtime.db.session() as session:  # a read: no write lock, nothing expired
         draft = await session.get(MeetingDraft, draft_id)
         if draft is None:
@@ -92,9 +89,9 @@ async def save_draft(
     draft_id: str,
     body: DraftIn,
     response: Response,
-    if_match: str | None = Header(default=None, alias="If-Match"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    if_match: IfMatch = None,
 ) -> DraftOut:
     await access.require(body.branch_id)
     async with runtime.uow() as uow:
@@ -131,9 +128,10 @@ async def save_draft(
 async def submit_draft(
     draft_id: str,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    ctx: Ctx,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> Created:
         draft = await _load(uow, draft_id)
@@ -153,8 +151,8 @@ async def submit_draft(
         out = await service.submit_meeting(
             uow,
             sub,
-            runtime.clock.now(),
-            request.app.state.request_rules,
+            ctx.now(),
+            ctx.request_rules,
             actor=access.principal.actor,
         )
         await uow.session.delete(draft)

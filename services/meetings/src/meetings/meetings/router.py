@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from sqlmodel import col
 
+from meetings.context import Ctx
 from meetings.meetings import prefill, service
 from meetings.meetings.models import BranchMeeting
 from meetings.meetings.schemas import (
@@ -17,12 +18,10 @@ from meetings.meetings.schemas import (
     NextMeetingOut,
     RevisionOut,
 )
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
 from service_kit.web.idempotency import Created, create_once, stored_answer
-from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
+from service_kit.web.pagination import Page, keyset_page, link_next
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
@@ -38,9 +37,10 @@ branches = APIRouter(prefix="/v1/branches", tags=["meetings"])
 async def submit(
     body: MeetingSubmissionIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    ctx: Ctx,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     await access.require(body.branch_id)
     # A retry gets its first answer; a new record is validated on a read session, so the
@@ -48,7 +48,7 @@ async def submit(
     replay = await stored_answer(request, runtime, idempotency_key, body)
     if replay is not None:
         return replay
-    now = runtime.clock.now()
+    now = ctx.now()
     async with runtime.db.session() as session:
         checked = await service.check_submission(session, body, now)
 
@@ -57,7 +57,7 @@ async def submit(
             uow,
             body,
             now,
-            request.app.state.request_rules,
+            ctx.request_rules,
             actor=access.principal.actor,
             checked=checked,
         )
@@ -67,9 +67,7 @@ async def submit(
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting record")
-async def get_meeting(
-    meeting_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
-) -> MeetingOut:
+async def get_meeting(meeting_id: str, response: Response, runtime: Runtime) -> MeetingOut:
     async with runtime.db.session() as session:
         meeting = await session.get(BranchMeeting, meeting_id)
         if meeting is None:
@@ -83,14 +81,14 @@ async def get_meeting(
 async def list_meetings(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     branch_id: str | None = None,
     organisation_id: str | None = Query(
         None, description="every branch under this organisation (the tree as of the month)"
     ),
     month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[MeetingOut]:
     stmt = access.restrict(sa.select(BranchMeeting), col(BranchMeeting.branch_id))
     if branch_id:
@@ -125,12 +123,12 @@ async def amend(
     meeting_id: str,
     body: AmendmentIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
     if_match: str | None = Header(
         default=None, alias="If-Match", description='the version read, e.g. "1"'
     ),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Response:
     await access.require(body.record.branch_id)
     expected = _version_from_etag(if_match)
@@ -160,9 +158,7 @@ async def amend(
     response_model=list[RevisionOut],
     summary="Every version of a meeting record, with who changed it and why",
 )
-async def list_revisions(
-    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> list[RevisionOut]:
+async def list_revisions(meeting_id: str, runtime: Runtime) -> list[RevisionOut]:
     async with runtime.db.session() as session:
         rows = await service.revisions(session, meeting_id)
     if not rows:
@@ -184,8 +180,6 @@ def _version_from_etag(if_match: str | None) -> int | None:
     response_model=NextMeetingOut,
     summary="Pre-fill of the next meeting: last tasks, open requests, answers to review",
 )
-async def next_meeting(
-    branch_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> NextMeetingOut:
+async def next_meeting(branch_id: str, runtime: Runtime) -> NextMeetingOut:
     async with runtime.db.session() as session:
         return await prefill.next_meeting(session, branch_id)

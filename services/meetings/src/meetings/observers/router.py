@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlmodel import col
 
+from meetings.context import Ctx
 from meetings.observers import service
 from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn, ObserverReportOut
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 
 router = APIRouter(prefix="/v1", tags=["observer reports"])
@@ -28,13 +27,12 @@ async def file_report(
     meeting_id: str,
     body: ObserverReportIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    ctx: Ctx,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> Created:
-        report = await service.file_report(
-            uow, meeting_id, body, runtime.clock.now(), request.app.state.request_rules
-        )
+        report = await service.file_report(uow, meeting_id, body, ctx.now(), ctx.request_rules)
         out = ObserverReportOut.model_validate(report, from_attributes=True)
         return Created(201, out.model_dump(mode="json"))
 
@@ -47,11 +45,11 @@ async def file_report(
     summary="Reports expected, filed or overdue, by observer or branch",
 )
 async def list_reports(
+    runtime: Runtime,
+    access: Caller,
     observer_member_id: str | None = None,
     branch_id: str | None = None,
     status: str | None = None,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> list[ObserverReportOut]:
     stmt = sa.select(ObserverReport).order_by(col(ObserverReport.due_at)).limit(500)
     stmt = access.restrict(stmt, col(ObserverReport.branch_id))

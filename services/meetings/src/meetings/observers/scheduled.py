@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from sqlmodel import col
 
+from meetings.context import MeetingsContext
 from meetings.observers.models import ObserverReport
 from meetings.observers.service import mark_overdue
 from service_kit.claims import claim
-from service_kit.runtime import BackgroundTask, ServiceRuntime
+from service_kit.sweeper import periodic
 
-log = logging.getLogger(__name__)
 BATCH = 500
 
 
-async def sweep_once(runtime: ServiceRuntime) -> int:
+async def sweep_once(ctx: MeetingsContext) -> int:
     flagged = 0
     while True:
-        now = runtime.clock.now()
-        async with runtime.uow() as uow:
+        now = ctx.now()
+        async with ctx.uow() as uow:
             rows = await claim(
                 uow.session,
                 ObserverReport,
@@ -37,17 +34,6 @@ async def sweep_once(runtime: ServiceRuntime) -> int:
             return flagged
 
 
-def overdue_report_sweeper() -> BackgroundTask:
-    async def sweep_observer_reports(runtime: ServiceRuntime) -> None:
-        while True:
-            try:
-                flagged = await sweep_once(runtime)
-                if flagged:
-                    log.info("observer reports overdue", extra={"count": flagged})
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("observer-report sweep failed; will try again")
-            await asyncio.sleep(runtime.settings.sweep_interval_seconds)
-
-    return sweep_observer_reports
+overdue_report_sweeper = periodic(
+    "observer-report-sweep", sweep_once, interval=lambda ctx: ctx.settings.sweep_interval_seconds
+)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from event_contracts import CloudEvent, EventData
 from event_contracts.events import registry as ev
 from meetings.replica import service
+from service_kit.context import ServiceContext
 from service_kit.uow import UnitOfWork
 
 
-async def on_member_event(uow: UnitOfWork, _event: CloudEvent, data: EventData) -> None:
+async def on_member_event(
+    _ctx: ServiceContext, uow: UnitOfWork, _event: CloudEvent, data: EventData
+) -> None:
     if isinstance(data, ev.MemberAdmitted):
         await service.apply_member_admitted(uow.session, data)
     elif isinstance(data, ev.MemberStatusChanged):

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi import Request as HttpRequest
 from sqlmodel import col
 
+from meetings.context import Ctx
 from meetings.requests import service
 from meetings.requests.lifecycle import OPEN, RequestStatus
 from meetings.requests.models import Request, RequestTimelineEntry
 from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut, TimelineEntryOut
-from meetings.requests.service import RequestRules
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
+from service_kit.web.deps import Caller, IfMatch, PageQuery, Runtime
+from service_kit.web.pagination import Page, keyset_page, link_next
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
-
-
-def get_rules(request: HttpRequest) -> RequestRules:
-    rules: RequestRules = request.app.state.request_rules
-    return rules
 
 
 def _out(row: Request, timeline: list[RequestTimelineEntry] | None = None) -> RequestOut:
@@ -41,6 +34,9 @@ def _out(row: Request, timeline: list[RequestTimelineEntry] | None = None) -> Re
 async def list_requests(
     request: HttpRequest,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     level_organisation_id: str | None = None,
     organisation_id: str | None = Query(
         None, description="requests owed by this organisation or anything under it today"
@@ -49,9 +45,6 @@ async def list_requests(
     status: RequestStatus | None = None,
     open_only: bool = Query(False, alias="open"),
     overdue: bool = Query(False, description="open and past a reminder or deadline check"),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[RequestOut]:
     stmt = access.restrict(sa.select(Request), col(Request.branch_id))
     if level_organisation_id:
@@ -83,8 +76,8 @@ async def list_requests(
 )
 async def summary(
     organisation_id: str,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
 ) -> list[LevelSummary]:
     await access.require(organisation_id)
     async with runtime.db.session() as session:
@@ -111,9 +104,7 @@ async def summary(
 
 
 @router.get("/{request_id}", response_model=RequestOut, summary="A request with its timeline")
-async def get_request(
-    request_id: str, response: Response, runtime: ServiceRuntime = Depends(get_runtime)
-) -> RequestOut:
+async def get_request(request_id: str, response: Response, runtime: Runtime) -> RequestOut:
     async with runtime.db.session() as session:
         row = await session.get(Request, request_id)
         if row is None:
@@ -132,10 +123,10 @@ async def act(
     request_id: str,
     body: RequestActionIn,
     response: Response,
-    if_match: str | None = Header(default=None, alias="If-Match"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    rules: RequestRules = Depends(get_rules),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    ctx: Ctx,
+    if_match: IfMatch = None,
 ) -> RequestOut:
     # The timeline names the token's caller; a name the client gives is kept beside it.
     who = access.principal.actor
@@ -150,7 +141,7 @@ async def act(
                     "Kiến nghị đã thay đổi từ lần đọc trước; hãy tải lại rồi thử lại.",
                     current_version=current.version,
                 )
-        row = await service.act(uow, request_id, body, runtime.clock.now(), rules)
+        row = await service.act(uow, request_id, body, ctx.now(), ctx.request_rules)
         await uow.commit()
     async with runtime.db.session() as session:
         entries = await service.timeline(session, request_id)

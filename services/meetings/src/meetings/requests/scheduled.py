@@ -7,27 +7,24 @@ and records each action's key, so nothing happens twice across restarts or clock
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from sqlmodel import col
 
+from meetings.context import MeetingsContext
 from meetings.requests.lifecycle import OPEN
 from meetings.requests.models import Request
-from meetings.requests.service import RequestRules, prefetch_done_keys, process_due
+from meetings.requests.service import prefetch_done_keys, process_due
 from service_kit.claims import claim
-from service_kit.runtime import BackgroundTask, ServiceRuntime
+from service_kit.sweeper import periodic
 
-log = logging.getLogger(__name__)
 BATCH = 200
 
 
-async def sweep_once(runtime: ServiceRuntime, rules: RequestRules) -> int:
+async def sweep_once(ctx: MeetingsContext) -> int:
     """One pass over everything due now; returns the number of actions taken."""
-    taken = 0
+    taken, rules = 0, ctx.request_rules
     while True:
-        now = runtime.clock.now()
-        async with runtime.uow() as uow:
+        now = ctx.now()
+        async with ctx.uow() as uow:
             rows = await claim(
                 uow.session,
                 Request,
@@ -46,17 +43,6 @@ async def sweep_once(runtime: ServiceRuntime, rules: RequestRules) -> int:
             return taken
 
 
-def request_sweeper(rules: RequestRules) -> BackgroundTask:
-    async def sweep_requests(runtime: ServiceRuntime) -> None:
-        while True:
-            try:
-                taken = await sweep_once(runtime, rules)
-                if taken:
-                    log.info("request sweep", extra={"actions": taken})
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("request sweep failed; will try again")
-            await asyncio.sleep(runtime.settings.sweep_interval_seconds)
-
-    return sweep_requests
+request_sweeper = periodic(
+    "request-sweep", sweep_once, interval=lambda ctx: ctx.settings.sweep_interval_seconds
+)

@@ -3,31 +3,28 @@ still unmet becomes `meetings.meeting.missed.v1`, once (the row's status is the 
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from sqlmodel import col
 
+from meetings.context import MeetingsContext
 from meetings.schedules import rules, service
 from meetings.schedules.models import MeetingExpectation
 from service_kit.claims import claim
 from service_kit.clock import vietnam_date
-from service_kit.runtime import BackgroundTask, ServiceRuntime
+from service_kit.sweeper import periodic
 
-log = logging.getLogger(__name__)
 BATCH = 500
 
 
-async def sweep_once(runtime: ServiceRuntime) -> int:
-    now = runtime.clock.now()
+async def sweep_once(ctx: MeetingsContext) -> int:
+    now = ctx.now()
     today = vietnam_date(now)
-    async with runtime.uow() as uow:
+    async with ctx.uow() as uow:
         # Only the current month: a month before the service tracked a branch is not "missed".
         await service.expect_month(uow.session, rules.period_of(today), today)
         await uow.commit()
     missed = 0
     while True:
-        async with runtime.uow() as uow:
+        async with ctx.uow() as uow:
             rows = await claim(
                 uow.session,
                 MeetingExpectation,
@@ -44,17 +41,6 @@ async def sweep_once(runtime: ServiceRuntime) -> int:
             return missed
 
 
-def missed_meeting_sweeper() -> BackgroundTask:
-    async def sweep_missed_meetings(runtime: ServiceRuntime) -> None:
-        while True:
-            try:
-                missed = await sweep_once(runtime)
-                if missed:
-                    log.info("missed meetings", extra={"count": missed})
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("missed-meeting sweep failed; will try again")
-            await asyncio.sleep(runtime.settings.sweep_interval_seconds)
-
-    return sweep_missed_meetings
+missed_meeting_sweeper = periodic(
+    "missed-meeting-sweep", sweep_once, interval=lambda ctx: ctx.settings.sweep_interval_seconds
+)

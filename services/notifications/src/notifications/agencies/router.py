@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
@@ -14,14 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from notifications.agencies import service
 from notifications.agencies.models import Agency
 from notifications.agencies.rules import NAME, pattern_problem
+from notifications.context import Ctx
 from notifications.directory.models import ContactPoint
 from notifications.scope import province_only
 from notifications.settings import NotificationsSettings
 from notifications.webhooks import service as webhooks
 from notifications.webhooks.rules import url_problem
 from service_kit.ids import new_id
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.problems import FieldError, Problem
 
@@ -101,11 +101,12 @@ async def register_agency(
     body: AgencyIn,
     request: Request,
     response: Response,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    ctx: Ctx,
 ) -> AgencyCreated:
-    settings = cast(NotificationsSettings, runtime.settings)
+    settings = ctx.notifications_settings
     _validate(body, settings)
-    await service.check_client(request.app.state.registry, body.client_id)
+    await service.check_client(ctx.registry, body.client_id)
     row = Agency(
         id=new_id(),
         name=body.name,
@@ -144,7 +145,7 @@ async def register_agency(
 
 
 @router.get("", response_model=list[AgencyOut], summary="Registered agencies")
-async def list_agencies(runtime: ServiceRuntime = Depends(get_runtime)) -> list[AgencyOut]:
+async def list_agencies(runtime: Runtime) -> list[AgencyOut]:
     async with runtime.db.session() as session:
         rows = (await session.execute(sa.select(Agency).order_by(Agency.name))).scalars()
         return [_out(r) for r in rows]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlmodel import col
 
@@ -14,10 +14,10 @@ from notifications.deliveries import service
 from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.scope import address_owner, contact_point_owner
 from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.access import Access
+from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.models import ApiModel
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
@@ -83,14 +83,14 @@ async def _require_contact_point(
 async def list_deliveries(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     status: Literal["pending", "delivered", "failed"] | None = None,
     channel: Literal["email", "webhook"] | None = None,
     recipient: str | None = None,
     event_id: str | None = None,
     contact_point_id: str | None = None,
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[DeliveryOut]:
     if recipient:
         await access.require(address_owner(recipient))
@@ -123,9 +123,7 @@ async def list_deliveries(
 @router.get(
     "/{delivery_id}", response_model=DeliveryDetail, summary="One delivery and its attempts"
 )
-async def get_delivery(
-    delivery_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> DeliveryDetail:
+async def get_delivery(delivery_id: str, runtime: Runtime) -> DeliveryDetail:
     async with runtime.db.session() as session:
         row = await session.get(Delivery, delivery_id)
         if row is None:
@@ -149,11 +147,9 @@ async def get_delivery(
     response_model=DeliveryOut,
     summary="Send a failed delivery again (same webhook-id / Message-ID)",
 )
-async def replay_delivery(
-    delivery_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> DeliveryOut:
+async def replay_delivery(delivery_id: str, runtime: Runtime) -> DeliveryOut:
     async with runtime.db.transaction() as session:
-        row = await service.replay_one(session, delivery_id)
+        row = await service.replay_one(session, delivery_id, runtime.clock.now())
         out = DeliveryOut.model_validate(row, from_attributes=True)
     return out
 
@@ -161,8 +157,8 @@ async def replay_delivery(
 @router.post("/replays", response_model=ReplayOut, summary="Send failed deliveries again, in bulk")
 async def replay_deliveries(
     body: ReplayIn,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
 ) -> ReplayOut:
     """Only the failed deliveries of the caller's subtree are sent again."""
     await _require_contact_point(runtime, access, body.contact_point_id)
@@ -173,5 +169,6 @@ async def replay_deliveries(
             created_since=body.created_since,
             limit=body.limit,
             within=lambda stmt: access.restrict(stmt, col(Delivery.organisation_id)),
+            now=runtime.clock.now(),
         )
     return ReplayOut(replayed=count)

@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
-from service_kit.db import utcnow
 from service_kit.web.problems import Problem
 
 
-async def replay_one(session: AsyncSession, delivery_id: str) -> Delivery:
+async def replay_one(session: AsyncSession, delivery_id: str, now: datetime) -> Delivery:
     row = await session.get(Delivery, delivery_id)
     if row is None:
         raise Problem(404, "delivery-not-found", "Không tìm thấy lần gửi này.")
@@ -34,7 +33,7 @@ async def replay_one(session: AsyncSession, delivery_id: str) -> Delivery:
             "Điểm nhận đang bị vô hiệu hóa; hãy kích hoạt lại (PATCH /v1/contact-points/{id}) "
             "rồi gửi lại.",
         )
-    _reschedule(row)
+    _reschedule(row, now)
     return row
 
 
@@ -45,6 +44,7 @@ async def replay_failed(
     created_since: datetime | None,
     limit: int,
     within: Callable[[sa.Select[tuple[Delivery]]], sa.Select[tuple[Delivery]]],
+    now: datetime,
 ) -> int:
     """Failed deliveries to active contact points or to the registry's people, oldest first, at
     most `limit`, among those `within` keeps (the caller's subtree)."""
@@ -65,9 +65,9 @@ async def replay_failed(
         stmt = stmt.where(Delivery.created_at >= created_since)
     rows = list((await session.execute(stmt)).scalars())
     for row in rows:
-        _reschedule(row)
+        _reschedule(row, now)
     return len(rows)
 
 
-def _reschedule(row: Delivery) -> None:
-    row.status, row.attempts, row.next_attempt_at = "pending", 0, utcnow()
+def _reschedule(row: Delivery, now: datetime) -> None:
+    row.status, row.attempts, row.next_attempt_at = "pending", 0, now

@@ -36,7 +36,8 @@ from notifications.settings import NotificationsSettings
 from notifications.webhooks.service import valid_secrets
 from org_tree.registry_client import RegistryUnavailable
 from service_kit.claims import claim
-from service_kit.db import Database, utcnow
+from service_kit.clock import Clock, SystemClock
+from service_kit.db import Database
 from service_kit.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,13 @@ class DeliveryWorker:
         senders: Mapping[str, Sender],
         *,
         directory: Directory = CONFIGURED,
+        clock: Clock | None = None,
         draw: Callable[[], float] = random.random,
         per_contact_limit: int = 4,
     ) -> None:
         self.db, self.settings, self.senders = db, settings, senders
         self.directory = directory
+        self.clock: Clock = clock or SystemClock()
         self.policy = policy_from(settings)
         self.draw = draw
         self.per_contact_limit = per_contact_limit
@@ -141,7 +144,7 @@ class DeliveryWorker:
         raise TimeoutError("deliveries still due or in flight")
 
     async def _claim(self, limit: int) -> list[Job]:
-        now = utcnow()
+        now = self.clock.now()
         lease_until = now + timedelta(seconds=self.settings.delivery_lease_seconds)
         saturated = [c for c, n in self._in_flight.items() if n >= self.per_contact_limit]
         conditions = [Delivery.status == "pending", Delivery.next_attempt_at <= now]
@@ -168,7 +171,7 @@ class DeliveryWorker:
                 ).scalars()
             }
             secrets = await valid_secrets(
-                session, [c for c in contact_ids if contacts[c].channel == "webhook"]
+                session, [c for c in contact_ids if contacts[c].channel == "webhook"], now
             )
             jobs: list[Job] = []
             for row in rows:
@@ -211,7 +214,7 @@ class DeliveryWorker:
         return job, await self.senders[job.channel].send(job)
 
     async def _attempt(self, job: Job) -> None:
-        started_at, started = utcnow(), time.perf_counter()
+        started_at, started = self.clock.now(), time.perf_counter()
         try:
             job, outcome = await self._send(job)
         except asyncio.CancelledError:
@@ -233,7 +236,7 @@ class DeliveryWorker:
         if not self._finished:
             return
         batch, self._finished = self._finished, []
-        now = utcnow()
+        now = self.clock.now()
         async with self.db.transaction() as session:
             for done in batch:
                 await self._record(session, done, now)
@@ -269,5 +272,5 @@ class DeliveryWorker:
             if decision.kind == "gone" and row.contact_point_id:
                 contact = await session.get(ContactPoint, row.contact_point_id)
                 if contact is not None:
-                    deactivate(contact, "webhook trả lời 410 Gone")
+                    deactivate(contact, "webhook trả lời 410 Gone", now)
                     log.warning("webhook deactivated after 410", extra={"contact": contact.id})

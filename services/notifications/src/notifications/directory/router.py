@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -20,10 +20,9 @@ from notifications.webhooks import service as webhooks
 from notifications.webhooks.rules import url_problem
 from service_kit.ids import new_id
 from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.models import ApiModel
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/contact-points", tags=["directory"])
@@ -83,8 +82,8 @@ def _settings(runtime: ServiceRuntime) -> NotificationsSettings:
 async def create_contact_point(
     body: ContactPointIn,
     response: Response,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
 ) -> ContactPointCreated:
     await access.require(address_owner(body.address))
     _check_target(body.channel, body.target, _settings(runtime))
@@ -110,12 +109,12 @@ async def create_contact_point(
 async def list_contact_points(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     address: str | None = None,
     channel: str | None = None,
     active: bool | None = None,
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[ContactPointOut]:
     stmt = sa.select(ContactPoint).order_by(ContactPoint.id).limit(page.limit + 1)
     stmt = access.restrict(stmt, col(ContactPoint.organisation_id))
@@ -145,7 +144,7 @@ async def list_contact_points(
     summary="Change the target or reactivate (e.g. after a webhook answered 410)",
 )
 async def patch_contact_point(
-    contact_point_id: str, body: ContactPointPatch, runtime: ServiceRuntime = Depends(get_runtime)
+    contact_point_id: str, body: ContactPointPatch, runtime: Runtime
 ) -> ContactPointOut:
     async with runtime.db.transaction() as session:
         contact = await session.get(ContactPoint, contact_point_id)
@@ -157,6 +156,6 @@ async def patch_contact_point(
         if body.active:
             contact.active, contact.deactivated_at, contact.deactivation_reason = True, None, None
         elif body.active is False:
-            deactivate(contact, "tắt bởi người quản trị")
+            deactivate(contact, "tắt bởi người quản trị", runtime.clock.now())
         out = ContactPointOut(**contact.model_dump())
     return out

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
-from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,6 @@ from notifications.directory import rules
 from notifications.directory.models import ContactPoint
 from notifications.directory.registry import RegistryPeople
 from org_tree.registry_client import RegistryUnavailable
-from service_kit.db import Database, utcnow
 
 
 @dataclass(frozen=True)
@@ -103,22 +102,12 @@ async def route(
     return (await directory.routes(session, [address], channel)).get(address)
 
 
+# Without the registry: configured contact points only.
 CONFIGURED = ConfiguredDirectory()
-# Event handlers get only a unit of work: they find their service's directory by its database.
-_IN_USE: WeakKeyDictionary[Database, Directory] = WeakKeyDictionary()
 
 
-def use_directory(db: Database, directory: Directory) -> None:
-    """The directory of the service on `db` (`main.build_app` sets it)."""
-    _IN_USE[db] = directory
-
-
-def directory_for(db: Database) -> Directory:
-    return _IN_USE.get(db, CONFIGURED)
-
-
-def deactivate(contact: ContactPoint, reason: str) -> None:
+def deactivate(contact: ContactPoint, reason: str, now: datetime) -> None:
     if contact.active:
         contact.active = False
-        contact.deactivated_at = utcnow()
+        contact.deactivated_at = now
         contact.deactivation_reason = reason

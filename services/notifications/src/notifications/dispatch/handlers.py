@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from event_contracts import CloudEvent, EventData
-from notifications.directory.service import directory_for
+from notifications.context import NotificationsContext
 from notifications.dispatch import service
 from service_kit.uow import UnitOfWork
 
 
-async def on_event(uow: UnitOfWork, event: CloudEvent, data: EventData) -> None:
-    await service.plan(uow, event, directory_for(uow.db))
+async def on_event(
+    ctx: NotificationsContext, uow: UnitOfWork, event: CloudEvent, _data: EventData
+) -> None:
+    await service.plan(uow, event, ctx.directory)

@@ -25,7 +25,6 @@ from notifications.rules.schemas import Delivery as DeliveryMode
 from notifications.templates.rendering import context_for, render
 from service_kit.bus.errors import PermanentError
 from service_kit.clock import vietnam_date
-from service_kit.db import utcnow
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
@@ -97,7 +96,7 @@ async def place(
         )
         return
     if message.channel == "email":
-        sent = await fatigue.sent_today(uow.session, message.recipient, utcnow())
+        sent = await fatigue.sent_today(uow.session, message.recipient, uow.now())
         budget = fatigue_policy.daily_immediate_budget
         if not send_now(message.urgency, message.delivery, sent, budget):
             planned.digested += await fatigue.fold(
@@ -108,6 +107,7 @@ async def place(
                 subject=message.subject,
                 urgent=urgent,
                 reason="budget" if urgent or message.delivery == "immediate" else "routine",
+                now=uow.now(),
             )
             return
     insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
@@ -127,8 +127,8 @@ async def place(
             body=message.body,
             status="pending",
             attempts=0,
-            next_attempt_at=utcnow(),
-            created_at=utcnow(),
+            next_attempt_at=uow.now(),
+            created_at=uow.now(),
         )
         .on_conflict_do_nothing()
     )

@@ -16,7 +16,7 @@ from notifications.directory.service import Directory
 from notifications.fatigue.models import Digest, DigestItem
 from notifications.fatigue.rules import DigestLine, compose, local_day_start, week_start
 from notifications.inbox.models import Notification
-from service_kit.db import Database, utcnow
+from service_kit.db import Database
 from service_kit.ids import new_id
 
 DIGEST_RULE = "digest"
@@ -43,6 +43,7 @@ async def fold(
     subject: str,
     urgent: bool,
     reason: str,
+    now: datetime,
 ) -> int:
     """Keep the e-mail for the person's next digest; once per (event, recipient)."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -57,7 +58,7 @@ async def fold(
             subject=subject,
             urgent=urgent,
             reason=reason,
-            created_at=utcnow(),
+            created_at=now,
         )
         .on_conflict_do_nothing()
     )
@@ -70,7 +71,7 @@ def digest_id(recipient: str, on: date) -> str:
     return f"digest-{digest}"
 
 
-async def build_digests(db: Database, on: date, directory: Directory) -> int:
+async def build_digests(db: Database, on: date, directory: Directory, now: datetime) -> int:
     """One digest per person with pending items and none yet for `on`; returns how many. It is
     e-mailed where the directory routes the person (a contact point, or the registry's people).
 
@@ -107,7 +108,6 @@ async def build_digests(db: Database, on: date, directory: Directory) -> int:
             for item in items:
                 by_recipient[item.recipient].append(item)
             routes = await directory.routes(session, recipients, "email")
-            now = utcnow()
             for recipient in recipients:
                 found = by_recipient[recipient]
                 digest = Digest(

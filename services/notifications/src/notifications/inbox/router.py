@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import col
 
 from notifications.inbox import service
 from notifications.inbox.models import Notification
 from notifications.scope import address_owner
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.deps import Caller, PageQuery, Runtime
+from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/notifications", tags=["inbox"])
@@ -49,11 +47,11 @@ class MarkedRead(BaseModel):
 async def list_notifications(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     recipient: str | None = None,
     unread: bool | None = Query(None, description="true: only unread; false: only read"),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[NotificationOut]:
     stmt = sa.select(Notification).order_by(Notification.id).limit(page.limit + 1)
     stmt = access.restrict(stmt, col(Notification.organisation_id))
@@ -79,9 +77,9 @@ async def list_notifications(
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many are unread")
 async def unread_count(
+    runtime: Runtime,
+    access: Caller,
     recipient: str = Query(min_length=1),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> UnreadCount:
     await access.require(address_owner(recipient))
     async with runtime.db.session() as session:
@@ -91,11 +89,9 @@ async def unread_count(
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, summary="Mark one as read")
-async def mark_read(
-    notification_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> NotificationOut:
+async def mark_read(notification_id: str, runtime: Runtime) -> NotificationOut:
     async with runtime.db.transaction() as session:
-        row = await service.mark_read(session, notification_id)
+        row = await service.mark_read(session, notification_id, runtime.clock.now())
         if row is None:
             raise Problem(404, "notification-not-found", "Không tìm thấy thông báo này.")
         out = NotificationOut.model_validate(row, from_attributes=True)
@@ -104,11 +100,11 @@ async def mark_read(
 
 @router.post("/read", response_model=MarkedRead, summary="Mark all of a recipient's as read")
 async def mark_all_read(
+    runtime: Runtime,
+    access: Caller,
     recipient: str = Query(min_length=1),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> MarkedRead:
     await access.require(address_owner(recipient))
     async with runtime.db.transaction() as session:
-        marked = await service.mark_all_read(session, recipient)
+        marked = await service.mark_all_read(session, recipient, runtime.clock.now())
     return MarkedRead(recipient=recipient, marked=marked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.inbox.models import Notification
-from service_kit.db import utcnow
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
@@ -38,7 +38,7 @@ async def record(
             body=body,
             urgent=urgent,
             rule_set_version=rule_set_version,
-            created_at=utcnow(),
+            created_at=uow.now(),
         )
         .on_conflict_do_nothing()
     )
@@ -53,18 +53,20 @@ async def unread_count(session: AsyncSession, recipient: str) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def mark_read(session: AsyncSession, notification_id: str) -> Notification | None:
+async def mark_read(
+    session: AsyncSession, notification_id: str, now: datetime
+) -> Notification | None:
     """Idempotent: the first reading time is kept."""
     row = await session.get(Notification, notification_id)
     if row is not None and row.read_at is None:
-        row.read_at = utcnow()
+        row.read_at = now
     return row
 
 
-async def mark_all_read(session: AsyncSession, recipient: str) -> int:
+async def mark_all_read(session: AsyncSession, recipient: str, now: datetime) -> int:
     result: sa.CursorResult[Any] = await session.execute(  # type: ignore[assignment]
         sa.update(Notification)
         .where(Notification.recipient == recipient, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+        .values(read_at=now)
     )
     return int(result.rowcount)

@@ -14,7 +14,6 @@ from notifications.replica import service as replica
 from notifications.rules import service as rule_sets
 from notifications.templates.rendering import render
 from org_tree.observers import observers_by_branch
-from service_kit.db import utcnow
 from service_kit.uow import UnitOfWork
 
 
@@ -32,7 +31,7 @@ async def send_due(
     )
     if not found:
         return 0
-    active = await rule_sets.in_effect(session)
+    active = await rule_sets.in_effect(session, uow.now())
     names = await replica.names(session, {r.branch_id for r in found})
     insert = postgresql.insert if uow.db.dialect == "postgresql" else sqlite.insert
     sent = 0
@@ -46,7 +45,7 @@ async def send_due(
                 kind=reminder.kind,
                 recipient=reminder.recipient,
                 due_on=reminder.due_on,
-                created_at=utcnow(),
+                created_at=uow.now(),
             )
             .on_conflict_do_nothing()
         )

@@ -7,8 +7,7 @@ from fastapi import APIRouter, Depends
 from notifications.rules import service
 from notifications.rules.schemas import RuleSetIn, RuleSetOut, RuleSetVersionOut
 from notifications.scope import province_only
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Runtime
 from service_kit.web.problems import Problem
 
 # Rule sets are province-level: read and written with a province token only.
@@ -26,15 +25,15 @@ def _out(active: service.ActiveRuleSet) -> RuleSetOut:
 
 
 @router.get("", response_model=RuleSetOut, summary="The rule set in effect now")
-async def current_rules(runtime: ServiceRuntime = Depends(get_runtime)) -> RuleSetOut:
+async def current_rules(runtime: Runtime) -> RuleSetOut:
     async with runtime.db.session() as session:
-        return _out(await service.in_effect(session))
+        return _out(await service.in_effect(session, runtime.clock.now()))
 
 
 @router.get(
     "/versions", response_model=list[RuleSetVersionOut], summary="Every version, newest first"
 )
-async def list_versions(runtime: ServiceRuntime = Depends(get_runtime)) -> list[RuleSetVersionOut]:
+async def list_versions(runtime: Runtime) -> list[RuleSetVersionOut]:
     async with runtime.db.session() as session:
         found = await service.versions(session)
     return [
@@ -46,7 +45,7 @@ async def list_versions(runtime: ServiceRuntime = Depends(get_runtime)) -> list[
 
 
 @router.get("/versions/{version}", response_model=RuleSetOut, summary="One version")
-async def get_version(version: int, runtime: ServiceRuntime = Depends(get_runtime)) -> RuleSetOut:
+async def get_version(version: int, runtime: Runtime) -> RuleSetOut:
     async with runtime.db.session() as session:
         found = await service.version(session, version)
     if found is None:
@@ -60,9 +59,7 @@ async def get_version(version: int, runtime: ServiceRuntime = Depends(get_runtim
     status_code=201,
     summary="Publish a new version (validated as a whole; 409 when not based on the latest)",
 )
-async def publish_version(
-    edit: RuleSetIn, runtime: ServiceRuntime = Depends(get_runtime)
-) -> RuleSetOut:
+async def publish_version(edit: RuleSetIn, runtime: Runtime) -> RuleSetOut:
     async with runtime.db.transaction() as session:
-        published = await service.publish(session, edit)
+        published = await service.publish(session, edit, runtime.clock.now())
     return _out(published)

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.rules.defaults import DEFAULT_RULES
 from notifications.rules.models import RuleSetVersion
 from notifications.rules.schemas import RuleSetDocument, RuleSetIn
-from service_kit.db import utcnow
 from service_kit.web.problems import Problem
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
@@ -44,10 +43,10 @@ def _active(row: RuleSetVersion) -> ActiveRuleSet:
     return ActiveRuleSet(row.version, document, row.effective_at, row.created_at, row.note)
 
 
-async def in_effect(session: AsyncSession, at: datetime | None = None) -> ActiveRuleSet:
+async def in_effect(session: AsyncSession, at: datetime) -> ActiveRuleSet:
     stmt = (
         sa.select(RuleSetVersion)
-        .where(RuleSetVersion.effective_at <= (at or utcnow()))
+        .where(RuleSetVersion.effective_at <= at)
         .order_by(RuleSetVersion.version.desc())
         .limit(1)
     )
@@ -67,7 +66,7 @@ async def versions(session: AsyncSession) -> list[ActiveRuleSet]:
     return [*(_active(r) for r in (await session.execute(stmt)).scalars()), DEFAULT]
 
 
-async def publish(session: AsyncSession, edit: RuleSetIn) -> ActiveRuleSet:
+async def publish(session: AsyncSession, edit: RuleSetIn, now: datetime) -> ActiveRuleSet:
     """A new version on top of `based_on_version`; 409 when someone published in between."""
     latest = (
         await session.execute(sa.select(sa.func.max(RuleSetVersion.version)))
@@ -85,7 +84,7 @@ async def publish(session: AsyncSession, edit: RuleSetIn) -> ActiveRuleSet:
         version=latest + 1,
         document=document.model_dump_json(),
         note=edit.note,
-        effective_at=edit.effective_at or utcnow(),
+        effective_at=edit.effective_at or now,
     )
     session.add(row)
     try:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from notifications.directory.models import ContactPoint
 from notifications.settings import NotificationsSettings
 from notifications.webhooks import service
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.problems import Problem
 
@@ -39,8 +38,8 @@ class RotationOut(BaseModel):
 )
 async def rotate_secret(
     contact_point_id: str,
+    runtime: Runtime,
     body: RotationIn | None = None,
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> RotationOut:
     settings = cast(NotificationsSettings, runtime.settings)
     grace = settings.webhook_secret_grace_seconds
@@ -50,7 +49,7 @@ async def rotate_secret(
         contact = await session.get(ContactPoint, contact_point_id)
         if contact is None or contact.channel != "webhook":
             raise Problem(404, "webhook-not-found", "Không tìm thấy webhook này.")
-        fresh = await service.rotate(session, contact.id, grace)
+        fresh = await service.rotate(session, contact.id, grace, runtime.clock.now())
     return RotationOut(
         contact_point_id=contact_point_id,
         secret=fresh.secret,

@@ -38,6 +38,8 @@ class WebhookSender:
     async def send(self, job: Job) -> Outcome:
         if not job.secrets:
             return Outcome(ok=False, permanent=True, error="webhook has no valid signing secret")
+        # Real time, not the business clock: the receiver checks the signature's timestamp
+        # against its own wall clock.
         headers = signed_headers(job, int(time.time()))
         try:
             # httpx times each phase; this bounds the whole exchange, slow trickles included.

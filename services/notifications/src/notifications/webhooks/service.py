@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.webhooks.models import WebhookSecret
 from notifications.webhooks.verify import new_secret
-from service_kit.db import utcnow
 from service_kit.ids import new_id
 
 
@@ -20,9 +19,11 @@ async def add_secret(session: AsyncSession, contact_point_id: str) -> WebhookSec
     return row
 
 
-async def rotate(session: AsyncSession, contact_point_id: str, grace_seconds: int) -> WebhookSecret:
+async def rotate(
+    session: AsyncSession, contact_point_id: str, grace_seconds: int, now: datetime
+) -> WebhookSecret:
     """A new secret; those still valid now expire after the grace (both sign meanwhile)."""
-    ends = utcnow() + timedelta(seconds=grace_seconds)
+    ends = now + timedelta(seconds=grace_seconds)
     await session.execute(
         sa.update(WebhookSecret)
         .where(
@@ -35,12 +36,11 @@ async def rotate(session: AsyncSession, contact_point_id: str, grace_seconds: in
 
 
 async def valid_secrets(
-    session: AsyncSession, contact_point_ids: list[str]
+    session: AsyncSession, contact_point_ids: list[str], now: datetime
 ) -> dict[str, list[str]]:
     """Secrets that sign now, newest first, per contact point."""
     if not contact_point_ids:
         return {}
-    now = utcnow()
     stmt = (
         sa.select(WebhookSecret)
         .where(

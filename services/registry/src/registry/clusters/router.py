@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from registry.clusters import service
 from registry.clusters.schemas import ClusterIn, ClusterOut
 from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["rotation clusters"])
@@ -28,9 +26,9 @@ router = APIRouter(tags=["rotation clusters"])
 async def form(
     body: ClusterIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require_all(body.branch_ids)
     return await write(
@@ -50,8 +48,8 @@ async def form(
 )
 async def clusters_of(
     branch_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[ClusterOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)

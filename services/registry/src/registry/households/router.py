@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -12,10 +12,8 @@ from registry.households import service
 from registry.households.schemas import ResponsibilityIn, ResponsibilityOut
 from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["households"])
@@ -34,9 +32,9 @@ class Assigned(BaseModel):
 async def assign(
     body: ResponsibilityIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.branch_id)
 
@@ -53,8 +51,8 @@ async def assign(
 )
 async def of_branch(
     branch_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[ResponsibilityOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)

@@ -36,7 +36,8 @@ from registry.identity.schemas import (
 )
 from registry.identity.service import Identity, actor_of, get_identity
 from service_kit.auth import Principal, forbidden
-from service_kit.web.access import Access, caller, principal_of
+from service_kit.web.access import principal_of
+from service_kit.web.deps import Caller
 from service_kit.web.pagination import Page
 from service_kit.web.problems import FieldError, Problem
 
@@ -195,9 +196,9 @@ async def me(principal: Principal = Depends(principal_of)) -> PrincipalOut:
     summary="Start signing with a new key; the old one stays published for the grace period",
 )
 async def rotate(
+    access: Caller,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
-    access: Access = Depends(caller),
 ) -> RotationOut:
     access.require_province()
     async with identity.runtime.uow() as uow:
@@ -208,9 +209,9 @@ async def rotate(
 
 @router.get("/v1/auth/keys", response_model=Page[KeyOut], summary="Signing keys still published")
 async def keys(
+    access: Caller,
     _: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
-    access: Access = Depends(caller),
 ) -> Page[KeyOut]:
     access.require_province()
     return Page[KeyOut](items=await identity.key_list())
@@ -219,9 +220,9 @@ async def keys(
 @router.post("/v1/users", status_code=201, response_model=UserOut, summary="Create a user")
 async def create_user(
     body: UserIn,
+    access: Caller,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
-    access: Access = Depends(caller),
 ) -> JSONResponse:
     await access.require(body.organisation_id)
     async with identity.runtime.uow() as uow:
@@ -264,9 +265,9 @@ async def reset_password(
 )
 async def create_client(
     body: ClientIn,
+    access: Caller,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
-    access: Access = Depends(caller),
 ) -> JSONResponse:
     access.require_province()
     async with identity.runtime.uow() as uow:
@@ -282,9 +283,9 @@ async def create_client(
 )
 async def get_client(
     client_id: str,
+    access: Caller,
     _: Principal = Depends(client_reader),
     identity: Identity = Depends(get_identity),
-    access: Access = Depends(caller),
 ) -> ClientOut:
     access.require_province()
     return await identity.client(client_id)

@@ -465,11 +465,12 @@ def _state(key: SigningKey) -> rules.KeyState:
 
 def get_identity(request: Request) -> Identity:
     """The app's `Identity` (`registry.main.build_app` makes it; see `use_identity`)."""
-    identity: Identity = request.app.state.identity
+    identity = request.app.state.runtime.context.identity
+    assert isinstance(identity, Identity)
     return identity
 
 
 def use_identity(app: FastAPI, identity: Identity) -> None:
     """`identity` issues the app's tokens and its verifier checks them on every route."""
-    app.state.identity = identity
+    app.state.runtime.context.identity = identity
     app.state.verifier = identity.verifier

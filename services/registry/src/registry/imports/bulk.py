@@ -51,6 +51,8 @@ async def insert_rows(uow: UnitOfWork, table: Any, rows: Sequence[dict[str, Any]
 
 async def emit_many(uow: UnitOfWork, events: Iterable[tuple[EventData, str]]) -> int:
     """`uow.emit` for thousands of events: the same CloudEvents, written as one INSERT per chunk."""
+    # The relay's own clock, as `OutboxEvent.from_event`: publishing is never postponed by a
+    # business clock that a demo moved ahead.
     now = utcnow()
     rows = []
     for data, subject in events:
@@ -89,7 +91,7 @@ async def insert_organisations(
 ) -> list[str]:
     """Nodes in parent-first order (a node's `parent_id` already stored or earlier in `orgs`),
     each with its first name, its link and `OrganisationRegistered`. Returns the new ids."""
-    now = utcnow()
+    now = uow.now()
     ids: list[str] = []
     for part in _chunks(orgs, chunk):
         nodes, names, links, events = [], [], [], []
@@ -164,7 +166,7 @@ async def insert_members(
     chunk: int = 5_000,
 ) -> list[str]:
     """Admit checked members: member row, first status period, home link, `MemberAdmitted`."""
-    now = utcnow()
+    now = uow.now()
     ids: list[str] = []
     for part in _chunks(members, chunk):
         people, statuses, links, events = [], [], [], []

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from registry.audit_trail import actor
 from registry.imports import service
 from registry.imports.schemas import ImportKind, ImportReport
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, Runtime
 from service_kit.web.problems import problem_response
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
@@ -47,10 +45,10 @@ _BODY: dict[str, Any] = {
 async def import_file(
     kind: ImportKind,
     request: Request,
+    runtime: Runtime,
+    access: Caller,
     dry_run: bool = Query(False, description="chỉ kiểm tra, không ghi"),
     partial: bool = Query(False, description="ghi các dòng hợp lệ, bỏ qua dòng lỗi"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> JSONResponse:
     access.require_province()  # a file may touch any part of the tree
     data = await request.body()

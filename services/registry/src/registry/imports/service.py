@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -253,7 +253,7 @@ async def import_file(
             action=f"import {kind}",
             entity="import",
             entity_id=new_id(),
-            at=at or datetime.now(UTC),
+            at=at or uow.now(),
             after={"rows": count, "created": created_codes, "unchanged": plan.unchanged},
         )
         await uow.commit()

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from registry.http import on_query, today, write
 from registry.members import service
 from registry.members.schemas import MemberIn, MemberOut, RosterEntryOut, StatusChangeIn, TransferIn
 from registry.organisations.queries import require_org
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
+from service_kit.web.pagination import Page, encode_cursor, link_next
 
 router = APIRouter(tags=["members"])
-Key = Header(default=None, alias="Idempotency-Key")
 
 
 def _location(out: object) -> str:
@@ -34,9 +31,9 @@ def _location(out: object) -> str:
 async def admit(
     body: MemberIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require_all([body.branch_id, body.residence_branch_id])
     return await write(
@@ -51,7 +48,7 @@ async def admit(
 
 
 @router.get("/v1/members/{member_id}", response_model=MemberOut, summary="One member with history")
-async def get_member(member_id: str, runtime: ServiceRuntime = Depends(get_runtime)) -> MemberOut:
+async def get_member(member_id: str, runtime: Runtime) -> MemberOut:
     async with runtime.db.session() as session:
         return await service.out(session, await service.load(session, member_id))
 
@@ -63,8 +60,8 @@ async def change_status(
     member_id: str,
     body: StatusChangeIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await write(
         request,
@@ -84,9 +81,9 @@ async def transfer(
     member_id: str,
     body: TransferIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.branch_id)  # the branch they leave: by the path (guard)
     return await write(
@@ -103,9 +100,9 @@ async def roster(
     branch_id: str,
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[RosterEntryOut]:
     day = on or today(runtime)
     async with runtime.db.session() as session:

@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col
 
 from registry.organisations.models import Organisation, OrganisationLink
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, keyset_page, link_next, page_params
+from service_kit.web.deps import Caller, PageQuery, Runtime
+from service_kit.web.pagination import Page, keyset_page, link_next
 
 router = APIRouter(prefix="/v1/organisation-history", tags=["organisations"])
 
@@ -49,9 +47,9 @@ class OrganisationHistoryOut(BaseModel):
 async def history(
     request: Request,
     response: Response,
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
 ) -> Page[OrganisationHistoryOut]:
     stmt = access.restrict(sa.select(Organisation), col(Organisation.id))
     async with runtime.db.session() as session:

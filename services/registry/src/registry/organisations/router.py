@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from event_contracts.vocabulary import BRANCH_KINDS
@@ -24,14 +24,11 @@ from registry.organisations.schemas import (
     TreeNodeOut,
 )
 from registry.periods import in_force_sql
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
-from service_kit.web.pagination import Page, PageParams, encode_cursor, link_next, page_params
+from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
+from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import Problem
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
-Key = Header(default=None, alias="Idempotency-Key")
 
 
 def _location(out: object) -> str:
@@ -48,9 +45,9 @@ def _location(out: object) -> str:
 async def register(
     body: OrganisationIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     if body.parent_id is None:
         access.require_province()  # a new root
@@ -71,9 +68,9 @@ async def register(
 async def merge(
     body: MergeIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require_all([*body.source_ids, body.into_id, body.parent_id])
     return await write(
@@ -88,8 +85,8 @@ async def rename(
     organisation_id: str,
     body: RenameIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await write(
         request,
@@ -109,9 +106,9 @@ async def move(
     organisation_id: str,
     body: MoveIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.parent_id)  # the organisation itself: by the path (guard)
     return await write(
@@ -132,8 +129,8 @@ async def split(
     organisation_id: str,
     body: SplitIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await write(
         request,
@@ -153,9 +150,9 @@ async def dissolve(
     organisation_id: str,
     body: DissolveIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require_all([body.children_to_id, body.members_to_id])  # where they go, if named
     return await write(
@@ -170,8 +167,8 @@ async def dissolve(
 @router.get("/{organisation_id}", response_model=OrganisationOut, summary="One organisation")
 async def get_organisation(
     organisation_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> OrganisationOut:
     async with runtime.db.session() as session:
         org = await queries.require_org(session, organisation_id)
@@ -183,11 +180,11 @@ async def get_organisation(
 async def list_organisations(
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
+    access: Caller,
     parent_id: str | None = None,
     on: date | None = Depends(on_query),
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> Page[OrganisationOut]:
     await access.require(parent_id or None)
     day = on or today(runtime)
@@ -228,8 +225,8 @@ async def list_organisations(
 )
 async def ancestors(
     organisation_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[TreeNodeOut]:
     day = on or today(runtime)
     async with runtime.db.session() as session:
@@ -247,10 +244,10 @@ async def subtree(
     organisation_id: str,
     request: Request,
     response: Response,
+    page: PageQuery,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
     branches_only: bool = False,
-    page: PageParams = Depends(page_params),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[TreeNodeOut]:
     day = on or today(runtime)
     after = None

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
 from registry.roles import service
 from registry.roles.schemas import EndIn, ObserverIn, ObserverOut, RoleIn, RoleOut
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["roles"])
-Key = Header(default=None, alias="Idempotency-Key")
 
 
 @router.post(
@@ -29,9 +26,9 @@ Key = Header(default=None, alias="Idempotency-Key")
 async def assign_role(
     body: RoleIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.organisation_id)
     return await write(
@@ -51,8 +48,8 @@ async def end_role(
     role_assignment_id: str,
     body: EndIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await write(
         request,
@@ -70,8 +67,8 @@ async def end_role(
 )
 async def roles_on(
     organisation_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[RoleOut]:
     async with runtime.db.session() as session:
         await require_org(session, organisation_id)
@@ -89,9 +86,9 @@ async def roles_on(
 async def assign_observer(
     body: ObserverIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.branch_id)
     return await write(
@@ -113,8 +110,8 @@ async def end_observer(
     observer_assignment_id: str,
     body: EndIn,
     request: Request,
-    idempotency_key: str | None = Key,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await write(
         request,
@@ -132,8 +129,8 @@ async def end_observer(
 )
 async def observers_on(
     branch_id: str,
+    runtime: Runtime,
     on: date | None = Depends(on_query),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> Page[ObserverOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)

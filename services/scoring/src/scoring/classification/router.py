@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -20,14 +20,13 @@ from scoring.classification.schemas import (
     ProposalRunIn,
     ProposalRunOut,
 )
-from scoring.policy import active_policy
+from scoring.context import Ctx
 from scoring.rollups.periods import parse_period
 from scoring.subtree import branches_in
 from scoring.visible import visible_to
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller, superior
-from service_kit.web.app import get_runtime
+from service_kit.web.access import Access, superior
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.problems import FieldError, Problem
 
@@ -82,12 +81,13 @@ async def run_proposals(
     year: int,
     body: ProposalRunIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    runtime: Runtime,
+    ctx: Ctx,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     await _require_run_targets(access, body)
-    policy, checked = active_policy(), _year(year)
+    policy, checked = ctx.policy, _year(year)
 
     async def create(uow: UnitOfWork) -> Created:
         scope = service.Scope(
@@ -111,13 +111,13 @@ async def run_proposals(
 @router.get("/{year}", response_model=list[ClassificationOut], summary="A year's classifications")
 async def list_year(
     year: int,
+    runtime: Runtime,
+    access: Caller,
     subject_type: SubjectType | None = None,
     level: str | None = Query(default=None, description="decided level, else proposed"),
     branch_id: list[str] | None = Query(default=None),
     limit: int = Query(default=500, ge=1, le=5000),
     offset: int = Query(default=0, ge=0),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> list[ClassificationOut]:
     await access.require_all(branch_id or ())
     async with runtime.db.session() as session:
@@ -143,7 +143,7 @@ async def get_one(
     year: int,
     subject_type: SubjectType,
     subject_id: str,
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
 ) -> ClassificationOut:
     cid = service.classification_id(year, subject_type, subject_id)
     async with runtime.db.session() as session:
@@ -166,8 +166,8 @@ async def decide(
     subject_id: str,
     body: DecisionIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     cid = service.classification_id(year, subject_type, subject_id)
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlmodel import col
 
 from scoring.compliance.models import ComplianceFlag
 from scoring.compliance.service import list_flags
 from scoring.visible import visible_to
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, Runtime
 
 router = APIRouter(prefix="/v1/compliance-flags", tags=["compliance"])
 
@@ -38,13 +36,13 @@ class FlagOut(BaseModel):
 
 @router.get("", response_model=list[FlagOut], summary="Compliance flags, newest first")
 async def get_flags(
+    runtime: Runtime,
+    access: Caller,
     branch_id: str | None = None,
     subject_id: str | None = Query(default=None, description="a branch or member id"),
     kind: str | None = None,
     period: str | None = Query(default=None, description="prefix: 2026 matches 2026-Q1, 2026-07"),
     limit: int = Query(default=200, ge=1, le=1000),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> list[FlagOut]:
     await access.require(branch_id)
     async with runtime.db.session() as session:

@@ -4,31 +4,18 @@ replicas or restarts repeating a pass change nothing."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from scoring.compliance.service import detect_missing_thematic
-from scoring.policy import active_policy
-from service_kit.runtime import ServiceRuntime
-
-log = logging.getLogger(__name__)
+from scoring.context import ScoringContext
+from service_kit.sweeper import periodic
 
 
-async def sweep_once(runtime: ServiceRuntime) -> int:
-    async with runtime.uow() as uow:
-        raised = await detect_missing_thematic(uow, active_policy(), runtime.clock.now())
+async def sweep_once(ctx: ScoringContext) -> int:
+    async with ctx.uow() as uow:
+        raised = await detect_missing_thematic(uow, ctx.policy, ctx.now())
         await uow.commit()
     return raised
 
 
-async def compliance_sweeper(runtime: ServiceRuntime) -> None:
-    while True:
-        try:
-            raised = await sweep_once(runtime)
-            if raised:
-                log.info("compliance sweep", extra={"flags": raised})
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("compliance sweep failed; will try again")
-        await asyncio.sleep(runtime.settings.sweep_interval_seconds)
+compliance_sweeper = periodic(
+    "compliance-sweep", sweep_once, interval=lambda ctx: ctx.settings.sweep_interval_seconds
+)

@@ -5,8 +5,9 @@ Scope: the meeting's branch, checked by `guard` through the `meeting_id` resolve
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
+from scoring.context import Ctx
 from scoring.meeting_scores import service
 from scoring.meeting_scores.models import MeetingScore
 from scoring.meeting_scores.schemas import (
@@ -15,11 +16,9 @@ from scoring.meeting_scores.schemas import (
     ScoreVersionOut,
     SheetOut,
 )
-from scoring.rubrics.active import active
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 from service_kit.web.access import superior
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.problems import Problem
 
@@ -62,9 +61,7 @@ def score_out(score: MeetingScore) -> MeetingScoreOut:
     response_model=MeetingScoreOut,
     summary="The score of a meeting, criterion by criterion with explanations",
 )
-async def get_score(
-    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> MeetingScoreOut:
+async def get_score(meeting_id: str, runtime: Runtime) -> MeetingScoreOut:
     async with runtime.db.session() as session:
         score = await session.get(MeetingScore, meeting_id)
     if score is None:
@@ -82,9 +79,7 @@ async def get_score(
     summary="Scores kept beside the current one by re-scoring jobs (under other rubrics), oldest "
     "first",
 )
-async def get_versions(
-    meeting_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> list[ScoreVersionOut]:
+async def get_versions(meeting_id: str, runtime: Runtime) -> list[ScoreVersionOut]:
     async with runtime.db.session() as session:
         if await session.get(MeetingScore, meeting_id) is None:
             raise Problem(404, "score-not-found", f"Chưa có điểm cho cuộc họp {meeting_id}.")
@@ -103,12 +98,13 @@ async def confirm(
     meeting_id: str,
     body: ConfirmationIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    ctx: Ctx,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> Created:
         score = await service.confirm_score(
-            uow, active(), meeting_id, body.points, body.reason, runtime.clock.now()
+            uow, ctx.rubrics, meeting_id, body.points, body.reason, ctx.now()
         )
         return Created(
             201,

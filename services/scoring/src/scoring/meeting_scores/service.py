@@ -25,7 +25,6 @@ from scoring.rubrics.facts import (
 )
 from scoring.rubrics.format import Rubric
 from service_kit.bus.errors import PermanentError, TransientError
-from service_kit.db import utcnow
 from service_kit.uow import UnitOfWork
 from service_kit.web.problems import FieldError, Problem
 
@@ -59,7 +58,7 @@ async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.
     if found.confirmed is not None:
         score.confirmed_total, score.confirmed_grade = found.confirmed.total, found.confirmed.grade
     score.score_version += 1
-    score.scored_at = utcnow()
+    score.scored_at = uow.now()
     uow.session.add(score)
     await uow.session.flush()
     # Core statements (executemany), not ORM objects: this runs for every meeting scored.

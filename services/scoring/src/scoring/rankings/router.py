@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from scoring.rankings import service
 from scoring.rankings.models import Ranking
 from scoring.rankings.schemas import RankingIn, RankingOut
 from scoring.rollups.router import period_or_problem
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 
 router = APIRouter(tags=["rankings"])
@@ -30,8 +29,8 @@ async def publish_ranking(
     organisation_id: str,
     body: RankingIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
+    runtime: Runtime,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     period = period_or_problem(body.period, "/period")
 
@@ -49,8 +48,6 @@ async def publish_ranking(
     response_model=RankingOut,
     summary="A published ranking, exactly as it was published",
 )
-async def get_ranking(
-    ranking_id: str, runtime: ServiceRuntime = Depends(get_runtime)
-) -> RankingOut:
+async def get_ranking(ranking_id: str, runtime: Runtime) -> RankingOut:
     async with runtime.db.session() as session:
         return out(await service.get(session, ranking_id))

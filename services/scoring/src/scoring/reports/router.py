@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from scoring.reports.export import to_csv, to_xlsx
 from scoring.reports.schemas import BranchReportOut
@@ -15,9 +15,7 @@ from scoring.reports.service import S, branch_report
 from scoring.rollups.periods import PeriodError, parse_period
 from scoring.subtree import branches_in
 from scoring.visible import visible_to
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, Runtime
 from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -31,6 +29,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
 )
 async def get_branch_report(
+    runtime: Runtime,
+    access: Caller,
     period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026"),
     branch_id: list[str] | None = Query(
         default=None, description="the branches in scope; every known branch when omitted"
@@ -42,8 +42,6 @@ async def get_branch_report(
     ),
     weakest: int = Query(default=10, ge=0, le=500),
     format: Literal["json", "csv", "xlsx"] = "json",
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> BranchReportOut | Response:
     await access.require(organisation_id)
     await access.require_all(branch_id or ())

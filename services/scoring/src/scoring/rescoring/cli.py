@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from scoring.context import ScoringContext
 from scoring.rescoring import service
 from scoring.rescoring.models import RescoringJob
 from scoring.rescoring.scheduled import run_pending
 from scoring.rollups.periods import PeriodError, parse_period
-from scoring.rubrics.active import active
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 from service_kit.web.problems import Problem
@@ -36,13 +36,15 @@ def command(
     def run(settings: ServiceSettings, args: argparse.Namespace) -> int:
         async def go() -> RescoringJob:
             runtime: ServiceRuntime = app_factory(settings).state.runtime
+            ctx = runtime.context
+            assert isinstance(ctx, ScoringContext)
             try:
                 async with runtime.uow() as uow:
                     job = await service.create_job(
                         uow,
                         period=parse_period(args.period),
                         rubric=service.target_rubric(
-                            active().book, args.rubric_id, args.rubric_version
+                            ctx.rubrics.book, args.rubric_id, args.rubric_version
                         ),
                         organisation_id=args.organisation_id,
                         reason=args.reason,
@@ -50,7 +52,7 @@ def command(
                         now=runtime.clock.now(),
                     )
                     await uow.commit()
-                await run_pending(runtime, only=job.id)
+                await run_pending(ctx, only=job.id)
                 async with runtime.db.session() as session:
                     return await service.get_job(session, job.id)
             finally:

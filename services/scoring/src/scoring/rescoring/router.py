@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col
 
+from scoring.context import Ctx
 from scoring.rescoring import service
 from scoring.rescoring.models import RescoringJob
 from scoring.rescoring.scheduled import nudge
 from scoring.rescoring.schemas import RescoringJobIn, RescoringJobOut
 from scoring.rollups.router import period_or_problem
-from scoring.rubrics.active import active
-from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.access import Access, caller
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 
 router = APIRouter(prefix="/v1/rescoring-jobs", tags=["re-scoring"])
@@ -41,16 +39,17 @@ def out(job: RescoringJob) -> RescoringJobOut:
 async def ask_for_job(
     body: RescoringJobIn,
     request: Request,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
+    ctx: Ctx,
+    runtime: Runtime,
+    access: Caller,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     if body.organisation_id is not None:
         await access.require(body.organisation_id)
     else:
         access.require_province()
     period = period_or_problem(body.period, "/period")
-    rubric = service.target_rubric(active().book, body.rubric_id, body.rubric_version)
+    rubric = service.target_rubric(ctx.rubrics.book, body.rubric_id, body.rubric_version)
 
     async def create(uow: UnitOfWork) -> Created:
         job = await service.create_job(
@@ -67,22 +66,22 @@ async def ask_for_job(
         )
 
     response = await create_once(request, runtime, idempotency_key, body, create)
-    nudge(runtime)
+    nudge(ctx)
     return response
 
 
 @router.get("/{job_id}", response_model=RescoringJobOut, summary="One re-scoring job and its log")
-async def get_job(job_id: str, runtime: ServiceRuntime = Depends(get_runtime)) -> RescoringJobOut:
+async def get_job(job_id: str, runtime: Runtime) -> RescoringJobOut:
     async with runtime.db.session() as session:
         return out(await service.get_job(session, job_id))
 
 
 @router.get("", response_model=list[RescoringJobOut], summary="Re-scoring jobs, newest first")
 async def list_jobs(
+    runtime: Runtime,
+    access: Caller,
     status: Status | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
-    runtime: ServiceRuntime = Depends(get_runtime),
-    access: Access = Depends(caller),
 ) -> list[RescoringJobOut]:
     async with runtime.db.session() as session:
         jobs = await service.list_jobs(

@@ -7,71 +7,50 @@ the last committed batch, and the next pass resumes it there; two replicas take 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from weakref import WeakKeyDictionary
 
+from scoring.context import ScoringContext
 from scoring.rescoring import service
-from scoring.rubrics.active import active
-from scoring.settings import ScoringSettings
-from service_kit.runtime import ServiceRuntime
+from service_kit.sweeper import periodic
 
 log = logging.getLogger(__name__)
-_wakeups: WeakKeyDictionary[ServiceRuntime, asyncio.Event] = WeakKeyDictionary()
 
 
-def _wakeup(runtime: ServiceRuntime) -> asyncio.Event:
-    return _wakeups.setdefault(runtime, asyncio.Event())
-
-
-def nudge(runtime: ServiceRuntime) -> None:
+def nudge(ctx: ScoringContext) -> None:
     """A job was just asked for: run it now rather than at the next sweep."""
-    _wakeup(runtime).set()
-
-
-def batch_size(runtime: ServiceRuntime) -> int:
-    settings = runtime.settings
-    return settings.rescoring_batch_size if isinstance(settings, ScoringSettings) else 200
+    ctx.rescoring_wakeup.set()
 
 
 async def run_pending(
-    runtime: ServiceRuntime, *, only: str | None = None, batches: int | None = None
+    ctx: ScoringContext, *, only: str | None = None, batches: int | None = None
 ) -> int:
     """Runs unfinished jobs (`only`: that one) until none is left or `batches` have run;
     returns the batches run."""
     ran = 0
+    batch_size = ctx.scoring_settings.rescoring_batch_size
     while batches is None or ran < batches:
-        async with runtime.db.session() as session:
+        async with ctx.db.session() as session:
             job_id = await service.next_job(session, only)
         if job_id is None:
             return ran
         try:
-            async with runtime.uow(correlation_id=job_id) as uow:
-                await service.run_batch(
-                    uow, active(), job_id, batch_size(runtime), runtime.clock.now()
-                )
+            async with ctx.uow(correlation_id=job_id) as uow:
+                await service.run_batch(uow, ctx.rubrics, job_id, batch_size, ctx.now())
                 await uow.commit()
         except Exception as exc:
             log.exception("rescoring batch failed", extra={"job_id": job_id})
-            async with runtime.uow() as uow:
+            async with ctx.uow() as uow:
                 await service.note_batch_error(
-                    uow, job_id, f"{type(exc).__name__}: {exc}", runtime.clock.now()
+                    uow, job_id, f"{type(exc).__name__}: {exc}", ctx.now()
                 )
                 await uow.commit()
         ran += 1
     return ran
 
 
-async def rescoring_runner(runtime: ServiceRuntime) -> None:
-    wakeup = _wakeup(runtime)
-    while True:
-        wakeup.clear()
-        try:
-            await run_pending(runtime)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("rescoring runner failed; will try again")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wakeup.wait(), runtime.settings.sweep_interval_seconds)
+rescoring_runner = periodic(
+    "rescoring",
+    run_pending,
+    interval=lambda ctx: ctx.settings.sweep_interval_seconds,
+    wakeup=lambda ctx: ctx.rescoring_wakeup,
+)

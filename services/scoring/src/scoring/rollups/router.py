@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from scoring.rollups.periods import Period, PeriodError, parse_period
 from scoring.rollups.schemas import RollupOut, SubtreeRollupOut
 from scoring.rollups.service import branch_rollup, subtree_rollup
-from service_kit.runtime import ServiceRuntime
-from service_kit.web.app import get_runtime
+from service_kit.web.deps import Runtime
 from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/branches", tags=["roll-ups"])
@@ -34,8 +33,8 @@ def period_or_problem(period: str, pointer: str = "#query/period") -> Period:
 )
 async def get_rollup(
     branch_id: str,
+    runtime: Runtime,
     period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026-Q3"]),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> RollupOut:
     parsed = period_or_problem(period)
     async with runtime.db.session() as session:
@@ -52,8 +51,8 @@ subtree_router = APIRouter(prefix="/v1/organisations", tags=["roll-ups"])
 )
 async def get_subtree_rollup(
     organisation_id: str,
+    runtime: Runtime,
     period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026-Q3"]),
-    runtime: ServiceRuntime = Depends(get_runtime),
 ) -> SubtreeRollupOut:
     parsed = period_or_problem(period)
     async with runtime.db.session() as session:

@@ -1,0 +1,29 @@
+"""The dependencies every route takes, as `Annotated` aliases: `runtime: Runtime`,
+`access: Caller`, `idempotency_key: IdempotencyKey = None`, `page: PageQuery`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from service_kit.runtime import ServiceRuntime
+from service_kit.web.access import Access, caller
+from service_kit.web.app import get_runtime
+from service_kit.web.pagination import PageParams, page_params
+
+Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
+Caller = Annotated[Access, Depends(caller)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Chuỗi do máy khách tạo cho mỗi thao tác ghi; gửi lại cùng khóa "
+        "thì nhận lại đúng câu trả lời đầu tiên, không ghi hai lần.",
+    ),
+]
+PageQuery = Annotated[PageParams, Depends(page_params)]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="ETag của bản đang sửa; bản đã đổi thì trả 412."),
+]

@@ -1,0 +1,29 @@
+"""What notifications' handlers, jobs and routes share: the directory that routes people to
+addresses, the registry client (None without client credentials) and typed settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, cast
+
+from fastapi import Depends
+
+from notifications.directory.service import CONFIGURED, Directory
+from notifications.settings import NotificationsSettings
+from org_tree.registry_client import RegistryClient
+from service_kit.context import ServiceContext
+from service_kit.web.app import get_context
+
+
+@dataclass(eq=False)
+class NotificationsContext(ServiceContext):
+    directory: Directory = field(default=CONFIGURED)
+    registry: RegistryClient | None = None
+    digest_metrics_at: float = float("-inf")  # monotonic time of the last weekly-metric refresh
+
+    @property
+    def notifications_settings(self) -> NotificationsSettings:
+        return cast(NotificationsSettings, self.runtime.settings)
+
+
+Ctx = Annotated[NotificationsContext, Depends(get_context)]
