@@ -22,9 +22,9 @@ from kit_helpers import (
 from event_contracts import CloudEvent, EventData
 from event_contracts.events.meetings import MeetingSubmitted
 from event_contracts.events.registry import OrganisationRegistered
-from service_kit.bus.errors import PermanentError, TransientError
 from service_kit.context import ServiceContext
 from service_kit.dlq import list_dead_letters, replay_dead_letters
+from service_kit.errors import PermanentError, TransientError
 from service_kit.inbox import InboxEvent
 from service_kit.outbox import OutboxEvent
 from service_kit.uow import UnitOfWork

@@ -1,6 +1,7 @@
 """Alembic environment of the registry service."""
 
 # Importing the models registers their tables with the metadata Alembic compares.
+import registry.audit.models
 import registry.clusters.models
 import registry.households.models
 import registry.identity.models

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from registry_factories import Registry, province_with_district
 
-from registry.identity.models import AuditEntry
+from registry.audit.models import AuditEntry
 
 
 async def entries(api: Registry, entity_id: str | None = None) -> list[AuditEntry]:

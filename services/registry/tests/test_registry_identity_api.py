@@ -23,10 +23,11 @@ from fastapi import FastAPI
 from registry_factories import Registry, province_with_district, seed_organisation
 
 from chibo_testing.plugin import migrated
+from registry.audit.models import AuditEntry
 from registry.identity import cli as identity_cli
 from registry.identity import rules
 from registry.identity.keys import load_private
-from registry.identity.models import ApiClient, AuditEntry, SigningKey, UserAccount
+from registry.identity.models import ApiClient, SigningKey, UserAccount
 from registry.identity.service import Identity, use_identity
 from registry.identity.settings import IdentitySettings
 from registry.main import MIGRATIONS, build_app

@@ -214,7 +214,7 @@ async def test_amended_event_rescores_and_observer_points_sit_beside_self(
 ) -> None:
     from event_contracts import make_event
     from event_contracts.events.meetings import MeetingAmended, ObserverReportFiled
-    from service_kit.bus.errors import TransientError
+    from service_kit.errors import TransientError
 
     report = ObserverReportFiled.produce(
         aggregate_version=1,

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 TYPE_PREFIX = "vn.chibo."
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
@@ -82,58 +82,3 @@ class CloudEvent(BaseModel):
 
     def to_json(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()
-
-
-def make_event(
-    data: EventData,
-    *,
-    source: str,
-    subject: str,
-    correlationid: str | None = None,
-    causationid: str | None = None,
-    traceparent: str | None = None,
-    time: datetime | None = None,
-) -> CloudEvent:
-    """Wrap already validated data into a new envelope with a fresh, permanent id."""
-    from event_contracts.catalog import spec_for_type
-
-    spec = spec_for_type(data.event_type)
-    if not isinstance(data, spec.model):
-        raise EnvelopeError(f"{type(data).__name__} is not the data model of {spec.type}")
-    return CloudEvent(
-        id=new_event_id(),
-        source=source,
-        type=spec.type,
-        time=time or datetime.now(UTC),
-        subject=subject,
-        dataschema=spec.dataschema,
-        correlationid=correlationid,
-        causationid=causationid,
-        traceparent=traceparent,
-        data=data.model_dump(mode="json"),
-    )
-
-
-def parse_envelope(body: bytes) -> tuple[CloudEvent, EventData]:
-    """Read an envelope tolerantly; raise EnvelopeError when it can never be understood."""
-    from event_contracts.catalog import UnknownEventType, spec_for_type
-
-    try:
-        event = CloudEvent.model_validate_json(body)
-    except ValidationError as exc:
-        raise EnvelopeError(f"invalid CloudEvent envelope: {_short(exc)}") from exc
-    try:
-        spec = spec_for_type(event.type)
-    except UnknownEventType as exc:
-        raise EnvelopeError(str(exc)) from exc
-    try:
-        data = spec.model.model_validate(event.data)
-    except ValidationError as exc:
-        raise EnvelopeError(f"invalid data for {event.type}: {_short(exc)}") from exc
-    return event, data
-
-
-def _short(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()[:5]
-    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from registry.audit_log import router as audit_router
+from registry.audit.router import router as audit_router
 from registry.clusters.router import router as clusters_router
 from registry.context import RegistryContext
 from registry.households.router import router as households_router

@@ -10,13 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.http import today
 from registry.identity.models import UserAccount
 from registry.members import service as members
 from registry.members.models import Member
 from registry.organisations import queries
 from registry.organisations.models import Organisation
 from registry.roles.models import ObserverAssignment, RoleAssignment
+from service_kit.clock import today_in_vietnam
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolver, Resolvers, itself, province
 
@@ -47,7 +47,10 @@ def _member(runtime: ServiceRuntime) -> Resolver:
         if await session.get(Member, member_id) is None:
             return None
         # A member without any branch (never expected) is a province matter.
-        return await members.home_branch(session, member_id, today(runtime)) or PROVINCE
+        return (
+            await members.home_branch(session, member_id, today_in_vietnam(runtime.clock))
+            or PROVINCE
+        )
 
     return resolve
 

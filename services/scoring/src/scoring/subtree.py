@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from org_tree.models import OrgNode
 from org_tree.replica import nodes_under
 from scoring.rollups.periods import Period
-from service_kit.web.problems import Problem
+from service_kit.errors import NotFound
 
 
 def existed_during(node: OrgNode, period: Period) -> bool:
@@ -23,8 +23,7 @@ async def branches_in(session: AsyncSession, organisation_id: str, period: Perio
     """By id; a 404 problem when the replica has never heard of the organisation."""
     known = await session.get(OrgNode, organisation_id)
     if known is None or known.kind == "unknown":
-        raise Problem(
-            404,
+        raise NotFound(
             "organisation-not-found",
             f"Chưa có tổ chức {organisation_id} trong cây tổ chức (mã sai, hoặc sổ đăng ký "
             "chưa gửi sang).",

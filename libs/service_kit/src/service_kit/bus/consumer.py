@@ -25,7 +25,7 @@ from event_contracts import CloudEvent, EnvelopeError, EventData, parse_envelope
 from service_kit import metrics
 from service_kit.bus import topology
 from service_kit.bus.connection import Bus
-from service_kit.bus.errors import PermanentError
+from service_kit.errors import PermanentError
 from service_kit.inbox import record_once
 from service_kit.logging import correlation_id_var, event_id_var, event_type_var
 from service_kit.uow import UnitOfWork, UnitOfWorkFactory

@@ -1,11 +1,13 @@
 """The dependencies every route takes, as `Annotated` aliases: `runtime: Runtime`,
-`access: Caller`, `idempotency_key: IdempotencyKey = None`, `page: PageQuery`."""
+`access: Caller`, `idempotency_key: IdempotencyKey = None`, `page: PageQuery`,
+`on: OnDate = None`."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Query
 
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Access, caller
@@ -26,4 +28,7 @@ PageQuery = Annotated[PageParams, Depends(page_params)]
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", description="ETag của bản đang sửa; bản đã đổi thì trả 412."),
+]
+OnDate = Annotated[
+    date | None, Query(description="ngày cần xem (YYYY-MM-DD); mặc định hôm nay ở Việt Nam")
 ]

@@ -10,7 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service_kit.errors import DomainError, FieldError, Unavailable
 from service_kit.logging import request_id_var
+
+__all__ = ["FieldError", "Problem", "install_problem_handlers", "problem_response"]
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +36,9 @@ _TITLES = {
 }
 
 
-class FieldError(dict[str, str]):
-    """`{"pointer": "/roll/3/reason", "detail": "…", "code": "…"}` (JSON Pointer into the body)."""
-
-    def __init__(self, pointer: str, detail: str, code: str = "invalid") -> None:
-        super().__init__(pointer=pointer, detail=detail, code=code)
-
-
 class Problem(Exception):
-    """Raise anywhere in a request to answer with problem+json."""
+    """Raised by the HTTP edge (routers, web mechanics) to answer with problem+json. Domain code
+    raises `service_kit.errors` instead; they are mapped here once."""
 
     def __init__(
         self,
@@ -146,6 +143,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers=exc.headers,
             **exc.extensions,
         )
+
+    async def _domain(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError | Unavailable)
+        return problem_response(
+            request,
+            exc.status,
+            exc.code,
+            exc.detail,
+            errors=[dict(e) for e in exc.errors],
+            **exc.extensions,
+        )
+
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(Unavailable, _domain)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

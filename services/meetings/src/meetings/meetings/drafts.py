@@ -13,12 +13,12 @@ from meetings.context import Ctx
 from meetings.meetings import service
 from meetings.meetings.models import MeetingDraft
 from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
+from service_kit.errors import FieldError, Invalid, NotFound, PreconditionFailed
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 from service_kit.web.deps import Caller, IdempotencyKey, IfMatch, Runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.models import ApiModel
-from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/meeting-drafts", tags=["meetings"])
 
@@ -46,7 +46,7 @@ def _etag(draft: MeetingDraft) -> str:
 async def _load(uow: UnitOfWork, draft_id: str) -> MeetingDraft:
     draft = await uow.session.get(MeetingDraft, draft_id)
     if draft is None:
-        raise Problem(404, "draft-not-found", f"Không có bản nháp {draft_id}.")
+        raise NotFound("draft-not-found", f"Không có bản nháp {draft_id}.")
     return draft
 
 
@@ -75,7 +75,7 @@ async def get_draft(draft_id: str, response: Response, runtime: Runtime) -> Draf
     async with runtime.db.session() as session:  # a read: no write lock, nothing expired
         draft = await session.get(MeetingDraft, draft_id)
         if draft is None:
-            raise Problem(404, "draft-not-found", f"Không có bản nháp {draft_id}.")
+            raise NotFound("draft-not-found", f"Không có bản nháp {draft_id}.")
         response.headers["ETag"] = _etag(draft)
         return DraftOut.model_validate(draft, from_attributes=True)
 
@@ -97,15 +97,13 @@ async def save_draft(
     async with runtime.uow() as uow:
         draft = await _load(uow, draft_id)
         if if_match is not None and if_match.strip() != _etag(draft):
-            raise Problem(
-                412,
+            raise PreconditionFailed(
                 "draft-changed",
                 "Bản nháp đã được lưu từ nơi khác; hãy tải lại.",
                 current_version=draft.version,
             )
         if body.branch_id != draft.branch_id:  # like an amendment: a record keeps its branch
-            raise Problem(
-                422,
+            raise Invalid(
                 "draft-invalid",
                 "Bản nháp thuộc chi bộ khác; hãy tạo bản nháp mới cho chi bộ này.",
                 errors=[FieldError("/branch_id", "Chi bộ phải giữ nguyên.", "branch-changed")],
@@ -142,8 +140,7 @@ async def submit_draft(
                 FieldError("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"], e["type"])
                 for e in exc.errors()
             ]
-            raise Problem(
-                422,
+            raise Invalid(
                 "draft-incomplete",
                 "Bản nháp chưa đủ để gửi; xem các trường trong `errors`.",
                 errors=errors,

@@ -24,9 +24,9 @@ from meetings.schedules.service import meeting_held
 from org_tree.observers import observers_of
 from org_tree.replica import meeting_window
 from service_kit.clock import vietnam_date
+from service_kit.errors import FieldError, Invalid, NotFound, PreconditionFailed
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 ROW_FIELDS = {"branch_id", "meeting_type", "held_on", "started_at", "ended_at", "place", "roll"}
 
@@ -75,8 +75,7 @@ async def _check(
     errors += rules.roll_violations(sub, await roster_on(session, sub.branch_id, sub.held_on))
     errors += rules.record_violations(sub, await _previous_items(session, sub, exclude))
     if errors:
-        raise Problem(
-            422,
+        raise Invalid(
             "meeting-invalid",
             f"Biên bản họp vi phạm {len(errors)} quy tắc; xem danh sách `errors`.",
             errors=errors,
@@ -236,17 +235,15 @@ async def amend_meeting(
     live their own life; an amendment does not raise them again."""
     meeting = await uow.session.get(BranchMeeting, meeting_id)
     if meeting is None:
-        raise Problem(404, "meeting-not-found", f"Không có cuộc họp {meeting_id}.")
+        raise NotFound("meeting-not-found", f"Không có cuộc họp {meeting_id}.")
     if expected_version is not None and expected_version != meeting.version:
-        raise Problem(
-            412,
+        raise PreconditionFailed(
             "meeting-changed",
             "Biên bản đã được sửa bởi người khác; hãy tải lại rồi sửa tiếp.",
             current_version=meeting.version,
         )
     if sub.branch_id != meeting.branch_id:
-        raise Problem(
-            422,
+        raise Invalid(
             "meeting-invalid",
             "Không thể chuyển biên bản sang chi bộ khác.",
             errors=[

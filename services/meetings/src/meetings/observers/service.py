@@ -9,9 +9,9 @@ from meetings.observers import rules
 from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn
 from meetings.requests.service import RequestRules, raise_requests
+from service_kit.errors import Conflict, FieldError, Invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 
 def expect_reports(
@@ -40,8 +40,7 @@ async def file_report(
 ) -> ObserverReport:
     report = await uow.session.get(ObserverReport, (meeting_id, body.observer_member_id))
     if report is None:
-        raise Problem(
-            422,
+        raise Invalid(
             "observer-report-invalid",
             "Người này không được phân công dự cuộc họp này.",
             errors=[
@@ -53,11 +52,10 @@ async def file_report(
             ],
         )
     if report.status == "filed":
-        raise Problem(409, "observer-report-filed", "Báo cáo đã được gửi; không gửi lại được.")
+        raise Conflict("observer-report-filed", "Báo cáo đã được gửi; không gửi lại được.")
     unknown = sorted(set(body.scores) - set(rules.MANUAL_CRITERIA))
     if unknown:
-        raise Problem(
-            422,
+        raise Invalid(
             "observer-report-invalid",
             "Chỉ chấm các tiêu chí chấm tay.",
             errors=[

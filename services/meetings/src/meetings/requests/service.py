@@ -28,9 +28,9 @@ from meetings.requests.models import Request, RequestActionDone, RequestTimeline
 from meetings.requests.schemas import RequestActionIn, RequestIn
 from org_tree.replica import chain_on
 from service_kit.clock import vietnam_date
+from service_kit.errors import Conflict, FieldError, Invalid, NotFound
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 EVENT_FOR_STATUS: dict[RequestAction, type[ev.RequestFacts]] = {
     RequestAction.ACKNOWLEDGE: ev.RequestAcknowledged,
@@ -180,8 +180,7 @@ async def raise_requests(
             )
         ladders.append(lad)
     if errors:
-        raise Problem(
-            422,
+        raise Invalid(
             "request-invalid",
             "Kiến nghị phải gửi tới một tổ chức có thẩm quyền.",
             errors=errors,
@@ -335,10 +334,9 @@ async def act(
     session = uow.session
     row = await session.get(Request, request_id)
     if row is None:
-        raise Problem(404, "request-not-found", f"Không có kiến nghị {request_id}.")
+        raise NotFound("request-not-found", f"Không có kiến nghị {request_id}.")
     if body.action in NEEDS_TEXT and not body.text:
-        raise Problem(
-            422,
+        raise Invalid(
             "request-action-invalid",
             "Cần ghi nội dung (trả lời, lý do, giải trình).",
             errors=[FieldError("/text", "Bắt buộc với thao tác này.", "text-required")],
@@ -346,14 +344,13 @@ async def act(
     try:
         status = next_status(RequestStatus(row.status), body.action)
     except TransitionError as exc:
-        raise Problem(
-            409, "request-transition-not-allowed", str(exc), allowed_actions=exc.allowed
+        raise Conflict(
+            "request-transition-not-allowed", str(exc), allowed_actions=exc.allowed
         ) from None
     if body.action == RequestAction.FORWARD:
         lad = await ladder_from(session, body.forward_to_id, now) if body.forward_to_id else None
         if lad is None or not lad.levels:
-            raise Problem(
-                422,
+            raise Invalid(
                 "request-action-invalid",
                 "Cần chỉ rõ tổ chức nhận chuyển tiếp.",
                 errors=[

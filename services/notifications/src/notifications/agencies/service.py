@@ -15,7 +15,7 @@ from notifications.agencies.models import Agency
 from notifications.agencies.rules import is_public, topic_matches, wants
 from notifications.replica import service as replica
 from org_tree.registry_client import RegistryClient, RegistryUnavailable
-from service_kit.web.problems import FieldError, Problem
+from service_kit.errors import FieldError, Invalid, Unavailable
 
 
 async def check_client(registry: RegistryClient | None, client_id: str) -> None:
@@ -28,8 +28,7 @@ async def check_client(registry: RegistryClient | None, client_id: str) -> None:
         if r.status_code not in (200, 404):
             raise RegistryUnavailable(f"registry: {r.status_code} {r.text[:300]}")
     except RegistryUnavailable as exc:
-        raise Problem(
-            503,
+        raise Unavailable(
             "registry-unavailable",
             f"Chưa kiểm tra được client_id với registry ({exc}); hãy thử lại sau.",
             headers={"Retry-After": "30"},
@@ -43,8 +42,7 @@ async def check_client(registry: RegistryClient | None, client_id: str) -> None:
         problem = f"Ứng dụng {client_id} đã bị vô hiệu hóa ở registry."
     else:
         return
-    raise Problem(
-        422,
+    raise Invalid(
         "invalid-agency",
         "Đăng ký cơ quan không hợp lệ.",
         errors=[FieldError("/client_id", problem, "client-unknown")],

@@ -10,16 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
-from service_kit.web.problems import Problem
+from service_kit.errors import Conflict, NotFound
 
 
 async def replay_one(session: AsyncSession, delivery_id: str, now: datetime) -> Delivery:
     row = await session.get(Delivery, delivery_id)
     if row is None:
-        raise Problem(404, "delivery-not-found", "Không tìm thấy lần gửi này.")
+        raise NotFound("delivery-not-found", "Không tìm thấy lần gửi này.")
     if row.status != "failed":
-        raise Problem(
-            409,
+        raise Conflict(
             "delivery-not-failed",
             f"Chỉ gửi lại được lần gửi thất bại; lần gửi này đang ở trạng thái {row.status}.",
         )
@@ -27,8 +26,7 @@ async def replay_one(session: AsyncSession, delivery_id: str, now: datetime) -> 
         await session.get(ContactPoint, row.contact_point_id) if row.contact_point_id else None
     )
     if row.contact_point_id and (contact is None or not contact.active):
-        raise Problem(
-            409,
+        raise Conflict(
             "contact-point-inactive",
             "Điểm nhận đang bị vô hiệu hóa; hãy kích hoạt lại (PATCH /v1/contact-points/{id}) "
             "rồi gửi lại.",

@@ -23,8 +23,8 @@ from notifications.rules.rules import intents
 from notifications.rules.schemas import Channel, FatiguePolicy, Urgency
 from notifications.rules.schemas import Delivery as DeliveryMode
 from notifications.templates.rendering import context_for, render
-from service_kit.bus.errors import PermanentError
 from service_kit.clock import vietnam_date
+from service_kit.errors import PermanentError
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 

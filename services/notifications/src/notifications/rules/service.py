@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.rules.defaults import DEFAULT_RULES
 from notifications.rules.models import RuleSetVersion
 from notifications.rules.schemas import RuleSetDocument, RuleSetIn
-from service_kit.web.problems import Problem
+from service_kit.errors import Conflict
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -72,8 +72,7 @@ async def publish(session: AsyncSession, edit: RuleSetIn, now: datetime) -> Acti
         await session.execute(sa.select(sa.func.max(RuleSetVersion.version)))
     ).scalar_one_or_none() or 0
     if edit.based_on_version != latest:
-        raise Problem(
-            409,
+        raise Conflict(
             "rule-set-stale",
             f"Bộ quy tắc đã có phiên bản {latest} mới hơn phiên bản {edit.based_on_version} "
             "mà bạn sửa; hãy tải lại và sửa trên phiên bản mới nhất.",
@@ -90,7 +89,7 @@ async def publish(session: AsyncSession, edit: RuleSetIn, now: datetime) -> Acti
     try:
         await session.flush()
     except IntegrityError:
-        raise Problem(
-            409, "rule-set-stale", "Một phiên bản khác vừa được lưu cùng lúc; hãy tải lại."
+        raise Conflict(
+            "rule-set-stale", "Một phiên bản khác vừa được lưu cùng lúc; hãy tải lại."
         ) from None
     return _active(row)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from registry.audit.edge import write
 from registry.clusters import service
 from registry.clusters.schemas import ClusterIn, ClusterOut
-from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
-from service_kit.web.deps import Caller, IdempotencyKey, Runtime
+from service_kit.clock import today_in_vietnam
+from service_kit.web.deps import Caller, IdempotencyKey, OnDate, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["rotation clusters"])
@@ -49,10 +48,12 @@ async def form(
 async def clusters_of(
     branch_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[ClusterOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)
         return Page[ClusterOut](
-            items=await service.clusters_of(session, branch_id, on or today(runtime))
+            items=await service.clusters_of(
+                session, branch_id, on or today_in_vietnam(runtime.clock)
+            )
         )

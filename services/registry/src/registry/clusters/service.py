@@ -11,12 +11,11 @@ from event_contracts.events.registry import RotationClusterFormed
 from registry.clusters import rules
 from registry.clusters.models import RotationCluster, RotationClusterBranch
 from registry.clusters.schemas import ClusterIn, ClusterOut
-from registry.http import invalid
 from registry.organisations.queries import require_org
 from registry.periods import in_force_sql
+from service_kit.errors import Conflict, FieldError, invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 
 def _overlapping(valid_from: date, valid_to: date | None) -> sa.ColumnElement[bool]:
@@ -44,8 +43,7 @@ async def form(uow: UnitOfWork, body: ClusterIn) -> ClusterOut:
     if errors:
         raise invalid("Không lập được cụm.", errors, "cluster-invalid")
     if await session.scalar(sa.select(RotationCluster.id).where(RotationCluster.code == body.code)):
-        raise Problem(
-            409,
+        raise Conflict(
             "cluster-code-taken",
             f"Mã cụm {body.code} đã được dùng.",
             errors=[FieldError("/code", "Mã cụm đã tồn tại.", "duplicate")],

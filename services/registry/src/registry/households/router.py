@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from registry.audit.edge import write
 from registry.households import service
 from registry.households.schemas import ResponsibilityIn, ResponsibilityOut
-from registry.http import on_query, today, write
 from registry.organisations.queries import require_org
+from service_kit.clock import today_in_vietnam
 from service_kit.uow import UnitOfWork
-from service_kit.web.deps import Caller, IdempotencyKey, Runtime
+from service_kit.web.deps import Caller, IdempotencyKey, OnDate, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["households"])
@@ -52,10 +51,10 @@ async def assign(
 async def of_branch(
     branch_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[ResponsibilityOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)
         return Page[ResponsibilityOut](
-            items=await service.of_branch(session, branch_id, on or today(runtime))
+            items=await service.of_branch(session, branch_id, on or today_in_vietnam(runtime.clock))
         )

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.households import rules
 from registry.households.models import HouseholdResponsibility
 from registry.households.schemas import ResponsibilityIn, ResponsibilityOut
-from registry.http import invalid
 from registry.members import service as members
 from registry.organisations.queries import require_org
 from registry.periods import in_force_sql
+from service_kit.errors import invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 

@@ -14,9 +14,9 @@ import sys
 
 from registry.identity.service import Identity
 from service_kit import migrations
+from service_kit.errors import DomainError
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
-from service_kit.web.problems import Problem
 
 HELP = "create the first province-level admin user (bootstrap of sign-in)"
 
@@ -53,7 +53,7 @@ def run(settings: ServiceSettings, args: argparse.Namespace) -> int:
 
     try:
         user_id = asyncio.run(go())
-    except Problem as problem:
+    except DomainError as problem:
         print(problem.detail, file=sys.stderr)
         for error in problem.errors:
             print(f"  {error['pointer']}: {error['detail']}", file=sys.stderr)

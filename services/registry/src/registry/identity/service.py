@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.http import invalid
-from registry.identity import audit, rules
+from registry.audit import record as audit
+from registry.identity import rules
 from registry.identity.keys import Signer, load_private, new_signing_key
 from registry.identity.models import ApiClient, SigningKey, UserAccount
 from registry.identity.passwords import Passwords
@@ -40,10 +40,19 @@ from registry.members import service as members
 from registry.organisations.models import Organisation
 from registry.organisations.queries import require_org
 from service_kit.auth import Principal, TokenVerifier
+from service_kit.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    Invalid,
+    NotFound,
+    TooMany,
+    Unauthenticated,
+    invalid,
+)
 from service_kit.ids import new_id
 from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 
@@ -223,8 +232,7 @@ class Identity:
         wait = self.limiter.retry_after(name, ip, now)
         if wait is not None:
             seconds = max(1, math.ceil(wait))
-            raise Problem(
-                429,
+            raise TooMany(
                 "login-rate-limited",
                 f"Đăng nhập sai quá nhiều lần; vui lòng thử lại sau {seconds} giây.",
                 headers={"Retry-After": str(seconds)},
@@ -241,7 +249,7 @@ class Identity:
         # Verified even for an unknown name (against a decoy) so timing reveals nothing.
         matched = await self.passwords.verify(stored, password)
         if user is None or not matched:
-            raise Problem(400, "invalid-grant", BAD_LOGIN, error="invalid_grant")
+            raise BadRequest("invalid-grant", BAD_LOGIN, error="invalid_grant")
         self.limiter.succeeded(name, ip)
         if self.passwords.needs_rehash(user.password_hash):
             await self._rehash(user.id, password)
@@ -276,8 +284,7 @@ class Identity:
         stored = client.secret_hash if client is not None and not client.disabled else None
         matched = await self.passwords.verify(stored, secret)
         if client is None or not matched:
-            raise Problem(
-                401,
+            raise Unauthenticated(
                 "invalid-client",
                 "Mã ứng dụng hoặc khóa bí mật không đúng.",
                 headers={"WWW-Authenticate": 'Basic realm="chibo"'},
@@ -313,8 +320,8 @@ class Identity:
         taken = await session.scalar(sa.select(UserAccount.id).where(UserAccount.username == name))
         if taken is not None:
             detail = f"Tên đăng nhập {name} đã có người dùng."
-            raise Problem(
-                409, "username-taken", detail, errors=[FieldError("/username", detail, "taken")]
+            raise Conflict(
+                "username-taken", detail, errors=[FieldError("/username", detail, "taken")]
             )
         now = self.now()
         user = UserAccount(
@@ -345,7 +352,7 @@ class Identity:
         async with self.runtime.db.session() as session:
             user = await session.get(UserAccount, user_id)
         if user is None:
-            raise Problem(404, "user-not-found", f"Không có tài khoản {user_id}.")
+            raise NotFound("user-not-found", f"Không có tài khoản {user_id}.")
         return UserOut.model_validate(user, from_attributes=True)
 
     async def reset_password(
@@ -353,7 +360,7 @@ class Identity:
     ) -> UserOut:
         user = await uow.session.get(UserAccount, user_id)
         if user is None:
-            raise Problem(404, "user-not-found", f"Không có tài khoản {user_id}.")
+            raise NotFound("user-not-found", f"Không có tài khoản {user_id}.")
         errors = rules.password_errors(
             body.password, user.username, self.settings.password_min_length
         )
@@ -413,7 +420,7 @@ class Identity:
                 sa.select(ApiClient).where(ApiClient.client_id == client_id)
             )
         if client is None:
-            raise Problem(404, "client-not-found", f"Không có ứng dụng {client_id}.")
+            raise NotFound("client-not-found", f"Không có ứng dụng {client_id}.")
         return ClientOut.model_validate(client, from_attributes=True)
 
     async def bootstrap_admin(
@@ -439,20 +446,18 @@ async def _province(session: AsyncSession, ref: str | None) -> Organisation:
             sa.select(Organisation).where(sa.or_(Organisation.id == ref, Organisation.code == ref))
         )
         if org is None:
-            raise Problem(404, "organisation-unknown", f"Không có tổ chức {ref}.")
+            raise NotFound("organisation-unknown", f"Không có tổ chức {ref}.")
         return org
     provinces = list(
         await session.scalars(sa.select(Organisation).where(Organisation.kind == "province"))
     )
     if not provinces:
-        raise Problem(
-            422,
+        raise Invalid(
             "organisation-required",
             "Chưa có tổ chức cấp tỉnh nào: hãy đăng ký tỉnh (hoặc nạp dữ liệu demo) trước.",
         )
     if len(provinces) > 1:
-        raise Problem(
-            422,
+        raise Invalid(
             "organisation-required",
             f"Có {len(provinces)} tổ chức cấp tỉnh; hãy chỉ rõ --organisation (mã hoặc id).",
         )

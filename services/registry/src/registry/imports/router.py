@@ -7,7 +7,7 @@ from typing import Any, cast
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry.audit_trail import actor
+from registry.audit.trail import actor
 from registry.imports import service
 from registry.imports.schemas import ImportKind, ImportReport
 from service_kit.web.deps import Caller, Runtime

@@ -15,7 +15,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.identity import audit
+from registry.audit import record as audit
 from registry.imports import bulk, rules
 from registry.imports.reader import UnreadableFile, read_table
 from registry.imports.schemas import ImportKind, ImportReport, RowErrorOut

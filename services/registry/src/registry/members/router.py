@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from registry.http import on_query, today, write
+from registry.audit.edge import write
 from registry.members import service
 from registry.members.schemas import MemberIn, MemberOut, RosterEntryOut, StatusChangeIn, TransferIn
 from registry.organisations.queries import require_org
-from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
+from service_kit.clock import today_in_vietnam
+from service_kit.web.deps import Caller, IdempotencyKey, OnDate, PageQuery, Runtime
 from service_kit.web.pagination import Page, encode_cursor, link_next
 
 router = APIRouter(tags=["members"])
@@ -102,9 +101,9 @@ async def roster(
     response: Response,
     page: PageQuery,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[RosterEntryOut]:
-    day = on or today(runtime)
+    day = on or today_in_vietnam(runtime.clock)
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)
         items = await service.roster(

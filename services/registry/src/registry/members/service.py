@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.registry import MemberAdmitted, MemberStatusChanged, MemberTransferred
-from registry.http import invalid, not_found
 from registry.members import rules
 from registry.members.models import Member, MemberAffiliation, MemberStatusPeriod
 from registry.members.schemas import (
@@ -22,16 +21,16 @@ from registry.members.schemas import (
 )
 from registry.organisations.queries import require_org
 from registry.periods import in_force_sql
+from service_kit.errors import Conflict, FieldError, NotFound, invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 
 async def load(session: AsyncSession, member_id: str, pointer: str | None = None) -> Member:
     member = await session.get(Member, member_id)
     if member is None:
         if pointer is None:
-            raise not_found("đảng viên", member_id, "member-not-found")
+            raise NotFound("member-not-found", f"Không có đảng viên {member_id}.")
         detail = f"Không có đảng viên {member_id}."
         raise invalid(detail, [FieldError(pointer, detail, "unknown")], "member-unknown")
     return member
@@ -159,8 +158,7 @@ async def admit(uow: UnitOfWork, body: MemberIn) -> MemberOut:
     if body.party_card_number and await session.scalar(
         sa.select(Member.id).where(Member.party_card_number == body.party_card_number)
     ):
-        raise Problem(
-            409,
+        raise Conflict(
             "party-card-number-taken",
             f"Số thẻ {body.party_card_number} đã có.",
             errors=[FieldError("/party_card_number", "Số thẻ đảng viên đã tồn tại.", "duplicate")],

@@ -16,7 +16,7 @@ from event_contracts.vocabulary import is_branch
 from registry.organisations.models import Organisation, OrganisationLink, OrganisationName
 from registry.organisations.rules import KIND_NAMES_VI
 from registry.periods import in_force, in_force_sql
-from service_kit.web.problems import FieldError, Problem
+from service_kit.errors import FieldError, Invalid, NotFound
 
 MAX_DEPTH = 32
 
@@ -46,8 +46,8 @@ async def require_org(
         return org
     code, detail = reason or ("unknown", "")
     if pointer is None:
-        raise Problem(404, f"organisation-{code}", detail)
-    raise Problem(422, f"organisation-{code}", detail, errors=[FieldError(pointer, detail, code)])
+        raise NotFound(f"organisation-{code}", detail)
+    raise Invalid(f"organisation-{code}", detail, errors=[FieldError(pointer, detail, code)])
 
 
 async def link_on(session: AsyncSession, child_id: str, on: date) -> OrganisationLink | None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from event_contracts.vocabulary import BRANCH_KINDS
-from registry.http import on_query, today, write
+from registry.audit.edge import write
 from registry.organisations import queries, service
 from registry.organisations.models import Organisation, OrganisationLink
 from registry.organisations.schemas import (
@@ -24,7 +22,8 @@ from registry.organisations.schemas import (
     TreeNodeOut,
 )
 from registry.periods import in_force_sql
-from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
+from service_kit.clock import today_in_vietnam
+from service_kit.web.deps import Caller, IdempotencyKey, OnDate, PageQuery, Runtime
 from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import Problem
 
@@ -168,11 +167,11 @@ async def dissolve(
 async def get_organisation(
     organisation_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> OrganisationOut:
     async with runtime.db.session() as session:
         org = await queries.require_org(session, organisation_id)
-        link = await queries.link_on(session, org.id, on or today(runtime))
+        link = await queries.link_on(session, org.id, on or today_in_vietnam(runtime.clock))
     return service.out(org, link.parent_id if link else None)
 
 
@@ -184,10 +183,10 @@ async def list_organisations(
     runtime: Runtime,
     access: Caller,
     parent_id: str | None = None,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[OrganisationOut]:
     await access.require(parent_id or None)
-    day = on or today(runtime)
+    day = on or today_in_vietnam(runtime.clock)
     link = OrganisationLink
     stmt = (
         sa.select(Organisation, link.parent_id)
@@ -226,9 +225,9 @@ async def list_organisations(
 async def ancestors(
     organisation_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[TreeNodeOut]:
-    day = on or today(runtime)
+    day = on or today_in_vietnam(runtime.clock)
     async with runtime.db.session() as session:
         await queries.require_org(session, organisation_id, on=day)
         rows = await queries.ancestors(session, organisation_id, day)
@@ -246,10 +245,10 @@ async def subtree(
     response: Response,
     page: PageQuery,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
     branches_only: bool = False,
 ) -> Page[TreeNodeOut]:
-    day = on or today(runtime)
+    day = on or today_in_vietnam(runtime.clock)
     after = None
     if page.after:
         try:

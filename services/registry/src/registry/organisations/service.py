@@ -16,7 +16,6 @@ from event_contracts.events.registry import (
     OrganisationSplit,
 )
 from event_contracts.vocabulary import is_branch
-from registry.http import invalid
 from registry.members import service as members
 from registry.members.models import Member
 from registry.organisations import queries, rules
@@ -33,9 +32,9 @@ from registry.organisations.schemas import (
     SplitIn,
 )
 from registry.roles import service as roles
+from service_kit.errors import Conflict, FieldError, invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 
 def out(org: Organisation, parent_id: str | None) -> OrganisationOut:
@@ -61,8 +60,7 @@ async def _create(
             e["pointer"] = pointer + e["pointer"]
         raise invalid("Thông tin tổ chức không hợp lệ.", errors, "organisation-invalid")
     if await session.scalar(sa.select(Organisation.id).where(Organisation.code == body.code)):
-        raise Problem(
-            409,
+        raise Conflict(
             "organisation-code-taken",
             f"Mã {body.code} đã được dùng.",
             errors=[FieldError(f"{pointer}/code", "Mã tổ chức đã tồn tại.", "duplicate")],

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from registry.http import on_query, today, write
+from registry.audit.edge import write
 from registry.organisations.queries import require_org
 from registry.roles import service
 from registry.roles.schemas import EndIn, ObserverIn, ObserverOut, RoleIn, RoleOut
-from service_kit.web.deps import Caller, IdempotencyKey, Runtime
+from service_kit.clock import today_in_vietnam
+from service_kit.web.deps import Caller, IdempotencyKey, OnDate, Runtime
 from service_kit.web.pagination import Page
 
 router = APIRouter(tags=["roles"])
@@ -68,12 +67,14 @@ async def end_role(
 async def roles_on(
     organisation_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[RoleOut]:
     async with runtime.db.session() as session:
         await require_org(session, organisation_id)
         return Page[RoleOut](
-            items=await service.roles_on(session, organisation_id, on or today(runtime))
+            items=await service.roles_on(
+                session, organisation_id, on or today_in_vietnam(runtime.clock)
+            )
         )
 
 
@@ -130,10 +131,12 @@ async def end_observer(
 async def observers_on(
     branch_id: str,
     runtime: Runtime,
-    on: date | None = Depends(on_query),
+    on: OnDate = None,
 ) -> Page[ObserverOut]:
     async with runtime.db.session() as session:
         await require_org(session, branch_id, branch=True)
         return Page[ObserverOut](
-            items=await service.observers_on(session, branch_id, on or today(runtime))
+            items=await service.observers_on(
+                session, branch_id, on or today_in_vietnam(runtime.clock)
+            )
         )

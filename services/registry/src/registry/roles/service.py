@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.registry import ObserverAssigned, ObserverEnded, RoleAssigned, RoleEnded
-from registry.http import invalid, not_found
 from registry.members import service as members
 from registry.members.models import MemberAffiliation, MemberStatusPeriod
 from registry.organisations.queries import ancestor_ids, require_org
@@ -16,6 +15,7 @@ from registry.periods import in_force_sql
 from registry.roles import rules
 from registry.roles.models import ObserverAssignment, RoleAssignment
 from registry.roles.schemas import EndIn, ObserverIn, ObserverOut, RoleIn, RoleOut
+from service_kit.errors import NotFound, invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
@@ -111,7 +111,7 @@ def _ended_observer(uow: UnitOfWork, assignment: ObserverAssignment, on: date) -
 async def end_role(uow: UnitOfWork, assignment_id: str, body: EndIn) -> RoleOut:
     assignment = await uow.session.get(RoleAssignment, assignment_id)
     if assignment is None:
-        raise not_found("phân công chức vụ", assignment_id, "role-not-found")
+        raise NotFound("role-not-found", f"Không có phân công chức vụ {assignment_id}.")
     errors = rules.end_errors(assignment.valid_from, assignment.valid_to, body.on)
     if errors:
         raise invalid("Không kết thúc được chức vụ.", errors, "role-invalid")
@@ -168,7 +168,7 @@ async def assign_observer(uow: UnitOfWork, body: ObserverIn) -> ObserverOut:
 async def end_observer(uow: UnitOfWork, assignment_id: str, body: EndIn) -> ObserverOut:
     assignment = await uow.session.get(ObserverAssignment, assignment_id)
     if assignment is None:
-        raise not_found("phân công dự sinh hoạt", assignment_id, "observer-not-found")
+        raise NotFound("observer-not-found", f"Không có phân công dự sinh hoạt {assignment_id}.")
     errors = rules.end_errors(assignment.valid_from, assignment.valid_to, body.on)
     if errors:
         raise invalid("Không kết thúc được phân công.", errors, "observer-invalid")

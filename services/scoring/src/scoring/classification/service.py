@@ -24,8 +24,8 @@ from scoring.compliance.rules import THEMATIC_TYPES
 from scoring.meeting_scores.models import MeetingScore
 from scoring.policy import Policy
 from scoring.visible import Visible, everything
+from service_kit.errors import Conflict, NotFound
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import Problem
 
 S, A = MeetingScore.__table__.c, MeetingAttendance.__table__.c
 R = ObserverReportFact.__table__.c
@@ -305,10 +305,9 @@ async def decide(
     """The superior committee's decision, once; it may differ from the proposal."""
     row = await uow.session.get(Classification, cid, with_for_update=True)
     if row is None:
-        raise Problem(404, "classification-not-found", f"Chưa có đề xuất xếp loại {cid}.")
+        raise NotFound("classification-not-found", f"Chưa có đề xuất xếp loại {cid}.")
     if row.decided_at is not None:
-        raise Problem(
-            409,
+        raise Conflict(
             "classification-already-decided",
             f"Xếp loại {cid} đã được quyết định lúc {row.decided_at.isoformat()}.",
         )

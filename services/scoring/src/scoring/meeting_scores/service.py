@@ -24,9 +24,15 @@ from scoring.rubrics.facts import (
     roll_record,
 )
 from scoring.rubrics.format import Rubric
-from service_kit.bus.errors import PermanentError, TransientError
+from service_kit.errors import (
+    Conflict,
+    FieldError,
+    Invalid,
+    NotFound,
+    PermanentError,
+    TransientError,
+)
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 
 def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
@@ -205,17 +211,15 @@ async def confirm_score(
     """The superior committee's manual points become the official score, once."""
     score = await uow.session.get(MeetingScore, meeting_id, with_for_update=True)
     if score is None:
-        raise Problem(404, "score-not-found", f"Chưa có điểm cho cuộc họp {meeting_id}.")
+        raise NotFound("score-not-found", f"Chưa có điểm cho cuộc họp {meeting_id}.")
     if score.confirmed_at is not None:
-        raise Problem(
-            409,
+        raise Conflict(
             "score-already-confirmed",
             f"Điểm cuộc họp {meeting_id} đã được cấp trên xác nhận lúc "
             f"{score.confirmed_at.isoformat()}.",
         )
     if not score.facts:
-        raise Problem(
-            409,
+        raise Conflict(
             "score-without-facts",
             f"Điểm cuộc họp {meeting_id} được chấm trước khi lưu dữ kiện; cần chấm lại trước khi "
             "xác nhận.",
@@ -223,8 +227,7 @@ async def confirm_score(
     rubric = _pinned(rubrics, score)
     errors = rules.manual_point_errors(rubric, score.meeting_type, points)
     if errors:
-        raise Problem(
-            422,
+        raise Invalid(
             "validation-error",
             "Điểm xác nhận không khớp các mục chấm tay của bảng điểm: "
             + ", ".join(key for key, _ in errors),

@@ -14,9 +14,9 @@ from scoring.rankings import rules
 from scoring.rankings.models import Ranking
 from scoring.rollups.periods import Period
 from scoring.subtree import branches_in
+from service_kit.errors import NotFound
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import Problem
 
 S = MeetingScore.__table__.c
 
@@ -69,5 +69,5 @@ async def publish(uow: UnitOfWork, organisation_id: str, period: Period, now: da
 async def get(session: AsyncSession, ranking_id: str) -> Ranking:
     ranking = await session.get(Ranking, ranking_id)
     if ranking is None:
-        raise Problem(404, "ranking-not-found", f"Không có bảng xếp hạng {ranking_id}.")
+        raise NotFound("ranking-not-found", f"Không có bảng xếp hạng {ranking_id}.")
     return ranking

@@ -17,9 +17,9 @@ from scoring.rescoring import service
 from scoring.rescoring.models import RescoringJob
 from scoring.rescoring.scheduled import run_pending
 from scoring.rollups.periods import PeriodError, parse_period
+from service_kit.errors import DomainError
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
-from service_kit.web.problems import Problem
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,7 @@ def command(
 
         try:
             job = asyncio.run(go())
-        except (PeriodError, Problem) as exc:
+        except (PeriodError, DomainError) as exc:
             print(f"Không chấm lại được: {exc}", file=sys.stderr)
             return 2
         print(json.dumps(job.model_dump(mode="json"), ensure_ascii=False, indent=2))

@@ -21,9 +21,9 @@ from scoring.rubrics.facts import longest_absence_runs
 from scoring.rubrics.format import Rubric
 from scoring.subtree import branches_in
 from scoring.visible import Visible, everything
+from service_kit.errors import FieldError, Invalid, NotFound
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
-from service_kit.web.problems import FieldError, Problem
 
 FAILURES_KEPT = 200  # the first ones, with their reasons; `failed` counts them all
 UNFINISHED = ("queued", "running")
@@ -42,7 +42,7 @@ def target_rubric(book: RubricBook, rubric_id: str, version: str | None) -> Rubr
             if version and any(r.id == rubric_id for r in book.rubrics)
             else "/rubric_id"
         )
-        raise Problem(422, "validation-error", detail, errors=[FieldError(pointer, detail)])
+        raise Invalid("validation-error", detail, errors=[FieldError(pointer, detail)])
     return max(pool, key=lambda r: (r.effective_on, r.version))
 
 
@@ -206,7 +206,7 @@ async def note_batch_error(uow: UnitOfWork, job_id: str, error: str, now: dateti
 async def get_job(session: AsyncSession, job_id: str) -> RescoringJob:
     job = await session.get(RescoringJob, job_id)
     if job is None:
-        raise Problem(404, "rescoring-job-not-found", f"Không có lệnh chấm lại {job_id}.")
+        raise NotFound("rescoring-job-not-found", f"Không có lệnh chấm lại {job_id}.")
     return job
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from scoring.rubrics.engine import check_templates
 from scoring.rubrics.format import Rubric
 
 RUBRICS_DIR = Path(__file__).resolve().parents[3] / "rubrics"
@@ -35,13 +36,18 @@ def load_file(path: Path) -> Rubric:
     except yaml.YAMLError as exc:
         raise RubricError(f"{path.name}: không đọc được YAML: {exc}") from exc
     try:
-        return Rubric.model_validate(raw)
+        rubric = Rubric.model_validate(raw)
     except ValidationError as exc:
         lines = [
             f"{path.name}: {_where(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise RubricError("\n".join(lines)) from exc
+    try:
+        check_templates(rubric)
+    except ValueError as exc:
+        raise RubricError(f"{path.name}: {_where(())}: {exc}") from exc
+    return rubric
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from event_contracts.events.meetings import MeetingSubmitted
+from scoring.rubrics import facts as fact_catalog
 from scoring.rubrics.facts import (
     FactValue,
     RollRecord,
@@ -18,7 +19,7 @@ from scoring.rubrics.facts import (
     roll_record,
     settings_facts,
 )
-from scoring.rubrics.format import Condition, Criterion, Rubric, SubItem
+from scoring.rubrics.format import Condition, Criterion, Rubric, SubItem, conditions
 
 
 @dataclass(frozen=True)
@@ -268,3 +269,32 @@ def score_meeting(
     return evaluate(
         rubric, meeting.meeting_type, facts, meeting.self_score if manual is None else manual
     )
+
+
+def check_templates(rubric: Rubric) -> None:
+    """Every explanation template of `rubric` renders with sample facts (ValueError if not):
+    a template naming a fact that does not exist stops the start-up, not a scoring."""
+    steps = {
+        cond.fact
+        for c in rubric.criteria
+        for cond in conditions(c)
+        if cond.fact.startswith("step.")
+    }
+    sample = fact_catalog.sample_facts(steps)
+    for criterion in rubric.criteria:
+        context = template_context(criterion, sample)
+        for case in criterion.cases:
+            _render_check(criterion.code, case.text, context)
+
+
+def _render_check(code: str, text: str, context: dict[str, Any]) -> None:
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is None:
+            continue
+        root = name.split(".", 1)[0].split("[", 1)[0]
+        if root not in context:
+            raise ValueError(f"tiêu chí {code}: mẫu diễn giải dùng '{{{name}}}' không có")
+    try:
+        text.format_map(context)
+    except (ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise ValueError(f"tiêu chí {code}: mẫu diễn giải lỗi: {exc}") from exc

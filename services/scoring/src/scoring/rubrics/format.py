@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import string
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -228,7 +227,6 @@ class Rubric(Strict):
         all_codes = {c.code for c in self.criteria}
         if set(grouped) != all_codes or len(grouped) != len(set(grouped)):
             raise ValueError("report_groups phải xếp mỗi mã tiêu chí vào đúng một nhóm")
-        self._check_templates()
         return self
 
     def criteria_for(self, meeting_type: str) -> list[Criterion]:
@@ -243,37 +241,9 @@ class Rubric(Strict):
             if s.source == "manual"
         }
 
-    def _check_templates(self) -> None:
-        from scoring.rubrics.engine import template_context
 
-        steps = {
-            cond.fact
-            for c in self.criteria
-            for cond in _conditions(c)
-            if cond.fact.startswith("step.")
-        }
-        sample = fact_catalog.sample_facts(steps)
-        for criterion in self.criteria:
-            context = template_context(criterion, sample)
-            for case in criterion.cases:
-                _render_check(criterion.code, case.text, context)
-
-
-def _conditions(criterion: Criterion) -> list[Condition]:
+def conditions(criterion: Criterion) -> list[Condition]:
     out = [b.when for s in criterion.sub_items for b in s.bands]
     out += [a.when for a in criterion.adjustments]
     out += [c.when for c in criterion.cases if c.when is not None]
     return out
-
-
-def _render_check(code: str, text: str, context: dict[str, Any]) -> None:
-    for _, field, _, _ in string.Formatter().parse(text):
-        if field is None:
-            continue
-        root = field.split(".", 1)[0].split("[", 1)[0]
-        if root not in context:
-            raise ValueError(f"tiêu chí {code}: mẫu diễn giải dùng '{{{field}}}' không có")
-    try:
-        text.format_map(context)
-    except (ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise ValueError(f"tiêu chí {code}: mẫu diễn giải lỗi: {exc}") from exc

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from registry.identity.models import AuditEntry
+from registry.audit.models import AuditEntry
 from service_kit.ids import new_id
 from service_kit.logging import request_id_var
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import col
 
-from registry.identity.models import AuditEntry
+from registry.audit.models import AuditEntry
 from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.pagination import Page, keyset_page, link_next
 

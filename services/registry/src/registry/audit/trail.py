@@ -1,7 +1,7 @@
 """Every registry write in the audit log: who (the token's subject), what (the route and the
 entity it names), when, and the entity before and after — in the write's own transaction.
 
-`registry.http.write` calls `audited` around each action; identity writes record their own
+`registry.audit.edge.write` calls `audited` around each action; identity writes record their own
 entries (they know which fields are secret). The state "before" is read by a loader per path
 parameter; creations have no "before", their entity is the id the action returns.
 """
@@ -17,7 +17,7 @@ from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.identity import audit
+from registry.audit import record as audit
 from registry.members import service as members
 from registry.members.models import Member
 from registry.organisations import queries
