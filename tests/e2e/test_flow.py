@@ -56,5 +56,11 @@ def test_submitted_meeting_is_scored_and_notified(amqp_url: str, tmp_path: Path)
             'chibo_events_consumed_total{event_type="vn.chibo.meetings.meeting.submitted.v1",'
             'outcome="ack",queue="scoring.meeting-events",service="scoring"} 1.0'
         ) in metrics
+        # The domain counters of ARCHITECTURE §9, one scheme: chibo_<service>_<thing>.
+        assert f'chibo_scoring_meetings_scored_total{{grade="{score["grade"]}"}} 1.0' in metrics
+        meetings_metrics = httpx.get(f"{meetings}/metrics", timeout=10).text
+        assert 'chibo_meetings_submitted_total{meeting_type="regular"} 1.0' in meetings_metrics
+        notes_metrics = httpx.get(f"{notes}/metrics", timeout=10).text
+        assert 'chibo_notifications_planned_total{outcome="inbox"}' in notes_metrics
         ready = httpx.get(f"{scoring}/healthz/ready", timeout=10).json()
         assert ready["checks"]["consumer:scoring.meeting-events"] == "ok"

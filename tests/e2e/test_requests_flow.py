@@ -122,5 +122,11 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
         assert {e["data"]["from_level_organisation_id"] for e in escalated} == {commune}
         listed = client.get(f"{meetings}/v1/requests?level_organisation_id={province}").json()
         assert len(listed["items"]) == 2
+        metrics = wait_for(
+            lambda: client.get(f"{meetings}/metrics").text,
+            lambda text: 'chibo_meetings_requests_open{level="1"} 2.0' in text,
+            what="open requests by level on /metrics",
+        )
+        assert 'chibo_meetings_requests_escalated_total{level="1"} 2.0' in metrics
     loop.call_soon_threadsafe(stop.set)
     watcher.join(10)

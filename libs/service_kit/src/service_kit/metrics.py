@@ -1,10 +1,21 @@
-"""The Prometheus metrics every service exposes; domain counters live next to their domain."""
+"""The Prometheus metrics every service exposes; domain counters live next to their domain.
+
+One naming scheme: `chibo_<thing>_<unit>` with a `service` label for the mechanics every service
+shares (HTTP, events, outbox, sweeps), and `chibo_<service>_<thing>_<unit>` for a service's
+own domain counters (`domain_name("meetings", "submitted_total")`).
+"""
 
 from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
 NS = "chibo"
+
+
+def domain_name(service: str, name: str) -> str:
+    """`chibo_meetings_submitted_total` for ("meetings", "submitted_total")."""
+    return f"{NS}_{service}_{name}"
+
 
 HTTP_REQUESTS = Counter(
     f"{NS}_http_requests_total",

@@ -40,6 +40,7 @@ class UnitOfWork:
         self.causation = causation
         self.correlation_id = correlation_id or (causation.correlationid if causation else None)
         self.events: list[CloudEvent] = []
+        self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
         self.committed = False
 
@@ -85,9 +86,15 @@ class UnitOfWork:
         self.events.append(event)
         return event
 
+    def after_commit(self, effect: Callable[[], None]) -> None:
+        """Run `effect` once the unit commits (a metric counted only for what was kept)."""
+        self._after_commit.append(effect)
+
     async def commit(self) -> None:
         await self.session.commit()
         self.committed = True
+        for effect in self._after_commit:
+            effect()
         if self.events and self._on_commit is not None:
             self._on_commit()
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events.meetings import MeetingAmended, MeetingSubmitted, RollEntry
-from meetings.meetings import rules
+from meetings.meetings import metrics, rules
 from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRevision
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
@@ -219,6 +219,7 @@ async def submit_meeting(
     )
     expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers)
     uow.emit(MeetingSubmitted.produce(**_facts(meeting, sub)), subject=f"meetings/{meeting.id}")
+    uow.after_commit(metrics.SUBMITTED.labels(sub.meeting_type).inc)
     return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
 
 
@@ -272,6 +273,7 @@ async def amend_meeting(
         MeetingAmended.produce(**_facts(meeting, sub), amendment_reason=reason),
         subject=f"meetings/{meeting.id}",
     )
+    uow.after_commit(metrics.AMENDED.inc)
     return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
 
 

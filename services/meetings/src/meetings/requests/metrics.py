@@ -1,13 +1,25 @@
-"""Domain counters of requests (labels bounded: level numbers and stages)."""
+"""Domain metrics of requests (labels bounded: level numbers and stages)."""
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
-from service_kit.metrics import NS
+from service_kit.metrics import domain_name
 
 ESCALATIONS = Counter(
-    f"{NS}_requests_escalated_total", "Requests escalated, by new level", ["level"]
+    domain_name("meetings", "requests_escalated_total"),
+    "Requests escalated, by new level",
+    ["level"],
 )
-REMINDERS = Counter(f"{NS}_request_reminders_total", "Reminders sent before a deadline", ["stage"])
+REMINDERS = Counter(
+    domain_name("meetings", "request_reminders_total"),
+    "Reminders sent before a deadline",
+    ["stage"],
+)
 OVERDUE_AT_TOP = Counter(
-    f"{NS}_requests_overdue_at_top_total", "Deadlines passed at the top of the ladder"
+    domain_name("meetings", "requests_overdue_at_top_total"),
+    "Deadlines passed at the top of the ladder",
+)
+OPEN_BY_LEVEL = Gauge(
+    domain_name("meetings", "requests_open"),
+    "Requests still owed an answer, by the level that owes it (0 = the addressee)",
+    ["level"],
 )

@@ -11,8 +11,9 @@ from sqlmodel import col
 
 from meetings.context import MeetingsContext
 from meetings.requests.lifecycle import OPEN
+from meetings.requests.metrics import OPEN_BY_LEVEL
 from meetings.requests.models import Request
-from meetings.requests.service import prefetch_done_keys, process_due
+from meetings.requests.service import open_by_level, prefetch_done_keys, process_due
 from service_kit.claims import claim
 from service_kit.sweeper import periodic
 
@@ -43,6 +44,17 @@ async def sweep_once(ctx: MeetingsContext) -> int:
             return taken
 
 
+async def sweep_and_count(ctx: MeetingsContext) -> int:
+    """A sweep, then the open requests by level for /metrics (one GROUP BY per pass)."""
+    taken = await sweep_once(ctx)
+    async with ctx.db.session() as session:
+        counts = await open_by_level(session)
+    OPEN_BY_LEVEL.clear()  # a level nobody owes anything to any more disappears
+    for level, count in counts.items():
+        OPEN_BY_LEVEL.labels(str(level)).set(count)
+    return taken
+
+
 request_sweeper = periodic(
-    "request-sweep", sweep_once, interval=lambda ctx: ctx.settings.sweep_interval_seconds
+    "request-sweep", sweep_and_count, interval=lambda ctx: ctx.settings.sweep_interval_seconds
 )

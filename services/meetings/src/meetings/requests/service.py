@@ -107,6 +107,16 @@ async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladd
     return cache[key]
 
 
+async def open_by_level(session: AsyncSession) -> dict[int, int]:
+    """How many requests each level of the ladder owes an answer to now."""
+    rows = await session.execute(
+        sa.select(Request.level, sa.func.count())
+        .where(col(Request.status).in_([s.value for s in OPEN]))
+        .group_by(Request.level)
+    )
+    return {int(level): int(count) for level, count in rows.all()}
+
+
 async def prefetch_done_keys(session: AsyncSession, request_ids: list[str]) -> None:
     """Load the actions already taken for a whole batch in one query."""
     done: dict[str, set[str]] = session.info.setdefault("done_keys", {})
@@ -285,7 +295,7 @@ async def _escalate(
         ),
         subject=f"requests/{row.id}",
     )
-    metrics.ESCALATIONS.labels(str(row.level)).inc()
+    uow.after_commit(metrics.ESCALATIONS.labels(str(row.level)).inc)
     return True
 
 
@@ -320,10 +330,10 @@ async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: Reque
                 ),
                 subject=f"requests/{row.id}",
             )
-            metrics.REMINDERS.labels(action.stage).inc()
+            uow.after_commit(metrics.REMINDERS.labels(action.stage).inc)
         else:
             _timeline(session, row, now, "overdue_at_top", stage=action.stage)
-            metrics.OVERDUE_AT_TOP.inc()
+            uow.after_commit(metrics.OVERDUE_AT_TOP.inc)
     await _reschedule(session, row, now, rules, done)
     return taken
 

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from event_contracts.events.meetings import MeetingMissed
 from event_contracts.vocabulary import BRANCH_KINDS
+from meetings.meetings import metrics as meeting_metrics
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
@@ -104,3 +105,4 @@ async def mark_missed(uow: UnitOfWork, row: MeetingExpectation, now: datetime) -
         ),
         subject=f"branches/{row.branch_id}/meetings/{row.period}",
     )
+    uow.after_commit(meeting_metrics.MISSED.inc)

@@ -39,16 +39,19 @@ from service_kit.claims import claim
 from service_kit.clock import Clock, SystemClock
 from service_kit.db import Database
 from service_kit.ids import new_id
+from service_kit.metrics import domain_name
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = Counter(
-    "chibo_notification_delivery_attempts_total",
+    domain_name("notifications", "delivery_attempts_total"),
     "Delivery attempts by channel and result (delivered, retry, failed, gone)",
     ["channel", "outcome"],
 )
 ATTEMPT_DURATION = Histogram(
-    "chibo_notification_delivery_attempt_duration_seconds", "Time of one attempt", ["channel"]
+    domain_name("notifications", "delivery_attempt_duration_seconds"),
+    "Time of one attempt",
+    ["channel"],
 )
 
 

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from jinja2 import TemplateError
+from prometheus_client import Counter
 from sqlalchemy.dialects import postgresql, sqlite
 
 from event_contracts import CloudEvent
@@ -26,6 +27,7 @@ from notifications.templates.rendering import context_for, render
 from service_kit.clock import vietnam_date
 from service_kit.errors import PermanentError
 from service_kit.ids import new_id
+from service_kit.metrics import domain_name
 from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -191,4 +193,18 @@ async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Plan
             body=event.to_json().decode(),
         )
         await place(uow, message, directory, document.fatigue, planned)
+    uow.after_commit(lambda: _count(planned))
     return planned
+
+
+PLANNED = Counter(
+    domain_name("notifications", "planned_total"),
+    "What the rules decided for each event: inbox entries, deliveries (e-mail, webhook), "
+    "e-mails folded into a digest, recipients with no route",
+    ["outcome"],
+)
+
+
+def _count(planned: Planned) -> None:
+    for outcome in ("inbox", "deliveries", "digested", "unreachable"):
+        PLANNED.labels(outcome).inc(getattr(planned, outcome))

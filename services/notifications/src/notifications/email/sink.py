@@ -1,7 +1,7 @@
 """A local SMTP sink: accepts every message and keeps it (in memory, and as .eml files if asked).
 
-For development (`python -m notifications smtp-sink`) and tests; never for production. It speaks
-just enough SMTP for aiosmtplib and ordinary clients: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+For development (`python -m notifications smtp-sink`, started by `make run`) and tests; never for
+production. The SMTP conversation is aiosmtpd's; this module only keeps what arrives.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 
@@ -35,13 +38,24 @@ class SmtpSink:
     port: int = 0
     directory: Path | None = None
     messages: list[Received] = field(default_factory=list)
-    # A reply code to answer DATA with instead of 250 (e.g. 451 to test retries).
+    # A reply to answer DATA with instead of 250 (e.g. "451 4.3.0 busy" to test retries).
     data_reply: str | None = None
     _server: asyncio.Server | None = None
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def start(self) -> SmtpSink:
-        self._server = await asyncio.start_server(self._session, self.host, self.port)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: SMTP(
+                self,
+                hostname="chibo-smtp-sink",
+                data_size_limit=MAX_MESSAGE_BYTES,
+                enable_SMTPUTF8=True,
+                loop=loop,
+            ),
+            self.host,
+            self.port,
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -58,85 +72,19 @@ class SmtpSink:
             )
         return list(self.messages)
 
-    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        async def reply(line: str) -> None:
-            writer.write(line.encode() + b"\r\n")
-            await writer.drain()
-
-        mail_from = ""
-        rcpt_to: list[str] = []
-        try:
-            await reply("220 chibo-smtp-sink ready")
-            while True:
-                raw = await asyncio.wait_for(reader.readline(), 300)
-                if not raw:
-                    return
-                command = raw.decode("utf-8", "replace").rstrip("\r\n")
-                verb = command[:4].upper()
-                if verb == "EHLO":
-                    await reply("250-chibo-smtp-sink")
-                    await reply("250-8BITMIME")
-                    await reply("250-SMTPUTF8")
-                    await reply(f"250 SIZE {MAX_MESSAGE_BYTES}")
-                elif verb == "HELO":
-                    await reply("250 chibo-smtp-sink")
-                elif verb == "MAIL":
-                    mail_from, rcpt_to = _address(command), []
-                    await reply("250 OK")
-                elif verb == "RCPT":
-                    rcpt_to.append(_address(command))
-                    await reply("250 OK")
-                elif verb == "DATA":
-                    await reply("354 End data with <CR><LF>.<CR><LF>")
-                    data = await _read_data(reader)
-                    if self.data_reply:
-                        await reply(self.data_reply)
-                        continue
-                    await self._keep(Received(mail_from, rcpt_to, data))
-                    await reply("250 OK queued")
-                elif verb == "RSET":
-                    mail_from, rcpt_to = "", []
-                    await reply("250 OK")
-                elif verb == "NOOP":
-                    await reply("250 OK")
-                elif verb == "QUIT":
-                    await reply("221 Bye")
-                    return
-                else:
-                    await reply("502 Command not implemented")
-        except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
-            return
-        finally:
-            writer.close()
-
-    async def _keep(self, received: Received) -> None:
+    async def handle_DATA(self, _server: Any, _session: Session, envelope: Envelope) -> str:
+        if self.data_reply:
+            return self.data_reply
+        content = envelope.original_content or b""
+        received = Received(envelope.mail_from or "", list(envelope.rcpt_tos), content)
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
             name = f"{len(self.messages) + 1:06d}.eml"
-            await asyncio.to_thread((self.directory / name).write_bytes, received.data)
+            await asyncio.to_thread((self.directory / name).write_bytes, content)
         async with self._arrived:
             self.messages.append(received)
             self._arrived.notify_all()
-
-
-def _address(command: str) -> str:
-    start, end = command.find("<"), command.find(">")
-    return command[start + 1 : end] if 0 <= start < end else command.split(":", 1)[-1].strip()
-
-
-async def _read_data(reader: asyncio.StreamReader) -> bytes:
-    lines: list[bytes] = []
-    size = 0
-    while True:
-        line = await asyncio.wait_for(reader.readline(), 300)
-        if not line or line in (b".\r\n", b".\n"):
-            return b"".join(lines)
-        if line.startswith(b".."):
-            line = line[1:]  # dot-unstuffing (RFC 5321 §4.5.2)
-        size += len(line)
-        if size > MAX_MESSAGE_BYTES:
-            raise ConnectionError("message too large")
-        lines.append(line)
+        return "250 OK queued"
 
 
 async def serve(host: str, port: int, directory: Path | None) -> None:

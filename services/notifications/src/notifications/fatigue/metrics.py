@@ -11,16 +11,17 @@ from __future__ import annotations
 from prometheus_client import Gauge
 
 from notifications.fatigue.rules import percentiles
+from service_kit.metrics import domain_name
 
 QUANTILES = {0.5: "p50", 0.9: "p90", 0.99: "p99", 1.0: "max"}
 
 PER_PERSON_WEEK = Gauge(
-    "chibo_notifications_per_person_week",
+    domain_name("notifications", "per_person_week"),
     "Notifications per person over the last 7 days: a percentile of the per-person counts",
     ["channel", "stat"],
 )
 PEOPLE_WEEK = Gauge(
-    "chibo_notifications_people_week", "People notified in the last 7 days", ["channel"]
+    domain_name("notifications", "people_week"), "People notified in the last 7 days", ["channel"]
 )
 
 

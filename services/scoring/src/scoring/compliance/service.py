@@ -18,6 +18,7 @@ from event_contracts.events.meetings import (
     ObserverReportOverdue,
 )
 from event_contracts.events.scoring import ComplianceFlagged
+from scoring import metrics
 from scoring.compliance import rules
 from scoring.compliance.models import ComplianceFlag, MeetingAttendance, ObserverReportFact
 from scoring.compliance.rules import THEMATIC_TYPES, FlagDraft, MeetingFacts
@@ -118,6 +119,7 @@ async def raise_flags(uow: UnitOfWork, drafts: Sequence[FlagDraft], now: datetim
         if not (await uow.session.execute(stmt)).rowcount:
             continue  # a concurrent consumer raised it first
         new += 1
+        uow.after_commit(metrics.FLAGGED.labels(d.kind).inc)
         uow.emit(
             ComplianceFlagged.produce(
                 aggregate_version=1,

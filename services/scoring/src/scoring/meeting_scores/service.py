@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.meetings import MeetingSubmitted, ObserverReportFiled
 from event_contracts.events.scoring import CriterionScore, MeetingScoreConfirmed, MeetingScored
+from scoring import metrics
 from scoring.compliance.service import year_rolls
 from scoring.meeting_scores import rules
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore, MeetingScoreVersion
@@ -112,6 +113,7 @@ def announce(uow: UnitOfWork, score: MeetingScore, rescoring_job_id: str | None 
         ),
         subject=f"meetings/{score.meeting_id}/score",
     )
+    uow.after_commit(metrics.SCORED.labels(score.grade or "none").inc)
 
 
 async def _refresh_absence_runs(
