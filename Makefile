@@ -1,6 +1,8 @@
 # chibo — the two commands a newcomer needs are `make run` and `make test`.
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
+# Test processes side by side (pytest -n): the two cores of a small machine.
+TEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: help install run test test-fast lint schemas lock bench clean
@@ -19,10 +21,10 @@ run: install
 
 test: install
 	@$(PY) -m event_contracts check
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install
-	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	@$(PY) -m ruff check .

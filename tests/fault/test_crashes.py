@@ -74,6 +74,7 @@ def test_scoring_killed_mid_stream_loses_and_doubles_nothing(amqp_url: str, tmp_
         assert_all_scored_once(svc, ids + more)
 
 
+@pytest.mark.broker_outage
 def test_real_broker_stop_and_start(broker: Broker, amqp_url: str, tmp_path: Path) -> None:
     if not broker.controllable:
         pytest.skip(

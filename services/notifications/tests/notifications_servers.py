@@ -32,6 +32,7 @@ from notifications.settings import NotificationsSettings
 from notifications.webhooks.verify import MemoryReplayCache, Webhook, WebhookVerificationError
 from org_tree.registry_client import RegistryClient
 from service_kit.runtime import ServiceRuntime
+from service_kit.tasks import cancel_and_wait
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
 
@@ -230,8 +231,6 @@ async def worker_running(svc: Service) -> AsyncIterator[DeliveryWorker]:
     try:
         yield worker
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait([task])
         for sender in channels.values():
             await sender.close()

@@ -44,16 +44,10 @@ class PartTimes:
         self.seconds: dict[str, float] = defaultdict(float)
         self.counts: dict[str, int] = defaultdict(int)
         self.failed: dict[str, int] = defaultdict(int)
-        self._part: dict[str, str] = {}
         self.started = time.monotonic()
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
-            self._part[item.nodeid] = part_of(item)
-
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        part = self._part.get(report.nodeid, "unit")
+        part = str(dict(report.user_properties).get("part", "unit"))
         self.seconds[part] += report.duration
         if report.when == "call":
             self.counts[part] += 1

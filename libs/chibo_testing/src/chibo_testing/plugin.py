@@ -27,15 +27,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(parts.PartTimes(), "chibo-part-times")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Carried in every report, so a pytest -n controller can add up each part's time.
+    item.user_properties.append(("part", parts.part_of(item)))
+
+
 @pytest.fixture(autouse=True)
 def _durable_sqlite(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("durability") is not None:
         monkeypatch.setenv(SYNCHRONOUS_ENV, "FULL")
 
 
-@pytest.fixture(scope="session")
-def broker() -> Broker:
-    return get_broker()
+@pytest.fixture
+def broker(request: pytest.FixtureRequest) -> Broker:
+    """The shared broker; a test marked `broker_outage` (it stops its broker) gets its own."""
+    outage = request.node.get_closest_marker("broker_outage") is not None
+    return get_broker("outage" if outage else "shared")
 
 
 @pytest.fixture

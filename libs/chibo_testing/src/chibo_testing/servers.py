@@ -64,7 +64,14 @@ POSTGRES_IMAGE = "postgres:15"
 
 # Queue counters in the management API lag by about this much on the test node.
 _STATS_INTERVAL_MS = "1000"
-_PORT_NAMES = ("amqp", "management", "prometheus", "distribution", "postgres")
+# The shared broker, the one outage tests stop (so nothing else loses its broker meanwhile),
+# and PostgreSQL.
+BROKER_ROLES = ("shared", "outage")
+_RMQ_PORTS = ("amqp", "management", "prometheus", "distribution")
+_PORT_NAMES = (
+    *(f"{role}-{p}" for role in BROKER_ROLES for p in _RMQ_PORTS),
+    "postgres",
+)
 
 # Bounds for the slow operations (seconds).
 _DOCKER_PING_TIMEOUT = 3.0
@@ -438,15 +445,18 @@ def _start_local(
     return _run_script(script, ["start"], env, _SCRIPT_TIMEOUT), env
 
 
-def _local_rmq_env(ports: dict[str, int]) -> dict[str, str]:
-    return {
-        "CHIBO_RMQ_DIR": str(servers_dir() / "rabbitmq"),
-        "CHIBO_RMQ_PORT": str(ports["amqp"]),
-        "CHIBO_RMQ_MGMT_PORT": str(ports["management"]),
-        "CHIBO_RMQ_PROM_PORT": str(ports["prometheus"]),
-        "CHIBO_RMQ_DIST_PORT": str(ports["distribution"]),
-        "CHIBO_RMQ_STATS_INTERVAL_MS": _STATS_INTERVAL_MS,
-    }
+def _local_rmq_env(role: str) -> Callable[[dict[str, int]], dict[str, str]]:
+    def env(ports: dict[str, int]) -> dict[str, str]:
+        return {
+            "CHIBO_RMQ_DIR": str(servers_dir() / f"rabbitmq-{role}"),
+            "CHIBO_RMQ_PORT": str(ports[f"{role}-amqp"]),
+            "CHIBO_RMQ_MGMT_PORT": str(ports[f"{role}-management"]),
+            "CHIBO_RMQ_PROM_PORT": str(ports[f"{role}-prometheus"]),
+            "CHIBO_RMQ_DIST_PORT": str(ports[f"{role}-distribution"]),
+            "CHIBO_RMQ_STATS_INTERVAL_MS": _STATS_INTERVAL_MS,
+        }
+
+    return env
 
 
 def _local_pg_env(ports: dict[str, int]) -> dict[str, str]:
@@ -458,9 +468,9 @@ def _local_pg_env(ports: dict[str, int]) -> dict[str, str]:
     }
 
 
-def _broker_from_local_node() -> Broker:
+def _broker_from_local_node(role: str) -> Broker:
     proc, env = _start_local(
-        "rabbitmq.sh", _local_rmq_env, ("amqp", "management", "prometheus", "distribution")
+        "rabbitmq.sh", _local_rmq_env(role), tuple(f"{role}-{p}" for p in _RMQ_PORTS)
     )
     amqp_url = _last_line(proc.stdout)
 
@@ -480,41 +490,45 @@ def _broker_from_local_node() -> Broker:
 def stop_local_servers() -> None:
     """Stop this checkout's private test broker and PostgreSQL (when they run)."""
     ports = _ports()
-    _run_script("rabbitmq.sh", ["stop"], _local_rmq_env(ports), _CTL_TIMEOUT)
+    for role in BROKER_ROLES:
+        _run_script("rabbitmq.sh", ["stop"], _local_rmq_env(role)(ports), _CTL_TIMEOUT)
     _run_script("postgres.sh", ["stop"], _local_pg_env(ports), _CTL_TIMEOUT)
 
 
 _broker_lock = threading.Lock()
-_broker: Broker | None = None
+_brokers: dict[str, Broker] = {}
 
 
-def get_broker() -> Broker:
-    """The RabbitMQ broker for this test process (resolved once, then cached).
+def get_broker(role: str = "shared") -> Broker:
+    """The RabbitMQ broker of `role` for this test process (resolved once, then cached).
 
-    Order: ``CHIBO_TEST_AMQP_URL`` env, a testcontainers ``rabbitmq:3.13-management``
-    container when Docker answers, the private local node of ``deploy/local/rabbitmq.sh``
-    (free ports, left running for reuse).  Raises RuntimeError when all fail.
+    `shared` serves every test; `outage` is a second broker for the tests that stop their
+    broker, so tests running beside them (pytest -n) keep theirs. Order: ``CHIBO_TEST_AMQP_URL``
+    env (both roles), a testcontainers ``rabbitmq:3.13-management`` container per role when
+    Docker answers, a private local node of ``deploy/local/rabbitmq.sh`` per role (free ports,
+    left running for reuse).  Raises RuntimeError when all fail.
     """
-    global _broker
+    if role not in BROKER_ROLES:
+        raise ValueError(f"broker role {role!r}: expected one of {BROKER_ROLES}")
     with _broker_lock:
-        if _broker is not None:
-            return _broker
+        if role in _brokers:
+            return _brokers[role]
         env_url = os.environ.get("CHIBO_TEST_AMQP_URL")
         if env_url:
-            _broker = _broker_from_env(env_url)
-            return _broker
+            _brokers[role] = _broker_from_env(env_url)
+            return _brokers[role]
         errors: list[str] = []
         if _docker_available():
             try:
-                _broker = _broker_from_docker()
-                return _broker
+                _brokers[role] = _broker_from_docker()
+                return _brokers[role]
             except Exception as exc:
                 errors.append(f"docker ({RABBITMQ_IMAGE}): {type(exc).__name__}: {exc}")
         else:
             errors.append("docker: no Docker engine answered (or CHIBO_TEST_NO_DOCKER is set)")
         try:
-            _broker = _broker_from_local_node()
-            return _broker
+            _brokers[role] = _broker_from_local_node(role)
+            return _brokers[role]
         except Exception as exc:
             errors.append(f"deploy/local/rabbitmq.sh: {exc}")
         raise ServerUnavailableError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +26,25 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 
 def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(migrations_dir, url), revision)
+    if url.startswith("sqlite"):
+        _wal(url)
+
+
+def _wal(url: str) -> None:
+    """Put a SQLite file in WAL mode once, while nothing else has it open: the mode is kept in
+    the file. A service switching it on connect can silently fail while another connection reads
+    (the file then stays in rollback mode, where a reader blocks the writer's commit)."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        return
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise RuntimeError(f"{path}: could not switch to WAL (journal mode {mode})")
 
 
 def make_revision(migrations_dir: Path, message: str) -> None:

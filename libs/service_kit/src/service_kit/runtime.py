@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from service_kit.context import ContextFactory, ServiceContext
 from service_kit.db import Database
 from service_kit.outbox import OutboxRelay
 from service_kit.settings import ServiceSettings
+from service_kit.tasks import cancel_and_wait
 from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -111,11 +111,7 @@ class ServiceRuntime:
     async def stop(self) -> None:
         for consumer in self.consumers:
             await consumer.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
         await self.bus.close()
         await self.db.dispose()

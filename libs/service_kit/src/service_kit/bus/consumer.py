@@ -10,7 +10,6 @@ without requeue, so the broker moves it to `<queue>.dlq`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from service_kit.bus.connection import Bus
 from service_kit.errors import PermanentError
 from service_kit.inbox import record_once
 from service_kit.logging import correlation_id_var, event_id_var, event_type_var
+from service_kit.tasks import cancel_and_wait
 from service_kit.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -97,11 +97,7 @@ class Consumer:
         await self._pending.put(message)
 
     async def stop(self) -> None:
-        for task in self._workers:
-            task.cancel()
-        for task in self._workers:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._workers)
         self._workers.clear()
 
     async def _work(self) -> None:

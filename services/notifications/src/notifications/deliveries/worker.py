@@ -40,6 +40,7 @@ from service_kit.clock import Clock, SystemClock
 from service_kit.db import Database
 from service_kit.ids import new_id
 from service_kit.metrics import domain_name
+from service_kit.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class DeliveryWorker:
         self.draw = draw
         self.per_contact_limit = per_contact_limit
         self._in_flight: dict[str, int] = {}
+        self._sending: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._finished: list[Finished] = []
         self._wake = asyncio.Event()
@@ -117,9 +119,7 @@ class DeliveryWorker:
                             self._wake.wait(), timeout=self.settings.delivery_poll_seconds
                         )
         finally:
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await cancel_and_wait(list(self._tasks))
 
     async def step(self) -> int:
         """Record what finished, then claim and start what is due; returns how many started."""
@@ -129,6 +129,7 @@ class DeliveryWorker:
             return 0
         jobs = await self._claim(min(free, self.settings.delivery_batch_size))
         for job in jobs:
+            self._sending.add(job.delivery_id)  # until its outcome is recorded
             self._in_flight[job.lane] = self._in_flight.get(job.lane, 0) + 1
             task = asyncio.create_task(self._attempt(job), name=f"delivery-{job.delivery_id}")
             self._tasks.add(task)
@@ -151,6 +152,10 @@ class DeliveryWorker:
         lease_until = now + timedelta(seconds=self.settings.delivery_lease_seconds)
         saturated = [c for c, n in self._in_flight.items() if n >= self.per_contact_limit]
         conditions = [Delivery.status == "pending", Delivery.next_attempt_at <= now]
+        if self._sending:
+            # A lease that ran out while this process still sends (a slow receiver, a busy
+            # machine) must not start a second attempt of the same delivery here.
+            conditions.append(Delivery.id.notin_(self._sending))
         if saturated:
             lane = sa.func.coalesce(Delivery.contact_point_id, Delivery.recipient)
             conditions.append(lane.notin_(saturated))
@@ -243,6 +248,7 @@ class DeliveryWorker:
         async with self.db.transaction() as session:
             for done in batch:
                 await self._record(session, done, now)
+        self._sending.difference_update(done.job.delivery_id for done in batch)
 
     async def _record(self, session: AsyncSession, done: Finished, now: datetime) -> None:
         row = await session.get(Delivery, done.job.delivery_id)
