@@ -861,7 +861,8 @@ def write_minutes(rng: random.Random, branch: Branch, month: Month) -> tuple[lis
     lines.append("I. THÔNG TIN THỜI SỰ, PHỔ BIẾN VĂN BẢN CẤP TRÊN")
     lines += [_habitual(rng, branch, GENERAL_NEWS, 5), _habitual(rng, branch, GENERAL_NEWS, 6)]
     for topic in month.topics:
-        lines += rng.sample(topic.news, min(2, len(topic.news)))
+        news = rng.sample(topic.news, min(2, len(topic.news)))
+        lines += [_fill(t, rng, branch, month.held_on) for t in news]
     lines.append("II. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT THÁNG TRƯỚC")
     for topic in month.topics:
         lines += [_fill(t, rng, branch, month.held_on) for t in rng.sample(topic.results, 2)]
@@ -1130,3 +1131,13 @@ def labelled_meetings(seed: int, branches: int) -> list[LabelledMeeting]:
             )
         out += branch_year(rng, branch, habits)
     return out
+
+
+# Which label each signal is checked against.
+LABEL_OF_SIGNAL = {
+    "minutes_repeated": "copied_minutes",
+    "resolution_repeated": "copied_resolution",
+    "resolution_without_target": "vague_resolution",
+    "speakers_not_named": "unnamed_speakers",
+    "attendance_unchanged": "attendance_copied",
+}

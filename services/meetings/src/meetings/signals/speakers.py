@@ -28,6 +28,7 @@ _ROLE_WORDS = {"bí", "phó", "chủ", "trưởng", "chi", "tổ", "đại", "th
 _GENERIC = re.compile(
     r"(?:ý kiến )?thảo luận (?:rất |khá )?sôi nổi|ý kiến (?:phát biểu )?(?:rất |khá )?sôi nổi"
     r"|các đồng chí(?: đảng viên)? (?:đã )?(?:tích cực )?(?:tham gia|đóng góp|phát biểu|thảo luận)"
+    r"(?: ý kiến| thảo luận)?(?: (?:rất |khá )?sôi nổi)?"
     r"|đảng viên (?:đã )?tích cực (?:tham gia|đóng góp|phát biểu)"
     r"|\d+\s*% (?:đảng viên )?(?:có mặt )?(?:đều )?(?:tham gia )?(?:phát biểu|ý kiến)"
     r"|(?:có )?(?:nhiều|\d+) (?:lượt )?ý kiến(?: phát biểu| tham gia| thảo luận)?"
