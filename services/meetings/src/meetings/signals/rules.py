@@ -5,7 +5,7 @@ Each signal says in Vietnamese what was seen and keeps the evidence; none change
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from datetime import date
 
 from meetings.signals.policy import FormalityRules
@@ -15,7 +15,7 @@ from meetings.signals.records import (
     MeetingRecord,
     SignalCode,
 )
-from meetings.signals.similarity import similarity, sketch
+from meetings.signals.similarity import TextSketch, similarity, sketch
 from meetings.signals.speakers import named_speakers, unnamed_discussion
 from meetings.signals.targets import measurable_targets
 
@@ -47,11 +47,17 @@ def _repeated(
     earlier: list[tuple[MeetingRecord, str]],
     threshold: float,
     rules: FormalityRules,
+    sketches: MutableMapping[str, TextSketch],
 ) -> FormalitySignal | None:
-    mine = sketch(text, rules)
+    def sketch_of(t: str) -> TextSketch:
+        if t not in sketches:
+            sketches[t] = sketch(t, rules)
+        return sketches[t]
+
+    mine = sketch_of(text)
     best: tuple[float, MeetingRecord] | None = None
     for record, earlier_text in earlier:
-        score = similarity(mine, sketch(earlier_text, rules))
+        score = similarity(mine, sketch_of(earlier_text))
         if score is not None and (best is None or score > best[0]):
             best = (score, record)
     if best is None or best[0] < threshold:
@@ -140,9 +146,17 @@ def _attendance_unchanged(
 
 
 def formality_signals(
-    meeting: MeetingRecord, earlier: Sequence[MeetingRecord], rules: FormalityRules
+    meeting: MeetingRecord,
+    earlier: Sequence[MeetingRecord],
+    rules: FormalityRules,
+    sketches: MutableMapping[str, TextSketch] | None = None,
 ) -> FormalityReport:
-    """Every formality signal of `meeting`; `earlier` may hold any of the branch's records."""
+    """Every formality signal of `meeting`; `earlier` may hold any of the branch's records.
+
+    `sketches` (text → sketch, made with these rules) spares re-sketching earlier texts when many
+    meetings are checked in one run; it is filled as texts are sketched.
+    """
+    sketches = {} if sketches is None else sketches
     prior = _earlier_of_branch(meeting, earlier)
     compared = [
         e for e in prior if _months_before(meeting.held_on, e.held_on) <= rules.lookback_months
@@ -155,6 +169,7 @@ def formality_signals(
             [(e, e.minutes) for e in compared],
             rules.minutes_similarity,
             rules,
+            sketches,
         ),
         _repeated(
             "resolution_repeated",
@@ -163,6 +178,7 @@ def formality_signals(
             [(e, e.resolution) for e in compared],
             rules.resolution_similarity,
             rules,
+            sketches,
         ),
         _without_target(meeting, rules),
         _speakers_not_named(meeting, rules),
