@@ -154,14 +154,13 @@ def _vectors(requests: Sequence[RaisedRequest], rules: GroupingRules) -> list[di
     return out
 
 
-def similarities(requests: Sequence[RaisedRequest], rules: GroupingRules) -> list[dict[int, float]]:
-    """Cosine of each request with every other that shares a word (the rest are 0)."""
-    vectors = _vectors(requests, rules)
+def similarities(vectors: Sequence[dict[str, float]]) -> list[dict[int, float]]:
+    """Cosine of each vector with every other that shares a word (the rest are 0)."""
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, vec in enumerate(vectors):
         for f, v in vec.items():
             postings[f].append((i, v))
-    sims: list[dict[int, float]] = [defaultdict(float) for _ in requests]
+    sims: list[dict[int, float]] = [defaultdict(float) for _ in vectors]
     for i, vec in enumerate(vectors):
         for f, v in vec.items():
             for j, w in postings[f]:
@@ -178,9 +177,10 @@ def _compatible(group: list[RaisedRequest], request: RaisedRequest) -> bool:
     return len(categories) <= 1
 
 
-def group_requests(requests: Sequence[RaisedRequest], rules: GroupingRules) -> list[RequestGroup]:
-    """Groups in the order their first request came; `requests` in the order they were raised."""
-    sims = similarities(requests, rules)
+def _group_for_one_addressee(
+    requests: Sequence[RaisedRequest], vectors: Sequence[dict[str, float]], rules: GroupingRules
+) -> list[list[int]]:
+    sims = similarities(vectors)
     groups: list[list[int]] = []
     group_of: dict[int, int] = {}
     for i, request in enumerate(requests):
@@ -198,15 +198,38 @@ def group_requests(requests: Sequence[RaisedRequest], rules: GroupingRules) -> l
             groups.append([])
         groups[best].append(i)
         group_of[i] = best
-    out = []
-    for members in groups:
-        central = max(members, key=lambda i: sum(sims[i].get(j, 0.0) for j in members))
-        out.append(
-            RequestGroup(
-                addressee_id=requests[members[0]].addressee_id,
-                subject=requests[central].subject,
-                request_ids=tuple(requests[i].request_id for i in members),
-                branch_ids=tuple(dict.fromkeys(requests[i].branch_id for i in members)),
+    return [
+        # The request closest to the others first: its subject titles the group.
+        sorted(members, key=lambda i: -sum(sims[i].get(j, 0.0) for j in members))
+        for members in groups
+    ]
+
+
+def group_requests(requests: Sequence[RaisedRequest], rules: GroupingRules) -> list[RequestGroup]:
+    """Groups in the order their first request came; `requests` in the order they were raised.
+
+    Each addressee's requests are compared among themselves only, so a province's thousands are
+    not compared with every commune's; word weights (IDF) come from all of `requests`, which
+    tells common words better than a commune's few dozen requests would."""
+    vectors = _vectors(requests, rules)
+    by_addressee: dict[str, list[int]] = defaultdict(list)
+    for i, request in enumerate(requests):
+        by_addressee[request.addressee_id].append(i)
+    found: list[tuple[int, RequestGroup]] = []
+    for positions in by_addressee.values():
+        batch = [requests[i] for i in positions]
+        batch_vectors = [vectors[i] for i in positions]
+        for ranked in _group_for_one_addressee(batch, batch_vectors, rules):
+            members = sorted(ranked)
+            found.append(
+                (
+                    positions[members[0]],
+                    RequestGroup(
+                        addressee_id=batch[members[0]].addressee_id,
+                        subject=batch[ranked[0]].subject,
+                        request_ids=tuple(batch[i].request_id for i in members),
+                        branch_ids=tuple(dict.fromkeys(batch[i].branch_id for i in members)),
+                    ),
+                )
             )
-        )
-    return out
+    return [group for _, group in sorted(found, key=lambda f: f[0])]
