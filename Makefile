@@ -22,6 +22,9 @@ run: install
 cluster: install
 	@$(PY) deploy/local/cluster.py $(CLUSTER_ARGS)
 
+soak: install
+	@CHIBO_SOAK=$${CHIBO_SOAK:-full} $(PY) -m pytest tests/soak -m soak -s $(PYTEST_ARGS)
+
 test: install
 	@$(PY) -m event_contracts check
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -234,11 +234,18 @@ class Cluster:
 
     # ------------------------------------------------------------------ start
 
-    def start(self) -> None:
+    def plan(self) -> None:
+        """Wipe the dir, install what is missing and choose the ports (before `start`, so a
+        caller can put a proxy in front of a port and set `amqp_override`)."""
         self.workdir = Path(self.workdir)
         self._fresh_dir()
         self.haproxy_bin = ensure_package("haproxy", "haproxy")
         self._plan_ports()
+        self._planned = True
+
+    def start(self) -> None:
+        if not getattr(self, "_planned", False):
+            self.plan()
         say("Khởi động 3 nút RabbitMQ và ghép thành một cụm…")
         self._start_brokers()
         say("Khởi động PostgreSQL (một cơ sở dữ liệu cho mỗi dịch vụ)…")
