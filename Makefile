@@ -9,7 +9,7 @@ help:
 	@echo "make run    install what is missing, start RabbitMQ + the four services, load a demo"
 	@echo "make test   install what is missing and run the whole test suite (real broker, PostgreSQL)"
 	@echo "make cluster  3 RabbitMQ nodes, PostgreSQL, 2 processes of each service behind HAProxy"
-	@echo "make soak   the soak test with faults against that cluster (CHIBO_SOAK=short: ~3 min)"
+	@echo "make soak   the soak test with faults against that cluster (~15 min; CHIBO_SOAK=short: ~5 min)"
 	@echo "make lint   ruff + mypy;  make schemas  regenerate event JSON Schemas"
 	@echo "make lock   re-resolve dependencies and rewrite requirements.lock"
 

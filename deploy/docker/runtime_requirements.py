@@ -33,7 +33,7 @@ def workspace(root: Path) -> tuple[set[str], list[Requirement]]:
 
 
 def closure(own: set[str], wanted: list[Requirement]) -> set[str]:
-    env = default_environment()
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
     seen: set[str] = set()
     todo = list(wanted)
     while todo:
@@ -51,7 +51,8 @@ def closure(own: set[str], wanted: list[Requirement]) -> set[str]:
             if sub.marker is None or any(
                 sub.marker.evaluate({**env, "extra": e}) for e in ({""} | extras)
             ):
-                todo.append(Requirement(f"{sub.name}{'[' + ','.join(sub.extras) + ']' if sub.extras else ''}"))
+                # Its marker held for this parent's extras; the dependency is wanted as such.
+                todo.append(Requirement(str(sub).split(";")[0]))
     return seen
 
 

@@ -24,7 +24,10 @@ import asyncpg
 import httpx
 import pytest
 
-from service_kit.testing.tcp_proxy import TcpProxy
+try:
+    from chibo_testing.tcp_proxy import TcpProxy
+except ImportError:  # before the test tooling moved from service_kit.testing to chibo_testing
+    from service_kit.testing.tcp_proxy import TcpProxy  # type: ignore[no-redef, unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "deploy" / "local"), str(Path(__file__).parent)]
@@ -419,6 +422,16 @@ def test_soak_with_faults_loses_and_doubles_nothing() -> None:
         for op, status, text in record.refused:
             ledger.unexpected.append(f"{op} refused {status}: {text}")
         memory = memory_report(cluster)
+        sizes = asyncio.run(
+            _fetch(
+                f"{pg}/postgres",
+                "SELECT datname, pg_database_size(datname) / 1048576 AS mib FROM pg_database "
+                "WHERE datname IN ('registry', 'meetings', 'scoring', 'notifications')",
+            )
+        )
+        memory += "; database sizes (MiB): " + ", ".join(
+            f"{r['datname']} {r['mib']}" for r in sizes
+        )
         events = asyncio.run(read_stream(cluster.amqp_url))
         p50, p95 = latencies(events)
         summary = "\n".join(
