@@ -254,8 +254,7 @@ class Cluster:
         self.start_haproxy()
         self._wait_amqp_lb()
         say("Chuẩn bị cơ sở dữ liệu (migrate) và khởi tạo registry…")
-        for name in SERVICES:
-            self._migrate(name)
+        self._migrate_all()
         self._bootstrap_registry()
         self._start_sink()
         say(f"Khởi động {self.replicas} tiến trình cho mỗi dịch vụ…")
@@ -535,16 +534,26 @@ class Cluster:
             **self.extra_env,
         }
 
-    def _migrate(self, name: str) -> None:
-        done = subprocess.run(
-            [sys.executable, "-m", name, "migrate"],
-            env={**os.environ, **self._service_env(name), f"{name.upper()}_LOG_LEVEL": "WARNING"},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{name} migrate: {done.stderr[-3000:]}")
+    def _migrate_all(self) -> None:
+        """Every schema to head before any replica starts (replicas do not migrate)."""
+        running = {
+            name: subprocess.Popen(
+                [sys.executable, "-m", name, "migrate"],
+                env={
+                    **os.environ,
+                    **self._service_env(name),
+                    f"{name.upper()}_LOG_LEVEL": "WARNING",
+                },
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in SERVICES
+        }
+        for name, proc in running.items():
+            _, err = proc.communicate(timeout=300)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{name} migrate: {err[-3000:]}")
 
     def _bootstrap_registry(self) -> None:
         """The province and its admin, as an operator bootstraps a fresh deployment."""
