@@ -5,11 +5,13 @@ PY := .venv/bin/python
 TEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test test-fast lint schemas lock bench clean
+.PHONY: help install run cluster soak test test-fast lint schemas lock bench clean
 
 help:
 	@echo "make run    install what is missing, start RabbitMQ + the four services, load a demo"
 	@echo "make test   install what is missing and run the whole test suite (real broker, PostgreSQL)"
+	@echo "make cluster  3 RabbitMQ nodes, PostgreSQL, 2 processes of each service behind HAProxy"
+	@echo "make soak   the soak test with faults against that cluster (~15 min; CHIBO_SOAK=short: ~5 min)"
 	@echo "make lint   ruff + mypy;  make schemas  regenerate event JSON Schemas"
 	@echo "make lock   re-resolve dependencies and rewrite requirements.lock"
 
@@ -18,6 +20,12 @@ install:
 
 run: install
 	@$(PY) deploy/local/run.py
+
+cluster: install
+	@$(PY) deploy/local/cluster.py $(CLUSTER_ARGS)
+
+soak: install
+	@CHIBO_SOAK=$${CHIBO_SOAK:-full} $(PY) -m pytest tests/soak -m soak -s $(PYTEST_ARGS)
 
 test: install
 	@$(PY) -m event_contracts check
