@@ -121,5 +121,6 @@ def test_a_secretary_sees_no_committee_page_and_no_other_branch(
     ).json()["items"][0]
     response = page.goto(f"/cuoc-hop/{other['id']}")
     assert response is not None and response.status == 403
+    page.goto("/chi-bo")
     nav = page.get_by_role("navigation", name="Trang chính")
     expect(nav.get_by_role("link")).to_have_text(["Chi bộ", "Hộp thư"])

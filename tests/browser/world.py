@@ -71,7 +71,9 @@ def _submit_until_replica(client: httpx.Client, url: str, body: dict[str, Any]) 
         time.sleep(0.3)
 
 
-def meeting_body(branch_id: str, roster: list[dict[str, Any]], held: date) -> dict[str, Any]:
+def meeting_body(
+    branch_id: str, roster: list[dict[str, Any]], held: date, requests: list[dict[str, Any]]
+) -> dict[str, Any]:
     present = [m["member_id"] for m in roster]
     return {
         "branch_id": branch_id,
@@ -87,7 +89,7 @@ def meeting_body(branch_id: str, roster: list[dict[str, Any]], held: date) -> di
             {"title": "Vận động hộ nghèo vay vốn", "owner_member_id": present[0]},
             {"title": "Tu sửa nhà văn hóa thôn", "owner_member_id": present[1]},
         ],
-        "requests_raised": [],
+        "requests_raised": requests,
         "self_score": {"C3": 2, "C4": 15, "C5": 4},
     }
 
@@ -166,8 +168,15 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
         world.members[BRANCH_B].append(
             {"member_id": sentinel["id"], "full_name": "Mai Văn Phúc", "status": "full"}
         )
-        for code in (BRANCH_B, BRANCH_A):
+        road = {
+            "subject": "Sửa đường bê tông liên thôn",
+            "text": "Đường liên thôn hỏng 300 m, đề nghị xã hỗ trợ sửa trước mùa mưa.",
+            "addressee_id": world.ids[COMMUNE],
+        }
+        for code, raised in ((BRANCH_B, []), (BRANCH_A, [road])):
             _submit_until_replica(
-                client, world.meetings, meeting_body(world.ids[code], world.members[code], held)
+                client,
+                world.meetings,
+                meeting_body(world.ids[code], world.members[code], held, raised),
             )
     return world
