@@ -69,7 +69,7 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     page.fill("#votes-in_favour", "5")
     page.fill("#item-0-title", "Vận động 5 hộ tham gia làm đường")
     page.select_option("#item-0-owner", members[1]["member_id"])
-    page.fill("#item-0-due_on", date.today().replace(day=28).isoformat())
+    page.fill("#item-0-due_on", date.today().replace(day=28).strftime("%d/%m/%Y"))
     page.fill("#req-0-subject", "Hỗ trợ xi măng làm đường")
     page.fill("#req-0-text", "Đề nghị xã hỗ trợ 20 tấn xi măng cho tuyến đường thôn.")
     page.fill("#self-C3", "3")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -88,6 +88,30 @@ def _as_date(value: date | datetime | str | None) -> date | datetime | None:
     if isinstance(value, str):
         return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     return value
+
+
+def parse_day(text: str) -> date | None:
+    """A date as people type it: 05/03/2026 or 5/3/2026 (day first, always), or 2026-03-05."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year if year > 99 else 2000 + year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> time | None:
+    """19:30, 19.30 or 19h30."""
+    cleaned = text.strip().lower().replace("h", ":").replace(".", ":")
+    if cleaned.endswith(":"):
+        cleaned += "00"
+    try:
+        hours, minutes = (int(part) for part in cleaned.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        return None
 
 
 def local(value: datetime | str) -> datetime:

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from portal.admin.imports import ImportJobs
-from portal.formatting import today_vn
+from portal.formatting import parse_day, today_vn
 from portal.roles import BRANCH_KINDS, Desk
 from portal.web import Ctx, at_desk
 
@@ -28,10 +28,7 @@ def fold(text: str) -> str:
 
 
 def _day(request: Request) -> date:
-    try:
-        return date.fromisoformat(request.query_params.get("ngay", ""))
-    except ValueError:
-        return today_vn()
+    return parse_day(request.query_params.get("ngay", "")) or today_vn()
 
 
 def jobs_of(request: Request) -> ImportJobs:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from portal.formatting import VN
+from portal.formatting import VN, ngay, parse_day, parse_time
 
 # HD 42's order of business, and the preparation and follow-up the rubric also scores.
 AGENDA_STEPS: list[tuple[str, str, str]] = [
@@ -115,9 +115,8 @@ def _time(values: Values, name: str, day: date | None, label: str, errors: Field
     if not text:
         errors.add(name, f"Nhập {label}.")
         return ""
-    try:
-        parsed = time.fromisoformat(text)
-    except ValueError:
+    parsed = parse_time(text)
+    if parsed is None:
         errors.add(name, f"{label.capitalize()} phải có dạng giờ:phút, ví dụ 19:30.")
         return ""
     if day is None:
@@ -149,10 +148,9 @@ def build_submission(values: Values, branch_id: str) -> tuple[Built, FieldErrors
     errors = FieldErrors()
     day: date | None = None
     held = values.get("held_on").strip()
-    try:
-        day = date.fromisoformat(held)
-    except ValueError:
-        errors.add("held_on", "Nhập ngày họp (ngày/tháng/năm).")
+    day = parse_day(held)
+    if day is None:
+        errors.add("held_on", "Nhập ngày họp dạng ngày/tháng/năm, ví dụ 04/12/2026.")
     started = _time(values, "started_time", day, "giờ bắt đầu", errors)
     ended = _time(values, "ended_time", day, "giờ kết thúc", errors)
     rows: dict[str, list[int]] = {name: [] for name in LIST_PREFIX}
@@ -201,7 +199,10 @@ def build_submission(values: Values, branch_id: str) -> tuple[Built, FieldErrors
         if not (title or owner or due):
             continue  # an empty row of the form
         item: dict[str, Any] = {"title": title, "owner_member_id": owner or None}
-        item["due_on"] = due or None
+        due_day = parse_day(due) if due else None
+        if due and due_day is None:
+            errors.add(f"item-{i}-due_on", "Thời hạn phải có dạng ngày/tháng/năm.")
+        item["due_on"] = due_day.isoformat() if due_day else None
         items.append(item)
         rows["action_items"].append(i)
 
@@ -311,7 +312,9 @@ def map_problem(
 def values_from_body(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     """A saved draft back into form fields (the roll is matched to the roster by member)."""
     pairs: list[tuple[str, str]] = []
-    for name in ("meeting_type", "held_on", "place", "chair_member_id", "minutes",
+    if body.get("held_on"):
+        pairs.append(("held_on", ngay(str(body["held_on"]))))
+    for name in ("meeting_type", "place", "chair_member_id", "minutes",
                  "minute_taker_member_id"):
         if body.get(name):
             pairs.append((name, str(body[name])))
@@ -342,7 +345,7 @@ def values_from_body(body: Mapping[str, Any]) -> list[tuple[str, str]]:
         pairs += [
             (f"item-{i}-title", item.get("title") or ""),
             (f"item-{i}-owner", item.get("owner_member_id") or ""),
-            (f"item-{i}-due_on", item.get("due_on") or ""),
+            (f"item-{i}-due_on", ngay(item.get("due_on"))),
         ]
     for i, request in enumerate(body.get("requests_raised") or []):
         pairs += [

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from portal.clients.base import ApiProblem
-from portal.formatting import ACTION_ITEM_STATUS, month_key, today_vn
+from portal.formatting import ACTION_ITEM_STATUS, month_key, parse_day, today_vn
 from portal.roles import Desk
 from portal.secretary.form import (
     AGENDA_STEPS,
@@ -118,10 +118,7 @@ async def _form_page(
 ) -> Response:
     branch = await ctx.registry.organisation(desk.organisation_id)
     today = today_vn()
-    try:
-        day = date.fromisoformat(values.get("held_on"))
-    except ValueError:
-        day = default_day(branch, today)
+    day = parse_day(values.get("held_on")) or default_day(branch, today)
     roster = await ctx.registry.roster(branch["id"], day)
     prefill = await ctx.meetings.next_meeting(branch["id"])
     ancestors = await ctx.registry.ancestors(branch["id"])
@@ -310,9 +307,8 @@ async def meeting_post(
 
 
 async def _names(ctx: Ctx, desk: Desk, built: Built) -> dict[str, str]:
-    try:
-        day = date.fromisoformat(built.body["held_on"])
-    except ValueError:
+    day = parse_day(built.body["held_on"])
+    if day is None:
         return {}
     roster = await ctx.registry.roster(desk.organisation_id, day)
     return {m["member_id"]: m["full_name"] for m in roster}
