@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from chibo_stack import free_port, sign_in, stack  # noqa: E402
-from world import PASSWORD, World, build  # noqa: E402
+from chibo_stack import free_port, sign_in, stack
+from world import PASSWORD, World, build
 
-from service_kit.processes import ServiceProcess  # noqa: E402
+from service_kit.processes import ServiceProcess
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "docs" / "screenshots"
@@ -34,15 +34,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's Chromium, installed by the project's own script when missing."""
     done = subprocess.run(
-        [str(REPO / "deploy" / "local" / "chromium.sh")], capture_output=True, text=True,
+        [str(REPO / "deploy" / "local" / "chromium.sh")],
+        capture_output=True,
+        text=True,
         timeout=900,
     )
     assert done.returncode == 0, f"chromium.sh failed:\n{done.stderr}"
@@ -74,7 +76,9 @@ def world(broker: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 portal.wait_ready(60)
                 urls = {name: p.url for name, p in procs.items()}
                 urls["portal"] = portal.url
-                yield build(urls, sign_in(procs), date.today())
+                built = build(urls, sign_in(procs), date.today())
+                built.portal_db = workdir / "portal.db"
+                yield built
             finally:
                 portal.stop()
     finally:

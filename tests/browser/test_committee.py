@@ -9,7 +9,7 @@ from datetime import date
 
 from conftest import new_context, screenshot, sign_in_as
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from world import World, last_month
 
 
@@ -20,7 +20,9 @@ def test_commune_officer_opens_the_dashboard_and_exports_xlsx(
     try:
         page = context.new_page()
         sign_in_as(page, "vanphong", "/theo-doi")
-        expect(page.get_by_role("heading", name=re.compile("Đảng bộ xã Thử Nghiệm"))).to_be_visible()
+        expect(
+            page.get_by_role("heading", name=re.compile("Đảng bộ xã Thử Nghiệm"))
+        ).to_be_visible()
         grid = page.locator("#bang-luoi")
         held = last_month(3, date.today())
         column = held.month if held.year == date.today().year else None
@@ -81,12 +83,15 @@ def test_administrator_browses_the_tree_and_imports_with_a_row_report(
         page.goto("/quan-tri/nhap")
         good = "\n".join(bad.splitlines()[:2]) + "\n"
         page.set_input_files(
-            "#file", files=[{"name": "to-chuc.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+            "#file",
+            files=[{"name": "to-chuc.csv", "mimeType": "text/csv", "buffer": good.encode()}],
         )
         page.get_by_role("button", name="Nhập").click()
         expect(page.get_by_text("Đã ghi xong")).to_be_visible(timeout=20_000)
         expect(page.locator("#bao-cao")).to_contain_text("Đã tạo")
         page.goto("/quan-tri?q=nam+son")
-        expect(page.locator("section", has_text="Kết quả tìm")).to_contain_text("Chi bộ thôn Nam Sơn")
+        expect(page.locator("section", has_text="Kết quả tìm")).to_contain_text(
+            "Chi bộ thôn Nam Sơn"
+        )
     finally:
         context.close()

@@ -28,7 +28,9 @@ def test_meeting_submitted_offline_is_recorded_once_when_back_online(
     context: BrowserContext, page: Page, world: World
 ) -> None:
     sign_in_as(page, "bithu.b", "/chi-bo/hop")
-    expect(page.get_by_role("heading", name=re.compile("Biên bản sinh hoạt chi bộ"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Biên bản sinh hoạt chi bộ"))
+    ).to_be_visible()
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now served through the service worker, which keeps a copy
 
@@ -53,7 +55,9 @@ def test_meeting_submitted_offline_is_recorded_once_when_back_online(
     expect(page.locator("#hang-cho")).to_contain_text("Đang chờ gửi 1 mục")
 
     context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")  # if the browser's came first, a no-op
+    page.evaluate(
+        "window.dispatchEvent(new Event('online'))"
+    )  # if the browser's came first, a no-op
     expect(banner).to_contain_text("Đã gửi", timeout=20_000)
     expect(banner).not_to_contain_text("Đang chờ gửi")
     assert len(_meetings_this_month(world)) == 1

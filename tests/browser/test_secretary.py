@@ -16,7 +16,9 @@ def _open_form(page: Page) -> None:
     sign_in_as(page, "bithu.a")
     expect(page.get_by_role("heading", name="Chi bộ thôn Đông Hà")).to_be_visible()
     page.get_by_role("link", name=re.compile("Ghi biên bản tháng này|Tiếp tục bản nháp")).click()
-    expect(page.get_by_role("heading", name=re.compile("Biên bản sinh hoạt chi bộ"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Biên bản sinh hoạt chi bộ"))
+    ).to_be_visible()
 
 
 def test_an_api_error_is_shown_beside_the_field_it_names(page: Page, world: World) -> None:
@@ -105,9 +107,7 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     )
 
 
-def test_a_secretary_sees_no_committee_page_and_no_other_branch(
-    page: Page, world: World
-) -> None:
+def test_a_secretary_sees_no_committee_page_and_no_other_branch(page: Page, world: World) -> None:
     sign_in_as(page, "bithu.a")
     for path in ("/theo-doi", "/quan-tri", "/tra-loi", "/du-hop"):
         response = page.goto(path)

@@ -9,6 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
+    portal_db: Path | None = None
 
     def headers_of(self, username: str) -> dict[str, str]:
         r = httpx.post(
@@ -106,14 +108,22 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
     reg = world.registry
     with httpx.Client(timeout=30, headers=admin_headers) as client:
         _csv(
-            client, reg, "organisations",
+            client,
+            reg,
+            "organisations",
             "Mã tổ chức,Tên,Loại,Mã cấp trên,Ngày hiệu lực,Loại hình,Ngày sinh hoạt\n"
             f"{COMMUNE},Đảng bộ xã Thử Nghiệm,đảng bộ xã,E2E,2020-01-01,,\n"
             f"{BRANCH_A},Chi bộ thôn Đông Hà,chi bộ trực thuộc,{COMMUNE},2020-01-01,thôn,1-28\n"
             f"{BRANCH_B},Chi bộ thôn Tây Sơn,chi bộ trực thuộc,{COMMUNE},2020-01-01,thôn,1-28\n",
         )
-        names_a = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung",
-                   "Hoàng Văn Em", "Vũ Thị Giang"]
+        names_a = [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Văn Cường",
+            "Phạm Thị Dung",
+            "Hoàng Văn Em",
+            "Vũ Thị Giang",
+        ]
         names_b = ["Đỗ Văn Hải", "Bùi Thị Hoa", "Đặng Văn Khánh", "Ngô Thị Lan"]
         rows = ["Mã đảng viên,Họ và tên,Ngày vào Đảng,Ngày chính thức,Mã chi bộ"]
         for i, name in enumerate(names_a):
@@ -133,17 +143,30 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
         committee = world.members[BRANCH_B][0]["member_id"]
         for body in (
             {"member_id": secretary_a, "organisation_id": world.ids[BRANCH_A], "role": "secretary"},
-            {"member_id": committee, "organisation_id": world.ids[COMMUNE],
-             "role": "committee_member"},
+            {
+                "member_id": committee,
+                "organisation_id": world.ids[COMMUNE],
+                "role": "committee_member",
+            },
         ):
-            _ok(client.post(f"{reg}/v1/role-assignments", json={**body, "valid_from": "2020-01-01"},
-                            headers={"Idempotency-Key": str(uuid.uuid4())}))
-        _ok(client.post(
-            f"{reg}/v1/observer-assignments",
-            json={"member_id": committee, "branch_id": world.ids[BRANCH_A],
-                  "valid_from": "2020-01-01"},
-            headers={"Idempotency-Key": str(uuid.uuid4())},
-        ))
+            _ok(
+                client.post(
+                    f"{reg}/v1/role-assignments",
+                    json={**body, "valid_from": "2020-01-01"},
+                    headers={"Idempotency-Key": str(uuid.uuid4())},
+                )
+            )
+        _ok(
+            client.post(
+                f"{reg}/v1/observer-assignments",
+                json={
+                    "member_id": committee,
+                    "branch_id": world.ids[BRANCH_A],
+                    "valid_from": "2020-01-01",
+                },
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+        )
         accounts = [
             ("bithu.a", {"member_id": secretary_a}, BRANCH_A, ["secretary"]),
             ("bithu.b", {"staff_role": "Bí thư chi bộ Tây Sơn"}, BRANCH_B, ["secretary"]),
@@ -151,20 +174,36 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
             ("vanphong", {"staff_role": "Văn phòng Đảng ủy xã"}, COMMUNE, ["officer"]),
         ]
         for username, link, code, roles in accounts:
-            _ok(client.post(f"{reg}/v1/users", json={
-                "username": username, "display_name": username, "password": PASSWORD,
-                "organisation_id": world.ids[code], "roles": roles, **link,
-            }))
+            _ok(
+                client.post(
+                    f"{reg}/v1/users",
+                    json={
+                        "username": username,
+                        "display_name": username,
+                        "password": PASSWORD,
+                        "organisation_id": world.ids[code],
+                        "roles": roles,
+                        **link,
+                    },
+                )
+            )
             world.accounts[username] = code
         # A member admitted last: once meetings accepts a roll naming them, every registry
         # event before (the observer assignment included) has reached its replica.
-        sentinel = _ok(client.post(
-            f"{reg}/v1/members",
-            json={"full_name": "Mai Văn Phúc", "branch_id": world.ids[BRANCH_B],
-                  "status": "full", "admitted_on": "2020-01-05", "full_member_on": "2021-01-05",
-                  "joined_on": "2020-01-05"},
-            headers={"Idempotency-Key": str(uuid.uuid4())},
-        ))
+        sentinel = _ok(
+            client.post(
+                f"{reg}/v1/members",
+                json={
+                    "full_name": "Mai Văn Phúc",
+                    "branch_id": world.ids[BRANCH_B],
+                    "status": "full",
+                    "admitted_on": "2020-01-05",
+                    "full_member_on": "2021-01-05",
+                    "joined_on": "2020-01-05",
+                },
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+        )
         world.members[BRANCH_B].append(
             {"member_id": sentinel["id"], "full_name": "Mai Văn Phúc", "status": "full"}
         )

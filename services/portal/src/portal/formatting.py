@@ -167,7 +167,8 @@ def thang(month: str | date) -> str:
 
 
 def ky(period: str) -> str:
-    """A period as officials write it: Tháng 7/2026, Quý III/2026, 6 tháng đầu năm 2026, Năm 2026."""
+    """A period as officials write it: Tháng 7/2026, Quý III/2026, 6 tháng đầu năm 2026,
+    Năm 2026."""
     if "-Q" in period:
         year, q = period.split("-Q")
         return f"Quý {ROMAN[int(q)]}/{year}"

@@ -112,9 +112,11 @@ def _from_roles(roles: frozenset[str], org: str | None, scope_kind: str | None) 
     if "secretary" in roles and at_branch:
         desks.append(Desk("secretary", org))
     if "officer" in roles:
-        desks += [Desk("secretary", org)] if at_branch else [
-            Desk("committee", org), Desk("addressee", org)
-        ]
+        desks += (
+            [Desk("secretary", org)]
+            if at_branch
+            else [Desk("committee", org), Desk("addressee", org)]
+        )
     if "observer" in roles:
         desks.append(Desk("observer", org))
     if "reader" in roles and not at_branch:

@@ -104,9 +104,10 @@ class StaleForm(Exception):
 
 def wants_json(request: Request) -> bool:
     """The offline queue and htmx-less scripts ask for JSON; people get pages."""
-    return request.headers.get("x-portal-replay") == "1" or "application/json" in request.headers.get(
-        "accept", ""
-    ).split(",")[0]
+    return (
+        request.headers.get("x-portal-replay") == "1"
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    )
 
 
 def same_origin(request: Request) -> bool:
@@ -138,7 +139,11 @@ class Ctx:
 
 
 def render(
-    request: Request, template: str, status_code: int = 200, *, ctx: Ctx | None = None,
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    *,
+    ctx: Ctx | None = None,
     **values: Any,
 ) -> HTMLResponse:
     response = templates.TemplateResponse(
@@ -172,9 +177,7 @@ async def _park(request: Request, state: PortalState) -> str | None:
     """Keep what was typed when the session had ended, for this browser's next sign-in."""
     if not same_origin(request):
         return None
-    if not request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    ):
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return None
     form = await request.form()
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"]

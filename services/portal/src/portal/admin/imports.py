@@ -42,8 +42,14 @@ class ImportJobs:
         return job if job is not None and job.owner == owner else None
 
     def start(
-        self, api: RegistryApi, owner: str, kind: str, filename: str, data: bytes,
-        media_type: str, check_only: bool,
+        self,
+        api: RegistryApi,
+        owner: str,
+        kind: str,
+        filename: str,
+        data: bytes,
+        media_type: str,
+        check_only: bool,
     ) -> ImportJob:
         job = ImportJob(secrets.token_urlsafe(12), owner, kind, filename, len(data), check_only)
         self.jobs[job.id] = job

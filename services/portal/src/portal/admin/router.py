@@ -7,8 +7,8 @@ import unicodedata
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from portal.admin.imports import ImportJobs
 from portal.formatting import parse_day, today_vn
@@ -92,13 +92,16 @@ async def import_start(
         return ctx.render("admin/import_form.html", 422, error="Chọn loại danh sách và tệp.")
     data = await upload.read(MAX_UPLOAD + 1)
     if not data or len(data) > MAX_UPLOAD:
-        return ctx.render(
-            "admin/import_form.html", 422, error="Tệp trống hoặc lớn hơn 20 MB."
-        )
+        return ctx.render("admin/import_form.html", 422, error="Tệp trống hoặc lớn hơn 20 MB.")
     name = upload.filename or "tep"
     media = XLSX if name.lower().endswith(".xlsx") else "text/csv"
     job = jobs_of(request).start(
-        ctx.registry, ctx.session.subject, kind, name, data, media,
+        ctx.registry,
+        ctx.session.subject,
+        kind,
+        name,
+        data,
+        media,
         check_only=form.get("check_only") == "1",
     )
     return RedirectResponse(f"/quan-tri/nhap/{job.id}", status_code=303)
@@ -111,9 +114,15 @@ async def import_job(
     ctx, _ = dep
     job = jobs_of(request).get(job_id, ctx.session.subject)
     if job is None:
-        return ctx.render("error.html", 404, title="Không tìm thấy lần nhập này",
-                          detail="Trang tiến độ chỉ còn khi dịch vụ chưa khởi động lại.")
-    template = "admin/import_progress.html" if request.headers.get("hx-request") else (
-        "admin/import_job.html"
+        return ctx.render(
+            "error.html",
+            404,
+            title="Không tìm thấy lần nhập này",
+            detail="Trang tiến độ chỉ còn khi dịch vụ chưa khởi động lại.",
+        )
+    template = (
+        "admin/import_progress.html"
+        if request.headers.get("hx-request")
+        else ("admin/import_job.html")
     )
     return ctx.render(template, job=job)

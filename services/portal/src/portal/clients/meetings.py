@@ -24,8 +24,12 @@ class MeetingsApi(ServiceClient):
         return list(await self.get(f"/v1/meetings/{meeting_id}/revisions"))
 
     async def meetings(
-        self, *, branch_id: str | None = None, organisation_id: str | None = None,
-        month: str | None = None, max_pages: int = 20,
+        self,
+        *,
+        branch_id: str | None = None,
+        organisation_id: str | None = None,
+        month: str | None = None,
+        max_pages: int = 20,
     ) -> list[dict[str, Any]]:
         return await self.pages(
             "/v1/meetings",

@@ -71,7 +71,11 @@ class RegistryApi(ServiceClient):
         return await self.pages("/v1/organisations", parent_id=parent_id, on=on)
 
     async def subtree(
-        self, organisation_id: str, on: date | None = None, *, branches_only: bool = False,
+        self,
+        organisation_id: str,
+        on: date | None = None,
+        *,
+        branches_only: bool = False,
         max_pages: int = 10,
     ) -> list[dict[str, Any]]:
         items = await self.pages(

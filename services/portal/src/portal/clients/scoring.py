@@ -60,7 +60,12 @@ class ScoringApi(ServiceClient):
         return result
 
     async def decide(
-        self, year: int, subject_type: str, subject_id: str, level: str, reason: str,
+        self,
+        year: int,
+        subject_type: str,
+        subject_id: str,
+        level: str,
+        reason: str,
         idempotency_key: str,
     ) -> dict[str, Any]:
         result: dict[str, Any] = await self.post(

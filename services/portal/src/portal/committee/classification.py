@@ -30,8 +30,9 @@ def proposals_table(rows: list[dict[str, Any]], names: dict[str, str], year: int
     return table
 
 
-def annual_table(branch_rows: list[dict[str, Any]], member_rows: list[dict[str, Any]],
-                 year: int) -> Table:
+def annual_table(
+    branch_rows: list[dict[str, Any]], member_rows: list[dict[str, Any]], year: int
+) -> Table:
     headers = ["Đối tượng", "Tổng số được xếp loại"]
     for level in LEVEL_ORDER:
         headers += [LEVELS[level], "Tỷ lệ"]

@@ -108,8 +108,9 @@ def requests_table(summary: list[dict[str, Any]]) -> Table:
     )
     for row in summary:
         level = "Nơi nhận ban đầu" if row["level"] == 0 else f"Chuyển lên {row['level']} cấp"
-        table.add(level, Cell(so(row["open"]), row["open"]),
-                  Cell(so(row["escalated"]), row["escalated"]))
+        table.add(
+            level, Cell(so(row["open"]), row["open"]), Cell(so(row["escalated"]), row["escalated"])
+        )
     return table
 
 
@@ -186,7 +187,8 @@ async def build(ctx: Ctx, organisation_id: str, year: int, today: date) -> Dashb
         )
     else:
         below = [
-            o for o in await ctx.registry.children(organisation_id, tree_day)
+            o
+            for o in await ctx.registry.children(organisation_id, tree_day)
             if o["kind"] not in BRANCH_KINDS
         ]
         below_reports = await asyncio.gather(
@@ -198,9 +200,9 @@ async def build(ctx: Ctx, organisation_id: str, year: int, today: date) -> Dashb
         "labels": [thang(m).removeprefix("Tháng ") for m in months],
         "coverage": [round((coverage.get(m) or 0) * 100, 1) for m in months],
         "average": [month_reports.get(m, {}).get("average_points") for m in months],
-        "grades": dict(Counter(
-            {GRADES.get(g, g): n for g, n in (year_report.get("by_grade") or {}).items()}
-        )),
+        "grades": dict(
+            Counter({GRADES.get(g, g): n for g, n in (year_report.get("by_grade") or {}).items()})
+        ),
     }
     return Dashboard(
         organisation=organisation,

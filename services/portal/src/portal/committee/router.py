@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -48,8 +47,11 @@ async def overview(
     ctx, desk = dep
     year = _year(request)
     board = await dashboard.build(ctx, _org(request, desk), year, today_vn())
-    tables = {t.key: t for t in (board.grid, board.children, board.flags, board.requests,
-                                 board.ranking) if t is not None}
+    tables = {
+        t.key: t
+        for t in (board.grid, board.children, board.flags, board.requests, board.ranking)
+        if t is not None
+    }
     wanted = request.query_params.get("bang")
     if request.query_params.get("dinh-dang") == "xlsx" and wanted in tables:
         return _xlsx(tables[wanted], board.organisation["name"])
@@ -91,8 +93,12 @@ async def ranking_page(
             numeric={0, 2, 3},
         )
         for line in group["branches"]:
-            table.add(line["rank"] or "–", await ctx.registry.name(line["branch_id"]),
-                      line["meetings"], line["average_points"])
+            table.add(
+                line["rank"] or "–",
+                await ctx.registry.name(line["branch_id"]),
+                line["meetings"],
+                line["average_points"],
+            )
         groups.append(table)
     wanted = request.query_params.get("bang")
     for table in groups:
@@ -122,10 +128,12 @@ async def classification_page(
     year = _year(request)
     organisation_id = _org(request, desk)
     names = await _names(ctx, organisation_id, year)
-    branch_rows = [r for r in await ctx.scoring.classifications(year, "branch")
-                   if r["subject_id"] in names]
-    member_rows = [r for r in await ctx.scoring.classifications(year, "member")
-                   if r["branch_id"] in names]
+    branch_rows = [
+        r for r in await ctx.scoring.classifications(year, "branch") if r["subject_id"] in names
+    ]
+    member_rows = [
+        r for r in await ctx.scoring.classifications(year, "member") if r["branch_id"] in names
+    ]
     proposals = classification.proposals_table(branch_rows, names, year)
     annual = classification.annual_table(branch_rows, member_rows, year)
     wanted = request.query_params.get("bang")
@@ -159,9 +167,7 @@ async def propose(
     if not desk.can_act:
         raise NotAllowed("Tài khoản chỉ xem.")
     await ctx.scoring.propose(year, organisation_id, idempotency_key)
-    return RedirectResponse(
-        f"/theo-doi/xep-loai?org={organisation_id}&nam={year}", status_code=303
-    )
+    return RedirectResponse(f"/theo-doi/xep-loai?org={organisation_id}&nam={year}", status_code=303)
 
 
 @router.post("/theo-doi/xep-loai/quyet-dinh")
@@ -180,6 +186,4 @@ async def decide(
     await ctx.scoring.decide(
         year, "branch", subject_id, level, reason.strip() or "Cấp ủy quyết định", idempotency_key
     )
-    return RedirectResponse(
-        f"/theo-doi/xep-loai?org={organisation_id}&nam={year}", status_code=303
-    )
+    return RedirectResponse(f"/theo-doi/xep-loai?org={organisation_id}&nam={year}", status_code=303)

@@ -43,8 +43,9 @@ class Table:
     caption: str = ""
 
     def add(self, *cells: Cell | str | float | int | None) -> None:
-        self.rows.append([c if isinstance(c, Cell) else Cell("" if c is None else str(c), c)
-                          for c in cells])
+        self.rows.append(
+            [c if isinstance(c, Cell) else Cell("" if c is None else str(c), c) for c in cells]
+        )
 
 
 def slug(text: str) -> str:
@@ -68,8 +69,12 @@ def to_xlsx(table: Table) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        sheet.append([c.value if c.value is not None and not isinstance(c.value, str | dict)
-                      else c.text for c in row])
+        sheet.append(
+            [
+                c.value if c.value is not None and not isinstance(c.value, str | dict) else c.text
+                for c in row
+            ]
+        )
         for column, cell in enumerate(row, start=1):
             if cell.kind in FILLS:
                 sheet.cell(sheet.max_row, column).fill = PatternFill(

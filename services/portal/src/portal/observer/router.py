@@ -39,8 +39,10 @@ async def desk_home(dep: tuple[Ctx, Desk] = Depends(at_desk("observer"))) -> Res
     today = today_vn()
     month = month_key(today)
     followed = []
-    recorded = {m["branch_id"]: m for m in await ctx.meetings.meetings(
-        organisation_id=desk.organisation_id, month=month)}
+    recorded = {
+        m["branch_id"]: m
+        for m in await ctx.meetings.meetings(organisation_id=desk.organisation_id, month=month)
+    }
     for branch in await _branches(ctx, desk):
         observers = await ctx.registry.observers(branch["id"])
         mine = [o for o in observers if member is None or o["member_id"] == member]
@@ -85,7 +87,11 @@ async def _report_row(ctx: Ctx, meeting_id: str) -> dict[str, Any]:
 
 
 async def _form(
-    ctx: Ctx, meeting_id: str, values: Values, *, errors: FieldErrors | None = None,
+    ctx: Ctx,
+    meeting_id: str,
+    values: Values,
+    *,
+    errors: FieldErrors | None = None,
     status_code: int = 200,
 ) -> Response:
     row = await _report_row(ctx, meeting_id)
@@ -97,7 +103,9 @@ async def _form(
         meeting=meeting,
         branch_name=await ctx.registry.name(meeting["branch_id"]),
         observer_name=await ctx.registry.member_name(row["observer_member_id"]),
-        addressees=[(a["id"], a["name"]) for a in await ctx.registry.ancestors(meeting["branch_id"])],
+        addressees=[
+            (a["id"], a["name"]) for a in await ctx.registry.ancestors(meeting["branch_id"])
+        ],
         items=OBSERVER_ITEMS,
         values=values,
         errors=errors or FieldErrors(),
@@ -170,7 +178,9 @@ async def file_report(
                 if pointer.startswith("/scores/"):
                     field = "score-" + pointer.removeprefix("/scores/")
                 elif pointer.startswith("/requests_raised/0/"):
-                    field = "req-" + pointer.rsplit("/", 1)[-1].replace("addressee_id", "addressee_id")
+                    field = "req-" + pointer.rsplit("/", 1)[-1].replace(
+                        "addressee_id", "addressee_id"
+                    )
                 errors.add(field, str(error.get("detail", "")))
     if errors:
         if wants_json(request):

@@ -103,9 +103,7 @@ async def addressee_list(dep: tuple[Ctx, Desk] = Depends(at_desk("addressee"))) 
         ctx, await ctx.meetings.requests(level_organisation_id=desk.organisation_id, open="true")
     )
     # Overdue first, then the nearest check (reminder or deadline), then the oldest.
-    items.sort(
-        key=lambda r: (not r["overdue"], r.get("next_check_at") or "9999", r["created_at"])
-    )
+    items.sort(key=lambda r: (not r["overdue"], r.get("next_check_at") or "9999", r["created_at"]))
     return ctx.render(
         "requests/addressee_list.html",
         organisation_name=await ctx.registry.name(desk.organisation_id),
@@ -136,7 +134,9 @@ async def _page(
         forward_to = [(a["id"], a["name"]) for a in ancestors]
     timeline = []
     for entry in item.get("timeline", []):
-        timeline.append({**entry, "level_name": await ctx.registry.name(entry["level_organisation_id"])})
+        timeline.append(
+            {**entry, "level_name": await ctx.registry.name(entry["level_organisation_id"])}
+        )
     return ctx.render(
         "requests/detail.html",
         status_code=status_code,
@@ -163,7 +163,10 @@ async def act(
         return await _page(ctx, request_id, error="Hành động không hợp lệ.", status_code=422)
     if action in NEEDS_TEXT and not text.strip():
         return await _page(
-            ctx, request_id, status_code=422, text=text,
+            ctx,
+            request_id,
+            status_code=422,
+            text=text,
             error=f"«{ACTION_LABELS[action]}» cần ghi nội dung (trả lời, lý do hoặc giải thích).",
         )
     body: dict[str, Any] = {"action": action, "text": text.strip() or None}

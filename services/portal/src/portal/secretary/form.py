@@ -283,8 +283,12 @@ def field_for(pointer: str, built: Built, known: set[str]) -> str | None:
                     parts[2], parts[2]
                 )
                 candidates.append(f"{prefix}-{row}-{leaf}")
-            candidates += [f"{prefix}-{row}-attendance", f"{prefix}-{row}-title",
-                           f"{prefix}-{row}-subject", f"{prefix}-{row}-status"]
+            candidates += [
+                f"{prefix}-{row}-attendance",
+                f"{prefix}-{row}-title",
+                f"{prefix}-{row}-subject",
+                f"{prefix}-{row}-status",
+            ]
         candidates.append(prefix)
     elif head == "self_score" and len(parts) > 1:
         candidates.append(f"self-{parts[1]}")
@@ -314,8 +318,7 @@ def values_from_body(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if body.get("held_on"):
         pairs.append(("held_on", ngay(str(body["held_on"]))))
-    for name in ("meeting_type", "place", "chair_member_id", "minutes",
-                 "minute_taker_member_id"):
+    for name in ("meeting_type", "place", "chair_member_id", "minutes", "minute_taker_member_id"):
         if body.get(name):
             pairs.append((name, str(body[name])))
     for name, target in (("started_at", "started_time"), ("ended_at", "ended_time")):

@@ -72,7 +72,9 @@ def existing_record(problem: ApiProblem) -> str | None:
     return None
 
 
-async def _already(ctx: Ctx, branch_id: str, month: str, meeting_type: str) -> dict[str, Any] | None:
+async def _already(
+    ctx: Ctx, branch_id: str, month: str, meeting_type: str
+) -> dict[str, Any] | None:
     """This month's meeting of this kind, when one is recorded."""
     kinds = REGULAR if meeting_type in REGULAR else {meeting_type}
     for meeting in await ctx.meetings.meetings(branch_id=branch_id, month=month):
@@ -157,9 +159,7 @@ async def _form_page(
                 }
             )
     else:
-        previous = [
-            {**item, "status": "", "note": ""} for item in prefill["previous_action_items"]
-        ]
+        previous = [{**item, "status": "", "note": ""} for item in prefill["previous_action_items"]]
     extra = extra_rows or {}
     item_rows = max(values.rows("item"), MIN_ITEM_ROWS) + extra.get("item", 0)
     request_rows = max(values.rows("req"), MIN_REQUEST_ROWS) + extra.get("req", 0)
@@ -235,15 +235,40 @@ async def meeting_form(
 
 
 def _known_fields(values: Values, built: Built) -> set[str]:
-    known = {"held_on", "started_time", "ended_time", "meeting_type", "place", "minutes",
-             "chair_member_id", "minute_taker_member_id", "roll", "agenda_steps", "prev",
-             "item", "req", "resolution_voted", "votes-in_favour", "votes-against",
-             "votes-abstain"}
+    known = {
+        "held_on",
+        "started_time",
+        "ended_time",
+        "meeting_type",
+        "place",
+        "minutes",
+        "chair_member_id",
+        "minute_taker_member_id",
+        "roll",
+        "agenda_steps",
+        "prev",
+        "item",
+        "req",
+        "resolution_voted",
+        "votes-in_favour",
+        "votes-against",
+        "votes-abstain",
+    }
     known |= {k for k, _ in values.pairs}
     for name, count in (("item", values.rows("item")), ("req", values.rows("req"))):
         for i in range(count):
-            known |= {f"{name}-{i}-{leaf}" for leaf in
-                      ("title", "owner", "due_on", "subject", "text", "addressee_id", "category")}
+            known |= {
+                f"{name}-{i}-{leaf}"
+                for leaf in (
+                    "title",
+                    "owner",
+                    "due_on",
+                    "subject",
+                    "text",
+                    "addressee_id",
+                    "category",
+                )
+            }
     for i in range(values.rows("roll")):
         known |= {f"roll-{i}-attendance", f"roll-{i}-reason"}
     return known
@@ -259,7 +284,9 @@ async def meeting_post(
     values = Values((k, v) for k, v in form.multi_items() if isinstance(v, str))
     action = values.get("action", "gui")
     if action == "doi-ngay":
-        return await _form_page(ctx, desk, values, notice="Đã tải danh sách đảng viên theo ngày họp.")
+        return await _form_page(
+            ctx, desk, values, notice="Đã tải danh sách đảng viên theo ngày họp."
+        )
     if action in ("them-viec", "them-kien-nghi"):
         extra = {"item": 1} if action == "them-viec" else {"req": 1}
         return await _form_page(ctx, desk, values, extra_rows=extra)
@@ -277,8 +304,9 @@ async def meeting_post(
         await state.preferences.put(
             ctx.session.subject, pref_key, {"draft_id": draft_id, "idempotency_key": key}, now()
         )
-        kept = Values([*[(k, v) for k, v in values.pairs if k not in ("draft_id",)],
-                       ("draft_id", draft_id)])
+        kept = Values(
+            [*[(k, v) for k, v in values.pairs if k not in ("draft_id",)], ("draft_id", draft_id)]
+        )
         return await _form_page(ctx, desk, kept, notice="Đã lưu bản nháp.")
     if errors:
         return await _invalid(ctx, desk, values, errors)
@@ -296,8 +324,12 @@ async def meeting_post(
         if problem.status != 422:
             raise
         roster_names = await _names(ctx, desk, built)
-        mapped = map_problem(problem.errors or [{"detail": problem.detail}], built,
-                             _known_fields(values, built), roster_names)
+        mapped = map_problem(
+            problem.errors or [{"detail": problem.detail}],
+            built,
+            _known_fields(values, built),
+            roster_names,
+        )
         return await _invalid(ctx, desk, values, mapped)
     await state.preferences.delete(ctx.session.subject, pref_key)
     url = f"/cuoc-hop/{meeting['id']}?moi=1"

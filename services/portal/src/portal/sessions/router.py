@@ -28,8 +28,13 @@ def safe_next(value: str | None) -> str:
 
 
 def _form(
-    request: Request, *, next_path: str, ended: bool, username: str = "",
-    errors: list[dict[str, str]] | None = None, status_code: int = 200,
+    request: Request,
+    *,
+    next_path: str,
+    ended: bool,
+    username: str = "",
+    errors: list[dict[str, str]] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     pre = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(24)
     response = render(
@@ -79,7 +84,11 @@ async def signin(
         errors.append({"field": "password", "text": "Nhập mật khẩu."})
     if errors:
         return _form(
-            request, next_path=next_path, ended=False, username=username, errors=errors,
+            request,
+            next_path=next_path,
+            ended=False,
+            username=username,
+            errors=errors,
             status_code=422,
         )
     answer = await password_grant(state.http["registry"], username.strip(), password)
