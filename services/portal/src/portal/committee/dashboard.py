@@ -175,11 +175,11 @@ async def build(ctx: Ctx, organisation_id: str, year: int, today: date) -> Dashb
     grid = children = None
     month_reports: dict[str, dict[str, Any]] = {}
     if len(branches) <= MAX_GRID_BRANCHES:
-        meetings_lists = await asyncio.gather(
-            *(ctx.meetings.meetings(organisation_id=organisation_id, month=m) for m in months)
-        )
-        reports = await asyncio.gather(
-            *(ctx.scoring.branch_report(organisation_id, m) for m in months)
+        meetings_lists, reports = await asyncio.gather(
+            asyncio.gather(
+                *(ctx.meetings.meetings(organisation_id=organisation_id, month=m) for m in months)
+            ),
+            asyncio.gather(*(ctx.scoring.branch_report(organisation_id, m) for m in months)),
         )
         month_reports = dict(zip(months, reports, strict=True))
         grid = grid_table(

@@ -3,6 +3,7 @@ before the 10th (with their deadline) and reports filed; the report form works o
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -38,24 +39,31 @@ async def desk_home(dep: tuple[Ctx, Desk] = Depends(at_desk("observer"))) -> Res
     reports = await ctx.meetings.observer_reports(observer_member_id=member)
     today = today_vn()
     month = month_key(today)
-    followed = []
-    recorded = {
-        m["branch_id"]: m
-        for m in await ctx.meetings.meetings(organisation_id=desk.organisation_id, month=month)
-    }
-    for branch in await _branches(ctx, desk):
-        observers = await ctx.registry.observers(branch["id"])
-        mine = [o for o in observers if member is None or o["member_id"] == member]
-        if not mine:
-            continue
-        full = await ctx.registry.organisation(branch["id"])
-        followed.append(
-            {
-                "branch": full,
-                "observer_names": [await ctx.registry.member_name(o["member_id"]) for o in mine],
-                "meeting": recorded.get(branch["id"]),
-            }
-        )
+    branches, held = await asyncio.gather(
+        _branches(ctx, desk),
+        ctx.meetings.meetings(organisation_id=desk.organisation_id, month=month),
+    )
+    recorded = {m["branch_id"]: m for m in held}
+    assigned = await asyncio.gather(*(ctx.registry.observers(b["id"]) for b in branches))
+    mine = [
+        (branch, [o for o in observers if member is None or o["member_id"] == member])
+        for branch, observers in zip(branches, assigned, strict=True)
+    ]
+    mine = [(branch, found) for branch, found in mine if found]
+    people = sorted({o["member_id"] for _, found in mine for o in found})
+    fulls, names_found = await asyncio.gather(
+        asyncio.gather(*(ctx.registry.organisation(b["id"]) for b, _ in mine)),
+        asyncio.gather(*(ctx.registry.member_name(m) for m in people)),
+    )
+    person_names = dict(zip(people, names_found, strict=True))
+    followed = [
+        {
+            "branch": full,
+            "observer_names": sorted({person_names[o["member_id"]] for o in found}),
+            "meeting": recorded.get(branch["id"]),
+        }
+        for (branch, found), full in zip(mine, fulls, strict=True)
+    ]
     names = {f["branch"]["id"]: f["branch"]["name"] for f in followed}
     for report in reports:
         report["branch_name"] = names.get(report["branch_id"]) or await ctx.registry.name(
