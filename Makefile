@@ -3,10 +3,10 @@
 PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test test-fast lint schemas lock bench clean
+.PHONY: help install run test test-fast test-browser lint schemas lock bench bench-portal clean
 
 help:
-	@echo "make run    install what is missing, start RabbitMQ + the four services, load a demo"
+	@echo "make run    install what is missing, start RabbitMQ + the four services + the portal, load a demo"
 	@echo "make test   install what is missing and run the whole test suite (real broker, PostgreSQL)"
 	@echo "make lint   ruff + mypy;  make schemas  regenerate event JSON Schemas"
 	@echo "make lock   re-resolve dependencies and rewrite requirements.lock"
@@ -24,6 +24,9 @@ test: install
 test-fast: install
 	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+test-browser: install
+	@$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
 lint: install
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
@@ -38,6 +41,10 @@ lock:
 
 bench: install
 	@$(PY) tests/bench/e2e_bench.py
+
+bench-portal: install
+	@deploy/local/chromium.sh >/dev/null
+	@$(PY) services/portal/bench/page_bench.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

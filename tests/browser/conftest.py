@@ -1,7 +1,7 @@
 """Browser tests: the four services and the portal as real processes on a broker vhost of their
 own, a small province written through the APIs, and Debian's Chromium driven by Playwright.
 
-One stack and one browser serve the whole module set (starting them is most of the time);
+One stack serves the whole set (starting it is most of the time), one browser each module;
 each test opens its own browser context, so cookies and storage never leak between tests."""
 
 from __future__ import annotations
@@ -85,8 +85,10 @@ def world(broker: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         broker.delete_vhost(vhost)  # type: ignore[attr-defined]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
+    # Per module: Playwright's sync API keeps an event loop running while it is open, which
+    # asyncio tests collected after the browser tests could not share.
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched

@@ -21,6 +21,8 @@ def test_addressee_answers_and_the_secretary_sees_the_answer(
     expect(row).to_contain_text("Chi bộ thôn Đông Hà")
     expect(row).to_contain_text("ngày làm việc")
     screenshot(page, "kien-nghi-can-tra-loi")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "kien-nghi-can-tra-loi")
     row.get_by_role("link").click()
 
     page.get_by_role("button", name="Tiếp nhận").click()

@@ -33,6 +33,9 @@ def test_commune_officer_opens_the_dashboard_and_exports_xlsx(
                 expect(row.locator("td").nth(column - 1)).to_have_class(re.compile("met|late"))
         expect(page.locator("#bieu-do-ty-le canvas")).to_be_visible()
         screenshot(page, "theo-doi")
+        page.set_viewport_size({"width": 390, "height": 844})
+        screenshot(page, "theo-doi")
+        page.set_viewport_size({"width": 1280, "height": 900})
         with page.expect_download() as info:
             grid.get_by_role("link", name=re.compile("Tải bảng Excel")).click()
         sheet = load_workbook(io.BytesIO(info.value.path().read_bytes())).active

@@ -78,6 +78,9 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     page.fill("#self-C4", "18")
     page.fill("#self-C5", "5")
     screenshot(page, "bien-ban")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "bien-ban")
+    page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("button", name="Gửi biên bản").click()
 
     expect(page.locator("[data-sent]")).to_contain_text("Đã gửi biên bản")

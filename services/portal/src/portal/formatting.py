@@ -141,6 +141,16 @@ def ngay_gio(value: datetime | str | None) -> str:
     return f"{gio(value)} {ngay(value)}" if value else ""
 
 
+def han(value: datetime | str | None) -> str:
+    """A deadline: «trước ngày 10/12/2026» when it falls at midnight in Vietnam."""
+    if not value:
+        return ""
+    t = local(value)
+    if (t.hour, t.minute) == (0, 0):
+        return f"trước ngày {ngay(t)}"
+    return f"trước {gio(t)} ngày {ngay(t)}"
+
+
 def so(value: float | int | None, decimals: int | None = None) -> str:
     """1.234.567,5 — dot for thousands, comma for decimals; whole numbers without decimals."""
     if value is None:
@@ -208,6 +218,7 @@ FILTERS = {
     "ngay": ngay,
     "gio": gio,
     "ngay_gio": ngay_gio,
+    "han": han,
     "so": so,
     "phan_tram": phan_tram,
     "thang": thang,
