@@ -127,9 +127,14 @@ def sign_in_as(page: Page, username: str, next_path: str = "/") -> None:
     page.wait_for_load_state()
 
 
-def screenshot(page: Page, name: str) -> None:
-    """docs/screenshots/<name>-phone.png or -desktop.png, by the page's current width."""
+def screenshot(page: Page, name: str, at: str | None = None) -> None:
+    """docs/screenshots/<name>-phone.png or -desktop.png, by the page's current width; the
+    view starts at the element `at` (a CSS selector), else at the top of the page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if at:
+        page.locator(at).first.evaluate("el => el.scrollIntoView()")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
     width = page.viewport_size["width"] if page.viewport_size else 0
     suffix = "phone" if width < 600 else "desktop"
     page.screenshot(path=str(SHOTS / f"{name}-{suffix}.png"), full_page=False)

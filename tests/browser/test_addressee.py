@@ -47,6 +47,6 @@ def test_addressee_answers_and_the_secretary_sees_the_answer(
         expect(timeline).to_contain_text("Tiếp nhận")
         expect(timeline).to_contain_text(ANSWER)
         expect(mine.get_by_role("button", name="Đồng ý với trả lời (đóng)")).to_be_visible()
-        screenshot(mine, "kien-nghi-tien-trinh")
+        screenshot(mine, "kien-nghi-tien-trinh", at="#tra-loi")
     finally:
         secretary.close()

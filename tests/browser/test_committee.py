@@ -34,7 +34,7 @@ def test_commune_officer_opens_the_dashboard_and_exports_xlsx(
         expect(page.locator("#bieu-do-ty-le canvas")).to_be_visible()
         screenshot(page, "theo-doi")
         page.set_viewport_size({"width": 390, "height": 844})
-        screenshot(page, "theo-doi")
+        screenshot(page, "theo-doi", at="#bang-luoi")
         page.set_viewport_size({"width": 1280, "height": 900})
         with page.expect_download() as info:
             grid.get_by_role("link", name=re.compile("Tải bảng Excel")).click()

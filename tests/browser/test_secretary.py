@@ -41,7 +41,7 @@ def test_an_api_error_is_shown_beside_the_field_it_names(page: Page, world: Worl
     # What was entered is still there.
     expect(page.locator("#started_time")).to_have_value("19:30")
     expect(row.get_by_label("Vắng có lý do")).to_be_checked()
-    screenshot(page, "loi-ben-truong")
+    screenshot(page, "loi-ben-truong", at=".error-summary")
 
 
 def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
@@ -77,7 +77,7 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     page.fill("#self-C3", "3")
     page.fill("#self-C4", "18")
     page.fill("#self-C5", "5")
-    screenshot(page, "bien-ban")
+    screenshot(page, "bien-ban", at="#roll")
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "bien-ban")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -89,10 +89,9 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     for code in ("C1", "C2", "C3", "C4", "C5", "C6", "C7"):
         expect(sheet.get_by_role("rowheader", name=re.compile(rf"^{code}\."))).to_be_visible()
     expect(sheet).to_contain_text("Tự chấm")
-    sheet.scroll_into_view_if_needed()
-    screenshot(page, "phieu-diem")
+    screenshot(page, "phieu-diem", at="#phieu-diem")
     page.set_viewport_size({"width": 1280, "height": 900})
-    screenshot(page, "phieu-diem")
+    screenshot(page, "phieu-diem", at="#phieu-diem")
 
     month = date.today().strftime("%Y-%m")
     listed = httpx.get(
