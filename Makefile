@@ -5,10 +5,10 @@ PY := .venv/bin/python
 TEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run cluster soak test test-fast lint schemas lock bench clean
+.PHONY: help install run cluster soak test test-fast test-browser lint schemas lock bench bench-portal clean
 
 help:
-	@echo "make run    install what is missing, start RabbitMQ + the four services, load a demo"
+	@echo "make run    install what is missing, start RabbitMQ + the four services + the portal, load a demo"
 	@echo "make test   install what is missing and run the whole test suite (real broker, PostgreSQL)"
 	@echo "make cluster  3 RabbitMQ nodes, PostgreSQL, 2 processes of each service behind HAProxy"
 	@echo "make soak   the soak test with faults against that cluster (~15 min; CHIBO_SOAK=short: ~5 min)"
@@ -29,10 +29,13 @@ soak: install
 
 test: install
 	@$(PY) -m event_contracts check
-	@$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: install
-	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+
+test-browser: install
+	@$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	@$(PY) -m ruff check .
@@ -48,6 +51,10 @@ lock:
 
 bench: install
 	@$(PY) tests/bench/e2e_bench.py
+
+bench-portal: install
+	@deploy/local/chromium.sh >/dev/null
+	@$(PY) services/portal/bench/page_bench.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""`make run`: a private RabbitMQ, the four services on SQLite, a demo province, the URLs.
+"""`make run`: a private RabbitMQ, the four services and the portal on SQLite, a demo province,
+the URLs and one demo person per role of the portal.
 
 Ctrl-C stops everything this run started (the broker too, unless it was already running).
 """
@@ -23,7 +24,9 @@ LOGS = DATA / "logs"
 MAIL = DATA / "mail"
 SMTP_PORT = 8025
 RABBITMQ = REPO / "deploy" / "local" / "rabbitmq.sh"
-COLOURS = {"registry": 36, "meetings": 33, "scoring": 35, "notifications": 32}
+COLOURS = {"registry": 36, "meetings": 33, "scoring": 35, "notifications": 32, "portal": 34}
+PORTAL_PORT = 8005
+OBSERVER_USER, READER_USER = "quansat", "xem-tinh"
 
 
 def say(text: str) -> None:
@@ -77,7 +80,8 @@ def main() -> int:
     # for background jobs (the ignored disposition would be inherited).
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    busy = [name for name, port in SERVICES.items() if port_in_use(port)]
+    ports = {**SERVICES, "portal": PORTAL_PORT}
+    busy = [name for name, port in ports.items() if port_in_use(port)]
     if busy:
         print(
             f"Cổng của {', '.join(busy)} đang được dùng: chibo có thể đang chạy ở cửa sổ khác "
@@ -106,13 +110,14 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    env["PORTAL_LOG_FORMAT"] = "text"
     procs = [
         ServiceProcess(name, port, env=env, log_path=LOGS / f"{name}.log")
-        for name, port in SERVICES.items()
+        for name, port in ports.items()
     ]
     stop = threading.Event()
     try:
-        say("Khởi động 4 dịch vụ (registry, meetings, scoring, notifications)…")
+        say("Khởi động 4 dịch vụ (registry, meetings, scoring, notifications) và cổng web…")
         for proc in procs:
             proc.log_path.write_text("")
             proc.start()
@@ -122,9 +127,10 @@ def main() -> int:
         from demo import load_demo
 
         summary = load_demo({p.name: p.url for p in procs})
+        accounts = portal_accounts(procs[0].url)
         for proc in procs:
             threading.Thread(target=follow, args=(proc, stop), daemon=True).start()
-        print_urls(procs, amqp_url, summary)
+        print_urls(procs, amqp_url, summary, accounts)
         while all(p.process and p.process.poll() is None for p in procs):
             time.sleep(0.5)
         dead = [p.name for p in procs if p.process and p.process.poll() is not None]
@@ -149,12 +155,78 @@ def main() -> int:
         say("Đã dừng.")
 
 
-def print_urls(procs: list[ServiceProcess], amqp_url: str, summary: str) -> None:
-    from demo import ADMIN, ADMIN_PASSWORD
+def portal_accounts(registry: str) -> list[tuple[str, str]]:
+    """One demo person per role of the portal: (who, username). The secretary, the commune
+    office and the province administrator come from the demo; the observer (linked to the
+    committee member assigned to the first branch) and a province reader are added here,
+    through the registry's API like any account. Safe to run again (409 = already there)."""
+    from demo import (
+        ADMIN,
+        ADMIN_PASSWORD,
+        COMMUNE_USER,
+        SCOPED_PASSWORD,
+        SECRETARY_USER,
+        last_month_day,
+    )
+
+    with httpx.Client(timeout=30) as client:
+        token = client.post(
+            f"{registry}/v1/auth/token",
+            json={"grant_type": "password", "username": ADMIN, "password": ADMIN_PASSWORD},
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        orgs = client.get(f"{registry}/v1/organisations", params={"limit": 200}).json()["items"]
+        province = next(o for o in orgs if o["kind"] == "province")
+        commune = next(o for o in orgs if o["kind"] == "commune")
+        # The demo's secretary account is at the first branch of the tree: observe that one.
+        tree = client.get(
+            f"{registry}/v1/organisations/{province['id']}/subtree",
+            params={"limit": 200, "on": last_month_day(3).isoformat()},
+        ).json()["items"]
+        branch = next(o for o in tree if o["kind"] in ("grassroots_branch", "affiliated_branch"))
+        observers = client.get(f"{registry}/v1/organisations/{branch['id']}/observers")
+        observer = observers.json()["items"][0]["member_id"]
+        for username, org, link, roles in (
+            (OBSERVER_USER, commune, {"member_id": observer}, ["observer"]),
+            (READER_USER, province, {"staff_role": "Ban Tổ chức Tỉnh ủy"}, ["reader"]),
+        ):
+            made = client.post(
+                f"{registry}/v1/users",
+                json={
+                    "username": username,
+                    "display_name": username,
+                    "password": SCOPED_PASSWORD,
+                    "organisation_id": org["id"],
+                    "roles": roles,
+                    **link,
+                },
+            )
+            if made.status_code not in (201, 409):
+                raise RuntimeError(f"demo user {username}: {made.status_code} {made.text}")
+    return [
+        ("Bí thư chi bộ (biên bản tháng, phiếu điểm, kiến nghị)", SECRETARY_USER),
+        (f"Cấp ủy viên dự sinh hoạt {branch['name']} (báo cáo dự họp)", OBSERVER_USER),
+        ("Văn phòng Đảng ủy xã (trả lời kiến nghị, theo dõi, xếp loại)", COMMUNE_USER),
+        ("Quản trị cấp tỉnh (cây tổ chức, nhập danh sách, theo dõi)", ADMIN),
+        ("Ban Tổ chức Tỉnh ủy, chỉ xem (theo dõi toàn tỉnh)", READER_USER),
+    ]
+
+
+def print_urls(
+    procs: list[ServiceProcess], amqp_url: str, summary: str, accounts: list[tuple[str, str]]
+) -> None:
+    from demo import ADMIN, ADMIN_PASSWORD, SCOPED_PASSWORD
 
     width = max(len(p.name) for p in procs)
-    lines = ["", "chibo đang chạy. Tài liệu API và số đo của từng dịch vụ:"]
+    portal = next(p for p in procs if p.name == "portal")
+    lines = ["", f"chibo đang chạy. Trang web: {portal.url}  (mật khẩu mẫu: {SCOPED_PASSWORD})"]
+    for who, username in accounts:
+        lines.append(f"  {username:<14} {who}")
+    lines.append("Tài liệu API và số đo của từng dịch vụ:")
     for p in procs:
+        if p.name == "portal":
+            lines.append(f"  {p.name:<{width}}  {p.url}/metrics")
+            continue
         lines.append(f"  {p.name:<{width}}  {p.url}/docs   {p.url}/metrics")
     lines += [
         f"  RabbitMQ: {amqp_url.replace('guest:guest@', 'guest@')}  "

@@ -83,7 +83,9 @@ def exported_metric_names() -> set[str]:
         text = path.read_text()
         names |= {f"chibo_{m}" for m in re.findall(r'f"\{NS\}_(\w+)"', text)}
         names |= set(re.findall(r'"(chibo_\w+)"', text))
-        names |= {f"chibo_{a}_{b}" for a, b in re.findall(r'domain_name\(\s*"(\w+)",\s*"(\w+)"', text)}
+        names |= {
+            f"chibo_{a}_{b}" for a, b in re.findall(r'domain_name\(\s*"(\w+)",\s*"(\w+)"', text)
+        }
     return names
 
 

@@ -1,0 +1,1 @@
+"""chibo portal: server-rendered pages over the registry, meetings, scoring and notifications."""
