@@ -13,7 +13,7 @@ help:
 	@echo "make cluster  3 RabbitMQ nodes, PostgreSQL, 2 processes of each service behind HAProxy"
 	@echo "make soak   the soak test with faults against that cluster (~15 min; CHIBO_SOAK=short: ~5 min)"
 	@echo "make lint   ruff + mypy;  make schemas  regenerate event JSON Schemas"
-	@echo "make lock   re-resolve dependencies and rewrite requirements.lock"
+	@echo "make lock   rewrite requirements.lock keeping existing pins (LOCK_ARGS=--upgrade: all afresh)"
 
 install:
 	@deploy/local/bootstrap.sh
@@ -46,8 +46,7 @@ schemas: install
 	@$(PY) -m event_contracts generate
 
 lock:
-	uv lock
-	uv export --frozen --no-emit-workspace --no-editable --format requirements-txt > requirements.lock
+	@deploy/local/lock.sh $(LOCK_ARGS)
 
 bench: install
 	@$(PY) tests/bench/e2e_bench.py

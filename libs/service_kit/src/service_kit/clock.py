@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 # Việt Nam keeps one time zone all year (no daylight saving): every "today", every "this
 # month" and every working day of the domain is a date in this zone, never the server's.
@@ -75,3 +75,10 @@ class OffsetFileClock:
             text = self.path.read_text(encoding="utf-8").strip() or "0"
             self._offset, self._mtime = timedelta(seconds=float(text)), mtime
         return datetime.now(UTC) + self._offset
+
+
+def clock_from(settings: Any) -> Clock:
+    """The clock a process runs on: the wall clock, or one moved by the file its settings name
+    (`clock_offset_file`: tests and demos only)."""
+    offset_file = getattr(settings, "clock_offset_file", None)
+    return OffsetFileClock(offset_file) if offset_file else SystemClock()

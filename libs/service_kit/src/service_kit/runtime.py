@@ -15,7 +15,7 @@ from service_kit import migrations
 from service_kit.bus.connection import Bus
 from service_kit.bus.consumer import Consumer, Subscription
 from service_kit.bus.topology import QueuePolicy
-from service_kit.clock import Clock, OffsetFileClock, SystemClock
+from service_kit.clock import Clock, clock_from
 from service_kit.context import ContextFactory, ServiceContext
 from service_kit.db import Database
 from service_kit.outbox import OutboxRelay
@@ -43,11 +43,7 @@ class ServiceRuntime:
         self.name = settings.service_name
         self.migrations_dir = migrations_dir
         self.db = Database(settings.database_url)
-        self.clock: Clock = (
-            OffsetFileClock(settings.clock_offset_file)
-            if settings.clock_offset_file
-            else SystemClock()
-        )
+        self.clock: Clock = clock_from(settings)
         self.bus = Bus(
             settings.amqp_url.get_secret_value(),
             self.name,

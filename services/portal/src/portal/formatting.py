@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from service_kit.clock import VIETNAM
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 GRADES = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "kem": "Kém"}
@@ -117,7 +117,7 @@ def parse_time(text: str) -> time | None:
 def local(value: datetime | str) -> datetime:
     parsed = _as_date(value)
     assert isinstance(parsed, datetime)
-    return parsed.astimezone(VN) if parsed.tzinfo else parsed
+    return parsed.astimezone(VIETNAM) if parsed.tzinfo else parsed
 
 
 def ngay(value: date | datetime | str | None) -> str:
@@ -126,7 +126,7 @@ def ngay(value: date | datetime | str | None) -> str:
     if parsed is None:
         return ""
     if isinstance(parsed, datetime) and parsed.tzinfo:
-        parsed = parsed.astimezone(VN)
+        parsed = parsed.astimezone(VIETNAM)
     return f"{parsed.day:02d}/{parsed.month:02d}/{parsed.year}"
 
 
@@ -208,10 +208,6 @@ def months_back(day: date, count: int) -> list[str]:
         if month == 0:
             year, month = year - 1, 12
     return list(reversed(out))
-
-
-def today_vn() -> date:
-    return datetime.now(VN).date()
 
 
 FILTERS = {

@@ -42,6 +42,7 @@ from portal.web import (
 )
 from service_kit import migrations
 from service_kit.auth import TokenVerifier
+from service_kit.clock import clock_from
 from service_kit.db import Database
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import ObserveMiddleware
@@ -84,6 +85,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         names=NameCache(settings.name_cache_seconds),
         verifier=TokenVerifier.from_settings(settings, client=pools["registry"]),
         preferences=Preferences(db),
+        clock=clock_from(settings),
     )
 
     @asynccontextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,6 +26,7 @@ from portal.roles import Desk, DeskKind, Person, person_from_claims
 from portal.sessions.store import Preferences, Session, SessionStore
 from portal.settings import PortalSettings
 from service_kit.auth import TokenVerifier
+from service_kit.clock import Clock, today_in_vietnam
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -75,6 +76,7 @@ class PortalState:
     names: NameCache
     verifier: TokenVerifier
     preferences: Preferences
+    clock: Clock
 
 
 def state_of(request: Request) -> PortalState:
@@ -82,8 +84,14 @@ def state_of(request: Request) -> PortalState:
     return state
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now_of(request: Request) -> datetime:
+    """The portal's clock (the services' injected clock in demos and tests)."""
+    return state_of(request).clock.now()
+
+
+def today_of(request: Request) -> date:
+    """Today in Việt Nam on the portal's clock."""
+    return today_in_vietnam(state_of(request).clock)
 
 
 class SignInRequired(Exception):
@@ -137,6 +145,12 @@ class Ctx:
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         return render(self.request, template, status_code, ctx=self, **values)
 
+    def now(self) -> datetime:
+        return now_of(self.request)
+
+    def today(self) -> date:
+        return today_of(self.request)
+
 
 def render(
     request: Request,
@@ -182,14 +196,14 @@ async def _park(request: Request, state: PortalState) -> str | None:
     form = await request.form()
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"]
     return await state.store.park(
-        request.url.path, fields, now(), state.settings.parked_form_seconds
+        request.url.path, fields, state.clock.now(), state.settings.parked_form_seconds
     )
 
 
 async def signed_in(request: Request) -> Ctx:
     state = state_of(request)
     secret = request.cookies.get(state.settings.session_cookie)
-    session, ended = await state.store.load(secret, now())
+    session, ended = await state.store.load(secret, state.clock.now())
     if session is None:
         parked = None
         if request.method == "POST" and not wants_json(request):

@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from scoring.rubrics.book import SAFE_LOADER
+
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"
 
 
@@ -76,4 +78,4 @@ class Policy(_Strict):
 
 
 def load_policy(path: Path = POLICY_FILE) -> Policy:
-    return Policy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Policy.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER))

@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from portal.admin.imports import ImportJobs
-from portal.formatting import parse_day, today_vn
+from portal.formatting import parse_day
 from portal.roles import BRANCH_KINDS, Desk
-from portal.web import Ctx, at_desk
+from portal.web import Ctx, at_desk, today_of
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +28,7 @@ def fold(text: str) -> str:
 
 
 def _day(request: Request) -> date:
-    return parse_day(request.query_params.get("ngay", "")) or today_vn()
+    return parse_day(request.query_params.get("ngay", "")) or today_of(request)
 
 
 def jobs_of(request: Request) -> ImportJobs:
@@ -70,7 +70,7 @@ async def tree(request: Request, dep: tuple[Ctx, Desk] = Depends(at_desk("admin"
         truncated=truncated,
         roster=roster,
         roles=[(r, names.get(r["member_id"])) for r in roles],
-        is_today=day == today_vn(),
+        is_today=day == today_of(request),
     )
 
 

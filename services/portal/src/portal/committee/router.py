@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from portal.committee import classification, dashboard
 from portal.committee.tables import XLSX, Table, slug, to_xlsx
-from portal.formatting import LEVELS, today_vn
+from portal.formatting import LEVELS
 from portal.roles import BRANCH_KINDS, Desk
-from portal.web import Ctx, NotAllowed, at_desk
+from portal.web import Ctx, NotAllowed, at_desk, today_of
 
 router = APIRouter()
 
@@ -22,8 +22,8 @@ def _year(request: Request) -> int:
     try:
         year = int(request.query_params.get("nam", ""))
     except ValueError:
-        return today_vn().year
-    return year if 2000 <= year <= 2100 else today_vn().year
+        return today_of(request).year
+    return year if 2000 <= year <= 2100 else today_of(request).year
 
 
 def _xlsx(table: Table, name: str) -> Response:
@@ -46,7 +46,7 @@ async def overview(
 ) -> Response:
     ctx, desk = dep
     year = _year(request)
-    board = await dashboard.build(ctx, _org(request, desk), year, today_vn())
+    board = await dashboard.build(ctx, _org(request, desk), year, ctx.today())
     tables = {
         t.key: t
         for t in (board.grid, board.children, board.flags, board.requests, board.ranking)
@@ -115,7 +115,7 @@ async def ranking_page(
 async def _names(ctx: Ctx, organisation_id: str, year: int) -> dict[str, str]:
     from datetime import date
 
-    day = min(today_vn(), date(year, 12, 31))
+    day = min(ctx.today(), date(year, 12, 31))
     branches = await ctx.registry.subtree(organisation_id, day, branches_only=True, max_pages=3)
     return {b["id"]: b["name"] for b in branches if b["kind"] in BRANCH_KINDS}
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from portal.clients.base import ApiProblem
-from portal.formatting import month_key, today_vn
+from portal.formatting import month_key
 from portal.roles import BRANCH_KINDS, Desk
 from portal.secretary.form import FieldErrors, Values
 from portal.web import Ctx, at_desk, wants_json
@@ -37,7 +37,7 @@ async def desk_home(dep: tuple[Ctx, Desk] = Depends(at_desk("observer"))) -> Res
     ctx, desk = dep
     member = ctx.person.member_id
     reports = await ctx.meetings.observer_reports(observer_member_id=member)
-    today = today_vn()
+    today = ctx.today()
     month = month_key(today)
     branches, held = await asyncio.gather(
         _branches(ctx, desk),

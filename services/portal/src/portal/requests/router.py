@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.clients.base import ApiProblem
-from portal.formatting import today_vn
 from portal.roles import Desk
 from portal.web import Ctx, at_desk, signed_in
 
@@ -67,8 +66,7 @@ def is_overdue(item: dict[str, Any], now: datetime) -> bool:
 
 
 async def _named(ctx: Ctx, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    today = today_vn()
-    now = datetime.now(UTC)
+    today, now = ctx.today(), ctx.now()
     out = []
     for item in items:
         out.append(

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from portal.formatting import VN, ngay, parse_day, parse_time
+from portal.formatting import ngay, parse_day, parse_time
+from service_kit.clock import VIETNAM
 
 # HD 42's order of business, and the preparation and follow-up the rubric also scores.
 AGENDA_STEPS: list[tuple[str, str, str]] = [
@@ -121,7 +122,7 @@ def _time(values: Values, name: str, day: date | None, label: str, errors: Field
         return ""
     if day is None:
         return ""
-    return datetime.combine(day, parsed, VN).isoformat()
+    return datetime.combine(day, parsed, VIETNAM).isoformat()
 
 
 def _number(

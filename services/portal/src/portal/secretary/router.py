@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from portal.clients.base import ApiProblem
-from portal.formatting import ACTION_ITEM_STATUS, month_key, parse_day, today_vn
+from portal.formatting import ACTION_ITEM_STATUS, month_key, parse_day
 from portal.roles import Desk
 from portal.secretary.form import (
     AGENDA_STEPS,
@@ -26,7 +26,7 @@ from portal.secretary.form import (
     map_problem,
     values_from_body,
 )
-from portal.web import Ctx, at_desk, now, state_of, wants_json
+from portal.web import Ctx, at_desk, state_of, wants_json
 
 router = APIRouter()
 PARKED_COOKIE = "chibo_nhap_do"
@@ -87,7 +87,7 @@ async def _already(
 async def desk_home(dep: tuple[Ctx, Desk] = Depends(at_desk("secretary"))) -> Response:
     ctx, desk = dep
     branch = await ctx.registry.organisation(desk.organisation_id)
-    today = today_vn()
+    today = ctx.today()
     month = month_key(today)
     meetings = await ctx.meetings.meetings(branch_id=branch["id"], max_pages=2)
     meetings.sort(key=lambda m: m["held_on"], reverse=True)
@@ -119,7 +119,7 @@ async def _form_page(
     extra_rows: dict[str, int] | None = None,
 ) -> Response:
     branch = await ctx.registry.organisation(desk.organisation_id)
-    today = today_vn()
+    today = ctx.today()
     day = parse_day(values.get("held_on")) or default_day(branch, today)
     roster = await ctx.registry.roster(branch["id"], day)
     prefill = await ctx.meetings.next_meeting(branch["id"])
@@ -199,10 +199,10 @@ async def meeting_form(
     ctx, desk = dep
     state = state_of(request)
     meeting_type = request.query_params.get("loai", "regular")
-    month = month_key(today_vn())
+    month = month_key(ctx.today())
     notice = ""
     parked = await state.store.take_parked(
-        request.cookies.get(PARKED_COOKIE), request.url.path, now()
+        request.cookies.get(PARKED_COOKIE), request.url.path, ctx.now()
     )
     pref = await state.preferences.get(
         ctx.session.subject, _pref_key(desk.organisation_id, month, meeting_type)
@@ -291,7 +291,7 @@ async def meeting_post(
         extra = {"item": 1} if action == "them-viec" else {"req": 1}
         return await _form_page(ctx, desk, values, extra_rows=extra)
     built, errors = build_submission(values, desk.organisation_id)
-    month = built.body["held_on"][:7] if len(built.body["held_on"]) >= 7 else month_key(today_vn())
+    month = built.body["held_on"][:7] if len(built.body["held_on"]) >= 7 else month_key(ctx.today())
     pref_key = _pref_key(desk.organisation_id, month, built.body["meeting_type"])
     key = values.get("idempotency_key") or str(uuid.uuid4())
     if action == "luu-nhap":
@@ -302,7 +302,7 @@ async def meeting_post(
         else:
             draft_id = (await ctx.meetings.create_draft(desk.organisation_id, draft_body))["id"]
         await state.preferences.put(
-            ctx.session.subject, pref_key, {"draft_id": draft_id, "idempotency_key": key}, now()
+            ctx.session.subject, pref_key, {"draft_id": draft_id, "idempotency_key": key}, ctx.now()
         )
         kept = Values(
             [*[(k, v) for k, v in values.pairs if k not in ("draft_id",)], ("draft_id", draft_id)]

@@ -110,7 +110,7 @@ async def signin(
     token = str(answer.json()["access_token"])
     principal = await state.verifier.verify(token)  # signed by the registry, for us, in date
     claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    now = datetime.now(UTC)
+    now = state.clock.now()
     secret = await state.store.create(
         access_token=token,
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),

@@ -13,6 +13,8 @@ from scoring.rubrics.engine import check_templates
 from scoring.rubrics.format import Rubric
 
 RUBRICS_DIR = Path(__file__).resolve().parents[3] / "rubrics"
+# libyaml when present (ten times faster than the pure-Python parser), else the same rules.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RubricError(ValueError):
@@ -32,7 +34,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def load_file(path: Path) -> Rubric:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise RubricError(f"{path.name}: không đọc được YAML: {exc}") from exc
     try:
