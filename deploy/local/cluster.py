@@ -98,12 +98,9 @@ def ensure_package(binary: str, package: str) -> str:
     found = shutil.which(binary, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
     if found:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit(f"{binary} is missing: install the Debian package {package}")
     say(f"Cài gói {package} (apt-get)…")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-    subprocess.run(["apt-get", "install", "-y", "-qq", package], env=env, check=True)
+    if subprocess.run([str(Path(__file__).with_name("apt.sh")), package]).returncode:
+        sys.exit(f"{binary} is missing: install the Debian package {package}")
     found = shutil.which(binary, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
     if not found:
         sys.exit(f"{package} installed but {binary} not found")

@@ -42,6 +42,10 @@ DIR=$(cd "$DIR" && pwd -P)
 PGDATA=$DIR/data
 LOG=$DIR/server.log
 
+if [ -z "${CHIBO_PG_BIN:-}" ] && ! command -v pg_ctl >/dev/null 2>&1 \
+  && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  "$(dirname "$0")/apt.sh" postgresql-15 || die "PostgreSQL 15 is not installed"
+fi
 if [ -n "${CHIBO_PG_BIN:-}" ]; then
   PG_BIN=$CHIBO_PG_BIN
 elif command -v pg_ctl >/dev/null 2>&1; then

@@ -103,13 +103,8 @@ ensure_installed() {
   then
     return 0
   fi
-  [ "$(id -u)" = 0 ] || die "rabbitmq-server is not installed and I am not root;" \
-    "install it (sudo apt-get install -y rabbitmq-server) or set CHIBO_RMQ_BIN"
-  command -v apt-get >/dev/null || die "rabbitmq-server is missing and apt-get is not available"
-  note "installing rabbitmq-server (apt-get)..."
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 || die "apt-get update failed"
-  apt-get install -y -qq rabbitmq-server >&2 || die "apt-get install rabbitmq-server failed"
+  "$(dirname "$0")/apt.sh" rabbitmq-server \
+    || die "rabbitmq-server is not installed (or set CHIBO_RMQ_BIN)"
   RMQ_BIN=$(find_rmq_bin) && [ -x "$RMQ_BIN/rabbitmqctl" ] \
     || die "rabbitmq-server installed but its scripts were not found"
   # Where policy-rc.d does not forbid it, the package starts a system-wide node listening on

@@ -3,12 +3,8 @@
 # ships it) is installed when we are root. usage: deploy/prometheus/promtool.sh ARGS...
 set -euo pipefail
 if ! command -v promtool >/dev/null 2>&1; then
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+  "$(dirname "$0")/../local/apt.sh" prometheus \
     || { echo "promtool is missing: install the Debian package prometheus" >&2; exit 1; }
-  echo "promtool.sh: installing the prometheus package (apt-get)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 || true
-  apt-get install -y -qq prometheus >&2
   # The package may start a server on :9090 where policy-rc.d allows it; only promtool is wanted.
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
     systemctl disable --now prometheus >&2 || true

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, syn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from chibo_stack import free_port, sign_in, stack
-from world import PASSWORD, World, build
+from province import PASSWORD, World, build
 
 from chibo_testing.servers import get_broker
 from service_kit.processes import ServiceProcess

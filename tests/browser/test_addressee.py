@@ -7,7 +7,7 @@ import re
 
 from conftest import new_context, screenshot, sign_in_as
 from playwright.sync_api import Browser, Page, expect
-from world import World
+from province import World
 
 ANSWER = "Xã đã bố trí 50 triệu đồng; thi công trong tháng tới."
 

@@ -10,7 +10,7 @@ from datetime import date
 from conftest import new_context, screenshot, sign_in_as
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
-from world import World, last_month
+from province import World, last_month
 
 
 def test_commune_officer_opens_the_dashboard_and_exports_xlsx(

@@ -7,7 +7,7 @@ import sqlite3
 
 from conftest import sign_in_as
 from playwright.sync_api import Page, expect
-from world import World
+from province import World
 
 MINUTES = "Chi bộ bàn việc sửa đường liên thôn; phiên đăng nhập hết hạn giữa chừng."
 

@@ -7,11 +7,11 @@ import re
 import httpx
 from conftest import screenshot, sign_in_as
 from playwright.sync_api import Page, expect
-from world import BRANCH_A, World
+from province import BRANCH_A, World
 
 
 def test_observer_files_a_report_before_its_deadline(page: Page, world: World) -> None:
-    sign_in_as(page, "quansat")
+    sign_in_as(page, "quansat", "/du-hop")  # a commune committee member who also observes A
     expect(page.get_by_role("heading", name=re.compile("Dự sinh hoạt chi bộ"))).to_be_visible()
     followed = page.locator("section", has_text="Chi bộ được phân công theo dõi")
     expect(followed).to_contain_text("Chi bộ thôn Đông Hà")

@@ -10,7 +10,7 @@ from datetime import date
 import httpx
 from conftest import screenshot, sign_in_as
 from playwright.sync_api import BrowserContext, Page, expect
-from world import BRANCH_B, World
+from province import BRANCH_B, World
 
 
 def _meetings_this_month(world: World) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from datetime import date
 import httpx
 from conftest import screenshot, sign_in_as
 from playwright.sync_api import Page, expect
-from world import BRANCH_A, World
+from province import BRANCH_A, World
 
 
 def _open_form(page: Page) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,19 +22,23 @@ from notifications_registry import Registry, running_registry
 from chibo_testing import templates
 from chibo_testing.scope_property import (
     Call,
+    Caller,
     Probe,
     World,
     check_coverage,
     check_probe,
     random_tree,
+    reaches,
     seed_replica,
 )
 from chibo_testing.tokens import signed_client
 from notifications.deliveries.models import Delivery
 from notifications.inbox.service import record
 from notifications.main import MIGRATIONS, build_app
+from notifications.permissions import PERMISSIONS
 from notifications.rules.defaults import DEFAULT_RULES
 from notifications.settings import NotificationsSettings
+from service_kit.grants import AccessRole, Grant
 from service_kit.ids import new_id
 from service_kit.web.access import PROVINCE
 
@@ -75,44 +80,118 @@ def _agency(w: World, n: str) -> dict[str, Any]:
     }
 
 
+SECRETARIES = (AccessRole.SECRETARY, AccessRole.DEPUTY_SECRETARY)
+
+
+def holds(node: str) -> Callable[[World, Caller], bool]:
+    """The inbox's own people: the branch's secretary and deputies (not its other members)."""
+    return lambda w, caller: any(g.role in SECRETARIES and g.org == node for g in caller.grants)
+
+
+def member_holds(w: World, caller: Caller) -> bool:
+    return f"member:{caller.member_id}" == MEMBER
+
+
+def holds_or_oversees(node: str) -> Callable[[World, Caller], bool]:
+    """Its own people, and the offices above with `inbox.oversee`."""
+    oversee = PERMISSIONS.roles_with("inbox.oversee")
+    return lambda w, caller: (
+        holds(node)(w, caller)
+        or any(g.role in oversee and reaches(w, g, node) for g in caller.grants)
+    )
+
+
+def member_or_overseer(w: World, caller: Caller) -> bool:
+    oversee = PERMISSIONS.roles_with("inbox.oversee")
+    return member_holds(w, caller) or any(g.role in oversee and g.province for g in caller.grants)
+
+
+def member_of(grants: tuple[Grant, ...]) -> str | None:
+    """A caller holding a member's grant is, here, the province's member (MEMBER's inbox)."""
+    return MEMBER.partition(":")[2] if any(g.role == AccessRole.MEMBER for g in grants) else None
+
+
+def inbox_row(w: World, caller: Caller, item: dict[str, Any]) -> bool:
+    """A notification is seen by the people it is addressed to and the offices above."""
+    address = item["recipient"]
+    if address == MEMBER:
+        return member_or_overseer(w, caller)
+    return holds_or_oversees(owner(address))(w, caller)
+
+
 PROBES = [
     Probe(
         "GET /v1/notifications",
         lambda w, n: Call("GET", "/v1/notifications", [], params={"limit": 200}),
         row_org=recipient_org,
+        visible=inbox_row,
     ),
     Probe(
         "GET /v1/notifications",
-        lambda w, n: Call("GET", "/v1/notifications", [n], params={"recipient": secretary(n)}),
+        lambda w, n: Call(
+            "GET",
+            "/v1/notifications",
+            [n],
+            params={"recipient": secretary(n)},
+            rule=holds_or_oversees(n),
+        ),
         row_org=recipient_org,
+        visible=inbox_row,
     ),
     Probe(
         "GET /v1/notifications",
-        lambda w, n: Call("GET", "/v1/notifications", [PROVINCE], params={"recipient": MEMBER}),
+        lambda w, n: Call(
+            "GET",
+            "/v1/notifications",
+            [PROVINCE],
+            params={"recipient": MEMBER},
+            rule=member_or_overseer,
+        ),
         row_org=recipient_org,
+        visible=inbox_row,
     ),
     Probe(
         "GET /v1/notifications/unread-count",
         lambda w, n: Call(
-            "GET", "/v1/notifications/unread-count", [n], params={"recipient": secretary(n)}
+            "GET",
+            "/v1/notifications/unread-count",
+            [n],
+            params={"recipient": secretary(n)},
+            rule=holds_or_oversees(n),
         ),
     ),
     Probe(
         "POST /v1/notifications/{notification_id}/read",
-        lambda w, n: Call("POST", f"/v1/notifications/{w.resource('notification', n)}/read", [n]),
+        lambda w, n: Call(
+            "POST",
+            f"/v1/notifications/{w.resource('notification', n)}/read",
+            [n],
+            rule=holds(n),
+            fit_roles=SECRETARIES,
+        ),
         "notification",
     ),
     Probe(
         "POST /v1/notifications/{notification_id}/read",
         lambda w, n: Call(
-            "POST", f"/v1/notifications/{w.resource('province', MEMBER)}/read", [PROVINCE]
+            "POST",
+            f"/v1/notifications/{w.resource('province', MEMBER)}/read",
+            [PROVINCE],
+            rule=member_holds,
+            fit_roles=(AccessRole.MEMBER,),  # none at the province: random callers only
         ),
     ),
     Probe(
         "POST /v1/notifications/read",
         lambda w, n: Call(
-            "POST", "/v1/notifications/read", [n], params={"recipient": secretary(n)}
+            "POST",
+            "/v1/notifications/read",
+            [n],
+            params={"recipient": secretary(n)},
+            rule=holds(n),
+            fit_roles=SECRETARIES,
         ),
+        "branch",
     ),
     Probe("GET /v1/rules", lambda w, n: Call("GET", "/v1/rules", [PROVINCE])),
     Probe("GET /v1/rules/versions", lambda w, n: Call("GET", "/v1/rules/versions", [PROVINCE])),
@@ -306,6 +385,7 @@ async def seed(app: FastAPI, world: World, registry: Registry) -> None:
     notes = await _seed_notifications(app, [*map(secretary, world.nodes), MEMBER])
     world.resources = {
         "notification": {n: notes[secretary(n)] for n in world.nodes},
+        "branch": {b: b for b in world.branches},
         "contact_point": {},
         "webhook": {},
         # Province-level resources, by address (never a probe's `holds`: they sit on no node).
@@ -330,7 +410,9 @@ async def scenario(rng: random.Random) -> None:
                 check_coverage(app, PROBES)
                 async with signed_client(app, "http://notifications", headers={}) as client:
                     for probe in PROBES:
-                        await check_probe(client, world, probe, rng)
+                        await check_probe(
+                            client, world, probe, rng, table=PERMISSIONS, member_of=member_of
+                        )
                     r = await client.get("/v1/notifications")
                     assert r.status_code == 401, r.text  # no token at all
             finally:

@@ -22,12 +22,14 @@ from service_kit.auth import (
     InvalidToken,
     KeysUnavailable,
     Principal,
+    Revocations,
     TokenVerifier,
     authenticated,
     http_jwks_source,
     is_within,
 )
 from service_kit.clock import FrozenClock
+from service_kit.grants import Grant
 from service_kit.settings import ServiceSettings
 from service_kit.web.problems import install_problem_handlers
 
@@ -93,7 +95,10 @@ class Keys:
 
     def token(self, kid: str = "k1", **overrides: Any) -> str:
         return jwt.encode(
-            self.claims(**overrides), self.private[kid], algorithm="EdDSA", headers={"kid": kid}
+            self.claims(**overrides),
+            self.private[kid],
+            algorithm="EdDSA",
+            headers={"kid": kid, "typ": "at+jwt"},
         )
 
 
@@ -134,6 +139,9 @@ async def test_a_good_token_gives_its_principal(verifier: TokenVerifier, keys: K
         scope_kind="affiliated_branch",
         client=False,
         token_id="t-1",
+        # No `grants` claim: the account's roles hold at its organisation.
+        grants=(Grant("secretary", "branch-1"),),
+        issued_at=NOW.timestamp(),
     )
     client = await verifier.verify(keys.token(client_id="meetings", sub="meetings"))
     assert client.client and client.subject == "meetings"
@@ -146,35 +154,44 @@ def attacks(keys: Keys) -> dict[str, str]:
     tampered = b64(json.dumps({**claims, "roles": ["admin"], "org": "province"}).encode())
     es_key = ec.generate_private_key(ec.SECP256R1())
     return {
-        "alg-none": forged({"alg": "none", "kid": "k1", "typ": "JWT"}, claims),
-        "alg-none-capitalised": forged({"alg": "None", "kid": "k1"}, claims),
+        "alg-none": forged({"alg": "none", "kid": "k1", "typ": "at+jwt"}, claims),
+        "alg-none-capitalised": forged({"alg": "None", "kid": "k1", "typ": "at+jwt"}, claims),
+        # Signed by the right key but not an access token (an ID token, any other JWT).
+        "not-an-access-token": jwt.encode(
+            claims, keys.private["k1"], algorithm="EdDSA", headers={"kid": "k1", "typ": "JWT"}
+        ),
         # The classic confusion: the public key (PEM or raw) used as an HMAC secret.
         "hs256-with-public-pem": forged(
-            {"alg": "HS256", "kid": "k1"},
+            {"alg": "HS256", "kid": "k1", "typ": "at+jwt"},
             claims,
             lambda m: hmac.new(keys.public_pem("k1"), m, hashlib.sha256).digest(),
         ),
         "hs256-with-public-x": forged(
-            {"alg": "HS256", "kid": "k1"},
+            {"alg": "HS256", "kid": "k1", "typ": "at+jwt"},
             claims,
             lambda m: hmac.new(keys.jwk("k1")["x"].encode(), m, hashlib.sha256).digest(),
         ),
         "es256-against-an-ed25519-kid": jwt.encode(
-            claims, es_key, algorithm="ES256", headers={"kid": "k1"}
+            claims, es_key, algorithm="ES256", headers={"kid": "k1", "typ": "at+jwt"}
         ),
         "expired": keys.token(exp=int(NOW.timestamp()) - 31),
         "not-yet-valid": keys.token(nbf=int(NOW.timestamp()) + 120),
         "wrong-audience": keys.token(aud="someone-else"),
         "wrong-issuer": keys.token(iss="https://evil.example"),
         "unknown-kid": forged(
-            {"alg": "EdDSA", "kid": "k-forged"},
+            {"alg": "EdDSA", "kid": "k-forged", "typ": "at+jwt"},
             claims,
             lambda m: Ed25519PrivateKey.generate().sign(m),
         ),
-        "no-kid": jwt.encode(claims, keys.private["k1"], algorithm="EdDSA"),
+        "no-kid": jwt.encode(
+            claims, keys.private["k1"], algorithm="EdDSA", headers={"typ": "at+jwt"}
+        ),
         "tampered-payload": f"{head}.{tampered}.{signature}",
         "signed-by-another-key": jwt.encode(
-            claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": "k1"}
+            claims,
+            Ed25519PrivateKey.generate(),
+            algorithm="EdDSA",
+            headers={"kid": "k1", "typ": "at+jwt"},
         ),
         "missing-exp": keys.token(exp=None),
         "missing-audience": keys.token(aud=None),
@@ -189,6 +206,7 @@ async def test_token_attacks_are_refused(verifier: TokenVerifier, keys: Keys) ->
             await verifier.verify(token)
         reasons[name] = refused.value.reason
     assert reasons["alg-none"] == "algorithm"
+    assert reasons["not-an-access-token"] == "type"
     assert reasons["hs256-with-public-pem"] == "algorithm"
     assert reasons["es256-against-an-ed25519-kid"] == "algorithm"
     assert reasons["expired"] == "expired"
@@ -244,7 +262,9 @@ async def test_a_key_dropped_from_the_jwks_stops_verifying_after_the_cache_age(
 
 
 def _sign(private: Ed25519PrivateKey, kid: str, keys: Keys) -> str:
-    return jwt.encode(keys.claims(), private, algorithm="EdDSA", headers={"kid": kid})
+    return jwt.encode(
+        keys.claims(), private, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"}
+    )
 
 
 async def test_registry_outage_keeps_the_last_keys_and_no_keys_is_503(
@@ -344,3 +364,58 @@ async def test_is_within_follows_the_ancestry_on_the_date() -> None:
     assert not await is_within(scoped("new-commune"), "province", ancestry, after)
     assert await is_within(scoped("branch"), "branch", ancestry, after)
     assert not await is_within(scoped(None), "branch", ancestry, after)
+
+
+async def test_grants_in_the_token_are_read_with_their_end(
+    verifier: TokenVerifier, keys: Keys
+) -> None:
+    grants = [
+        {"role": "secretary", "org": "branch-1"},
+        {"role": "observer", "org": "branch-9", "until": "2026-12-01"},
+        {"role": "officer", "org": "tinh", "province": True},
+    ]
+    principal = await verifier.verify(keys.token(grants=grants, member_id="m-7"))
+    assert principal.member_id == "m-7"
+    assert principal.grants == (
+        Grant("secretary", "branch-1"),
+        Grant("observer", "branch-9", until=date(2026, 12, 1)),
+        Grant("officer", "tinh", province=True),
+    )
+    # The observer assignment ended on 1 Dec: from that day the grant no longer holds.
+    assert [g.role for g in principal.grants_on(date(2026, 11, 30))] == [
+        "secretary",
+        "observer",
+        "officer",
+    ]
+    assert [g.role for g in principal.grants_on(date(2026, 12, 1))] == ["secretary", "officer"]
+    with pytest.raises(InvalidToken):
+        await verifier.verify(keys.token(grants=[{"role": "emperor", "org": "x"}]))
+
+
+async def test_a_revoked_subject_is_refused_for_tokens_issued_before(
+    keys: Keys, clock: FrozenClock
+) -> None:
+    published: dict[str, Any] = {"revoked": []}
+
+    async def source() -> dict[str, Any]:
+        return published
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(keys.handler))
+    verifier = TokenVerifier(
+        http_jwks_source("http://registry/.well-known/jwks.json", client),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        clock=clock,
+        revocations=Revocations(source, refresh_seconds=30, clock=clock),
+    )
+    before = keys.token()
+    await verifier.verify(before)
+    published["revoked"] = [{"subject": "user-1", "after": NOW.timestamp() + 5}]
+    clock.advance(seconds=29)
+    await verifier.verify(before)  # the list is read at most every 30 s
+    clock.advance(seconds=2)
+    with pytest.raises(InvalidToken) as refused:
+        await verifier.verify(before)
+    assert refused.value.reason == "revoked"
+    after = keys.token(iat=int(NOW.timestamp()) + 10, nbf=int(NOW.timestamp()) + 10)
+    assert (await verifier.verify(after)).subject == "user-1"  # a new sign-in works

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from meetings_factories import request, seed_tree, submission
 
 from chibo_testing.plugin import migrated
-from chibo_testing.tokens import signed_client
+from chibo_testing.tokens import holding, signed_client
 from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
 from meetings.observers.rules import report_due_at
@@ -22,6 +22,9 @@ from org_tree.observers import apply_observer_assigned
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
+
+# The observer assigned to Đông Hà, as their token says: the member and the grant.
+OBSERVER = holding(("observer", "branch-dong-ha"), member_id="uv-xa-01")
 
 
 def test_due_before_the_tenth_of_the_next_month() -> None:
@@ -74,7 +77,6 @@ async def test_filed_on_time_with_scores_and_a_request(api) -> None:  # type: ig
     (expected,) = (await client.get("/v1/observer-reports?branch_id=branch-dong-ha")).json()
     assert expected["status"] == "expected" and expected["observer_member_id"] == "uv-xa-01"
     body = {
-        "observer_member_id": "uv-xa-01",
         "attended": True,
         "scores": {"C4": 16, "C5": 4},
         "comments": "Sinh hoạt nghiêm túc.",
@@ -83,7 +85,7 @@ async def test_filed_on_time_with_scores_and_a_request(api) -> None:  # type: ig
     filed = await client.post(
         f"/v1/meetings/{meeting['id']}/observer-reports",
         json=body,
-        headers={"Idempotency-Key": "r"},
+        headers={"Idempotency-Key": "r", **OBSERVER},
     )
     assert filed.status_code == 201, filed.text
     assert filed.json()["filed_on_time"] is True
@@ -94,7 +96,7 @@ async def test_filed_on_time_with_scores_and_a_request(api) -> None:  # type: ig
     again = await client.post(
         f"/v1/meetings/{meeting['id']}/observer-reports",
         json=body,
-        headers={"Idempotency-Key": "r2"},
+        headers={"Idempotency-Key": "r2", **OBSERVER},
     )
     assert again.status_code == 409
 
@@ -105,15 +107,34 @@ async def test_unassigned_observer_and_unknown_criteria_are_refused(api) -> None
         await client.post("/v1/meetings", json=submission(), headers={"Idempotency-Key": "m"})
     ).json()
     url = f"/v1/meetings/{meeting['id']}/observer-reports"
-    stranger = await client.post(
-        url, json={"observer_member_id": "x", "attended": True}, headers={"Idempotency-Key": "a"}
+    # Who files comes from the token: a body naming an observer is refused outright.
+    named = await client.post(
+        url,
+        json={"observer_member_id": "uv-xa-01", "attended": True},
+        headers={"Idempotency-Key": "n", **OBSERVER},
     )
-    assert stranger.status_code == 422
-    assert stranger.json()["errors"][0]["pointer"] == "/observer_member_id"
+    assert (
+        named.status_code == 422 and named.json()["errors"][0]["pointer"] == "/observer_member_id"
+    )
+    # A branch cannot file the "independent" observer report on itself, nor the office for them.
+    for who in (
+        holding(("secretary", "branch-dong-ha"), member_id="m01"),
+        {},  # the province office of the test client
+    ):
+        own = await client.post(
+            url, json={"attended": True}, headers={"Idempotency-Key": "o", **who}
+        )
+        assert own.status_code == 403, own.text
+    # An observer of the branch, but not assigned on the meeting's date (no report expected).
+    stranger = holding(("observer", "branch-dong-ha"), member_id="uv-khac")
+    refused = await client.post(
+        url, json={"attended": True}, headers={"Idempotency-Key": "a", **stranger}
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "not-assigned"
     bad = await client.post(
         url,
-        json={"observer_member_id": "uv-xa-01", "attended": True, "scores": {"C2": 5}},
-        headers={"Idempotency-Key": "b"},
+        json={"attended": True, "scores": {"C2": 5}},
+        headers={"Idempotency-Key": "b", **OBSERVER},
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/scores/C2"
 

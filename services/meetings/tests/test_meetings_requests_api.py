@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from meetings_factories import request, seed_tree, submission
 
 from chibo_testing.plugin import migrated
-from chibo_testing.tokens import signed_client
+from chibo_testing.tokens import holding, signed_client
 from event_contracts.events.registry import OrganisationDissolved, OrganisationMoved
 from meetings.main import MIGRATIONS, build_app
 from meetings.requests.scheduled import sweep_once
@@ -208,7 +208,11 @@ async def test_bad_actions_are_problems(
 ) -> None:
     await env.submit([request()], "m1")
     (req,) = (await env.client.get("/v1/requests")).json()["items"]
-    r = await env.client.post(f"/v1/requests/{req['id']}/actions", json={"action": action, **body})
+    # Accepting an answer is the raising branch's act; the others, the addressee's.
+    side = holding(("secretary", "branch-dong-ha")) if action == "accept_answer" else {}
+    r = await env.client.post(
+        f"/v1/requests/{req['id']}/actions", json={"action": action, **body}, headers=side
+    )
     assert r.status_code == status and r.json()["code"] == code
     assert r.headers["content-type"] == "application/problem+json"
 
@@ -246,6 +250,7 @@ async def test_next_meeting_prefill_closes_the_loop(env: Env) -> None:
     reopened = await env.client.post(
         f"/v1/requests/{second['id']}/actions",
         json={"action": "reopen", "text": "Nước vẫn chưa về."},
+        headers=holding(("secretary", "branch-dong-ha")),
     )
     assert reopened.json()["status"] == "submitted" and reopened.json()["next_check_at"]
     assert len(await env.events("reopened")) == 1

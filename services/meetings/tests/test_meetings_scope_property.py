@@ -27,8 +27,10 @@ from chibo_testing.scope_property import (
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import ObserverAssigned
 from meetings.main import MIGRATIONS, build_app
+from meetings.permissions import PERMISSIONS
 from meetings.settings import MeetingsSettings
 from org_tree.observers import apply_observer_assigned
+from service_kit.grants import Grant
 
 pytestmark = pytest.mark.slow
 
@@ -135,12 +137,26 @@ PROBES = [
         "request",
     ),
     Probe(
+        # The addressee's act: the body asked to answer (here the branch itself) acknowledges.
         "POST /v1/requests/{request_id}/actions",
         lambda w, b: Call(
             "POST",
             f"/v1/requests/{w.resource('request', b)}/actions",
             [b],
             {"action": "acknowledge"},
+            permission="request.respond",
+        ),
+        "request",
+    ),
+    Probe(
+        # The raising branch's act: its officers accept the answer (409 until there is one).
+        "POST /v1/requests/{request_id}/actions",
+        lambda w, b: Call(
+            "POST",
+            f"/v1/requests/{w.resource('request', b)}/actions",
+            [b],
+            {"action": "accept_answer"},
+            permission="request.branch_act",
         ),
         "request",
     ),
@@ -150,7 +166,9 @@ PROBES = [
             "POST",
             f"/v1/meetings/{w.resource('meeting', b)}/observer-reports",
             [b],
-            {"observer_member_id": f"uv-{b}", "attended": True},
+            {"attended": True},
+            # Only the observer assigned to the branch (its member, from the token) files.
+            actor=lambda caller: caller.member_id == f"uv-{b}",
         ),
         "meeting",
     ),
@@ -160,6 +178,11 @@ PROBES = [
         row_org=lambda item: item["branch_id"],
     ),
 ]
+
+
+def observer_member(grants: tuple[Grant, ...]) -> str | None:
+    """An observer's token names the member assigned to the branch they observe (seeded)."""
+    return next((f"uv-{g.org}" for g in grants if g.role == "observer"), None)
 
 
 async def seed(app, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -207,7 +230,16 @@ async def scenario(rng: random.Random) -> None:
             check_coverage(app, PROBES)
             async with signed_client(app, "http://meetings", headers={}) as client:
                 for probe in PROBES:
-                    await check_probe(client, world, probe, rng, users=3, targets=2)
+                    await check_probe(
+                        client,
+                        world,
+                        probe,
+                        rng,
+                        table=PERMISSIONS,
+                        member_of=observer_member,
+                        users=3,
+                        targets=2,
+                    )
                 r = await client.get("/v1/meetings")
                 assert r.status_code == 401, r.text  # no token at all
         finally:

@@ -11,7 +11,7 @@ import pytest
 from notifications_servers import scored
 
 from chibo_testing.plugin import migrated
-from chibo_testing.tokens import signed_client
+from chibo_testing.tokens import holding, signed_client
 from event_contracts import make_event, parse_envelope
 from notifications.deliveries.jobs import Job
 from notifications.dispatch.handlers import on_event
@@ -83,16 +83,22 @@ async def test_inbox_unread_count_and_mark_read(api: Any) -> None:
     assert count.json() == {"recipient": SECRETARY, "unread": 3}
     first = (await client.get("/v1/notifications", params={"recipient": SECRETARY})).json()
     note_id = first["items"][0]["id"]
-    read = await client.post(f"/v1/notifications/{note_id}/read")
-    again = await client.post(f"/v1/notifications/{note_id}/read")
+    # Only the inbox's own people mark it read: the office above reads, but may not mark.
+    office = await client.post(f"/v1/notifications/{note_id}/read")
+    assert office.status_code == 403, office.text
+    own = holding(("secretary", SECRETARY.partition(":")[2]))
+    read = await client.post(f"/v1/notifications/{note_id}/read", headers=own)
+    again = await client.post(f"/v1/notifications/{note_id}/read", headers=own)
     assert read.json()["read_at"] and again.json()["read_at"] == read.json()["read_at"]
     unread = await client.get("/v1/notifications", params={"recipient": SECRETARY, "unread": True})
     assert len(unread.json()["items"]) == 2
-    marked = await client.post("/v1/notifications/read", params={"recipient": SECRETARY})
+    marked = await client.post(
+        "/v1/notifications/read", params={"recipient": SECRETARY}, headers=own
+    )
     assert marked.json()["marked"] == 2
     count = await client.get("/v1/notifications/unread-count", params={"recipient": SECRETARY})
     assert count.json()["unread"] == 0
-    missing = await client.post("/v1/notifications/nope/read")
+    missing = await client.post("/v1/notifications/nope/read", headers=own)
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
 

@@ -25,7 +25,6 @@ from registry_factories import Registry, province_with_district, seed_organisati
 from chibo_testing.plugin import migrated
 from registry.audit.models import AuditEntry
 from registry.identity import cli as identity_cli
-from registry.identity import rules
 from registry.identity.keys import load_private
 from registry.identity.models import ApiClient, SigningKey, UserAccount
 from registry.identity.service import Identity, use_identity
@@ -157,11 +156,19 @@ async def test_password_login_gives_a_short_lived_token_with_scope_claims(auth: 
     claims = claims_of(token)
     assert claims["exp"] - claims["iat"] == 900 and claims["nbf"] == claims["iat"]
     assert claims["iat"] == int(NOW.timestamp())
-    assert claims["iss"] == "chibo-registry" and claims["aud"] == "chibo"
+    assert claims["iss"] == "chibo-registry"
+    assert claims["aud"] == [f"chibo:{s}" for s in ("registry", "meetings", "scoring")] + [
+        "chibo:notifications",
+        "chibo:portal",
+    ]
     assert claims["sub"] == user["id"] and claims["jti"]
     assert claims["roles"] == ["member", "secretary"]
     assert claims["org"] == auth.tree["dh"]["id"]
     assert claims["scope_kind"] == "affiliated_branch"
+    # Grants resolved today: the account's roles at its branch, and the member's branch.
+    dh = auth.tree["dh"]["id"]
+    assert claims["grants"] == [{"role": "member", "org": dh}, {"role": "secretary", "org": dh}]
+    assert claims["member_id"] == user["member_id"]
     assert "Bình" not in json.dumps(claims) and "0912 000 111" not in json.dumps(claims)
     assert "0912000111" not in json.dumps(claims)
 
@@ -172,6 +179,11 @@ async def test_password_login_gives_a_short_lived_token_with_scope_claims(auth: 
         "organisation_id": auth.tree["dh"]["id"],
         "scope_kind": "affiliated_branch",
         "client": False,
+        "member_id": user["member_id"],
+        "grants": [
+            {"role": "member", "organisation_id": dh, "province": False, "until": None},
+            {"role": "secretary", "organisation_id": dh, "province": False, "until": None},
+        ],
     }
     as_json = await auth.client.post(
         "/v1/auth/token",
@@ -474,7 +486,7 @@ async def test_a_rotated_out_key_works_during_its_grace_period_then_stops(auth: 
     elsewhere = TokenVerifier(
         http_jwks_source("http://registry/.well-known/jwks.json", auth.client),
         issuer="chibo-registry",
-        audience="chibo",
+        audience="chibo:meetings",
         clock=auth.clock,
     )
     for token in (old_token, new_token):
@@ -509,7 +521,7 @@ def sign_with(
 ) -> str:
     now = int(clock.now().timestamp())
     fresh = {**claims, "iat": now, "nbf": now, "exp": now + 900}
-    return jwt.encode(fresh, private, algorithm="EdDSA", headers={"kid": kid})
+    return jwt.encode(fresh, private, algorithm="EdDSA", headers={"kid": kid, "typ": "at+jwt"})
 
 
 def b64(raw: bytes) -> str:
@@ -567,7 +579,8 @@ async def test_create_admin_from_the_command_line(auth: Auth, db_url: str) -> No
     # The CLI hashes with the default (production) argon2 parameters …
     assert hashes["admin2"].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     token = await auth.token("admin2", "Hai-quan-tri-2")
-    assert rules.may_administer(frozenset(claims_of(token)["roles"]), "province")
+    grants = claims_of(token)["grants"]
+    assert any(g["role"] == "province_admin" and g.get("province") for g in grants), grants
     # … and a sign-in under other parameters re-hashes the password, audited.
     hashes = {u.username: u.password_hash for u in await auth.rows(UserAccount)}
     assert hashes["admin2"].startswith("$argon2id$v=19$m=8192,t=1,p=1$")

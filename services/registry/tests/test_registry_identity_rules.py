@@ -66,14 +66,12 @@ def test_account_checks_name_each_field() -> None:
     assert rules.password_errors("an.nguyen-2026!", "an.nguyen", 10)[0]["code"] == "password-weak"
     assert rules.client_errors("agency", ["service"])[0]["pointer"] == "/roles/0"
     assert rules.normalise_username("  An.Nguyen ") == "an.nguyen"
-    assert rules.may_administer(frozenset({"admin"}), "province")
-    assert not rules.may_administer(frozenset({"admin"}), "commune")
 
 
 def test_claims_carry_ids_and_roles_only() -> None:
     claims = rules.access_claims(
         issuer="chibo-registry",
-        audience="chibo",
+        audience=["chibo:meetings"],
         subject="u1",
         token_id="j1",
         now=T0,
@@ -86,5 +84,11 @@ def test_claims_carry_ids_and_roles_only() -> None:
     assert claims["roles"] == ["member", "secretary"]
     assert set(claims) == {
         *("iss", "aud", "sub", "iat", "nbf", "exp", "jti"),
-        *("roles", "org", "scope_kind"),
+        *("roles", "org", "scope_kind", "grants"),
     }
+
+
+def test_a_token_names_the_services_it_is_for() -> None:
+    assert rules.audiences(None) == [f"chibo:{s}" for s in rules.SERVICES]
+    assert rules.audiences("meetings  scoring meetings") == ["chibo:meetings", "chibo:scoring"]
+    assert rules.audiences("meetings evil") is None

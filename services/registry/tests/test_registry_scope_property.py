@@ -42,6 +42,7 @@ from registry.members.schemas import MemberIn
 from registry.organisations import service as organisations
 from registry.organisations.rules import PARENT_KINDS
 from registry.organisations.schemas import OrganisationIn
+from registry.permissions import PERMISSIONS
 from registry.roles import service as roles
 from registry.roles.schemas import ObserverIn, RoleIn
 from registry.settings import RegistrySettings
@@ -52,7 +53,7 @@ pytestmark = pytest.mark.slow
 
 FROM, LATER = date(2020, 1, 1), "2090-01-01"
 THROWAWAY = ("split", "merge", "dissolve")  # a party group per branch for each
-PUBLIC = ("/v1/auth/token", "/.well-known/jwks.json")
+PUBLIC = ("/v1/auth/token", "/.well-known/jwks.json", "/.well-known/chibo-revocations.json")
 CHILD_KIND = {
     "province": "commune",
     "commune": "grassroots_branch",
@@ -378,6 +379,16 @@ PROVINCE_LEVEL = [
         ),
         "user",
     ),
+    Probe(
+        "POST /v1/users/{user_id}/status",
+        lambda w, n: Call(
+            "POST",
+            f"/v1/users/{w.resource('user', n)}/status",
+            [n, PROVINCE],
+            {"disabled": False, "reason": "Kiểm tra quyền"},
+        ),
+        "user",
+    ),
 ]
 
 PROBES = READS + CREATES + CHANGES + ENDINGS + PROVINCE_LEVEL
@@ -456,7 +467,7 @@ async def scenario(rng: random.Random) -> None:
             check_coverage(app, PROBES, public=PUBLIC)
             async with signed_client(app, "http://registry", headers={}) as client:
                 for probe in PROBES:
-                    await check_probe(client, world, probe, rng)
+                    await check_probe(client, world, probe, rng, table=PERMISSIONS)
                 assert (await client.get(ORGS)).status_code == 401  # no token at all
                 assert (await client.get("/.well-known/jwks.json")).status_code == 200
         finally:

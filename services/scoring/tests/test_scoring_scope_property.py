@@ -31,6 +31,7 @@ from scoring.compliance.models import ComplianceFlag
 from scoring.compliance.service import record_roll
 from scoring.main import MIGRATIONS, build_app
 from scoring.meeting_scores.service import score_submitted_meeting
+from scoring.permissions import PERMISSIONS
 from scoring.settings import ScoringSettings
 from service_kit.web.access import PROVINCE
 
@@ -291,7 +292,7 @@ async def scenario(rng: random.Random) -> None:
             check_coverage(app, PROBES)
             async with signed_client(app, "http://scoring", headers={}) as client:
                 for probe in PROBES:
-                    await check_probe(client, world, probe, rng)
+                    await check_probe(client, world, probe, rng, table=PERMISSIONS)
                 r = await client.get("/v1/compliance-flags")
                 assert r.status_code == 401, r.text  # no token at all
         finally:

@@ -14,8 +14,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
 from service_kit.auth import TokenVerifier, public_jwk
+from service_kit.grants import Grant
+from service_kit.settings import audience_of
 
-ISSUER, AUDIENCE, KID = "chibo-registry", "chibo", "test-key"
+ISSUER, KID = "chibo-registry", "test-key"
+SERVICES = ("registry", "meetings", "scoring", "notifications", "portal")
+AUDIENCE = [audience_of(s) for s in SERVICES]  # test tokens are good at every service
 _KEY = Ed25519PrivateKey.generate()
 
 
@@ -23,13 +27,13 @@ def jwks() -> dict[str, Any]:
     return {"keys": [public_jwk(_KEY, KID)]}
 
 
-def test_verifier() -> TokenVerifier:
-    """Trusts tokens from `token()` only."""
+def test_verifier(audience: str = audience_of("meetings")) -> TokenVerifier:
+    """Trusts tokens from `token()` only, as the service of `audience` would."""
 
     async def source() -> dict[str, Any]:
         return jwks()
 
-    return TokenVerifier(source, issuer=ISSUER, audience=AUDIENCE)
+    return TokenVerifier(source, issuer=ISSUER, audience=audience)
 
 
 test_verifier.__test__ = False  # type: ignore[attr-defined]
@@ -43,11 +47,17 @@ def token(
     subject: str | None = None,
     client_id: str | None = None,
     ttl: int = 3600,
+    grants: Iterable[Grant] | None = None,
+    member_id: str | None = None,
+    audience: Iterable[str] | None = None,
+    client_kind: str | None = None,
 ) -> str:
+    """A signed access token. Without `grants` the token says only its account roles at `org`
+    (each service reads them as grants there); with them, exactly those grants."""
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": ISSUER,
-        "aud": AUDIENCE,
+        "aud": list(audience) if audience is not None else AUDIENCE,
         "sub": subject or f"user-{uuid.uuid4().hex[:8]}",
         "iat": now,
         "nbf": now,
@@ -59,11 +69,30 @@ def token(
     }
     if client_id:
         claims["client_id"] = client_id
-    return jwt.encode(claims, _KEY, algorithm="EdDSA", headers={"kid": KID})
+    if client_kind:
+        claims["client_kind"] = client_kind
+    if grants is not None:
+        claims["grants"] = [g.claim() for g in grants]
+    if member_id:
+        claims["member_id"] = member_id
+    return jwt.encode(claims, _KEY, algorithm="EdDSA", headers={"kid": KID, "typ": "at+jwt"})
 
 
 def bearer(org: str | None, scope_kind: str = "commune", **kwargs: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(org, scope_kind, **kwargs)}"}
+
+
+def holding(
+    *grants: tuple[str, str], member_id: str | None = None, **kwargs: Any
+) -> dict[str, str]:
+    """Headers of a person holding exactly these (role, organisation) grants, e.g.
+    `holding(("secretary", "branch-dong-ha"))`."""
+    held = [Grant(role, org) for role, org in grants]
+    first = grants[0][1] if grants else None
+    return {
+        "Authorization": "Bearer "
+        + token(first, "branch", roles=(), grants=held, member_id=member_id, **kwargs)
+    }
 
 
 def province_headers(org: str = "tinh-test") -> dict[str, str]:
@@ -76,7 +105,7 @@ def signed_client(
 ) -> httpx.AsyncClient:
     """An in-process client of `app` that trusts the test key, sending a province officer's
     token unless `headers` say otherwise (pass `headers={}` for none)."""
-    app.state.verifier = test_verifier()
+    app.state.verifier = test_verifier(app.state.runtime.settings.effective_audience)
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=base_url,

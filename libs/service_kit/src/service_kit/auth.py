@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Request
 
 from service_kit.clock import Clock, SystemClock
+from service_kit.grants import Grant, GrantError, account_grants, parse_grants
 from service_kit.settings import ServiceSettings
 from service_kit.web.problems import Problem
 
@@ -34,6 +35,9 @@ ALLOWED_ALGORITHMS: tuple[str, ...] = ("EdDSA", "ES256")
 # Which JWK key types may verify which algorithm: a key is never used with a foreign algorithm.
 _KEY_TYPES = {"EdDSA": ("OKP", "Ed25519"), "ES256": ("EC", "P-256")}
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "nbf", "jti")
+# RFC 9068: an access token says so in its header, so an ID token or any other JWT signed by the
+# same keys is never taken for one.
+ACCESS_TOKEN_TYPE = "at+jwt"
 
 JwksSource = Callable[[], Awaitable[dict[str, Any]]]
 Ancestry = Callable[[str, date], Awaitable[Sequence[str]]]
@@ -41,7 +45,8 @@ Ancestry = Callable[[str, date], Awaitable[Sequence[str]]]
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a user (`client=False`) or a service/agency client (`client=True`)."""
+    """Who is calling: a user (`client=False`) or a service/agency client (`client=True`), the
+    member they are (if any) and what they hold where (`grants`)."""
 
     subject: str
     roles: frozenset[str]
@@ -49,6 +54,9 @@ class Principal:
     scope_kind: str | None
     client: bool
     token_id: str = ""
+    member_id: str | None = None
+    grants: tuple[Grant, ...] = ()
+    issued_at: float = 0.0
 
     @property
     def actor(self) -> str:
@@ -57,6 +65,9 @@ class Principal:
 
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)
+
+    def grants_on(self, today: date) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if g.active(today))
 
 
 class InvalidToken(Exception):
@@ -84,6 +95,41 @@ def http_jwks_source(url: str, client: httpx.AsyncClient | None = None) -> JwksS
     return fetch
 
 
+RevocationSource = Callable[[], Awaitable[dict[str, Any]]]
+
+
+class Revocations:
+    """Subjects whose tokens issued before a moment no longer count (a user disabled, a role
+    ended early, a password changed): the registry publishes them, every verifier re-reads them
+    at most every `refresh_seconds` (30 s), so such a change takes effect within a minute.
+    A failed read keeps the last list: a registry outage must not let anyone in nor out."""
+
+    def __init__(
+        self, source: RevocationSource, *, refresh_seconds: float = 30.0, clock: Clock | None = None
+    ) -> None:
+        self.source, self.refresh_seconds = source, refresh_seconds
+        self.clock = clock or SystemClock()
+        self._after: dict[str, float] = {}
+        self._read_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def not_before(self, subject: str) -> float | None:
+        now = self.clock.now().timestamp()
+        if self._read_at is None or now - self._read_at >= self.refresh_seconds:
+            async with self._lock:
+                if self._read_at is None or now - self._read_at >= self.refresh_seconds:
+                    try:
+                        document = await self.source()
+                        self._after = {
+                            str(r["subject"]): float(r["after"])
+                            for r in document.get("revoked", [])
+                        }
+                    except Exception as exc:
+                        log.warning("revocations fetch failed", extra={"error": type(exc).__name__})
+                    self._read_at = now
+        return self._after.get(subject)
+
+
 class TokenVerifier:
     """Verifies compact JWS access tokens against a cached key set.
 
@@ -104,11 +150,13 @@ class TokenVerifier:
         cache_seconds: float = 300.0,
         min_refresh_seconds: float = 10.0,
         clock: Clock | None = None,
+        revocations: Revocations | None = None,
     ) -> None:
         refused = [a for a in algorithms if a not in ALLOWED_ALGORITHMS]
         if refused:
             raise ValueError(f"algorithms not allowed for access tokens: {refused}")
         self.source = source
+        self.revocations = revocations
         self.issuer, self.audience = issuer, audience
         self.algorithms = tuple(algorithms)
         self.leeway_seconds = leeway_seconds
@@ -133,7 +181,10 @@ class TokenVerifier:
         return cls(
             http_jwks_source(settings.effective_jwks_url, client),
             issuer=settings.auth_issuer,
-            audience=settings.auth_audience,
+            audience=settings.effective_audience,
+            revocations=Revocations(
+                http_jwks_source(settings.effective_revocations_url, client), clock=clock
+            ),
             leeway_seconds=settings.auth_leeway_seconds,
             cache_seconds=settings.jwks_cache_seconds,
             min_refresh_seconds=settings.jwks_min_refresh_seconds,
@@ -185,6 +236,8 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise InvalidToken("malformed", "Mã truy cập không đúng định dạng.") from exc
         alg, kid = header.get("alg"), header.get("kid")
+        if header.get("typ") != ACCESS_TOKEN_TYPE:
+            raise InvalidToken("type", "Đây không phải mã truy cập (typ at+jwt).")
         if alg not in self.algorithms:
             raise InvalidToken("algorithm", f"Thuật toán ký {alg!r} không được chấp nhận.")
         if not isinstance(kid, str) or not kid:
@@ -215,7 +268,14 @@ class TokenVerifier:
             raise InvalidToken("signature", "Chữ ký mã truy cập không hợp lệ.") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken("malformed", "Mã truy cập không hợp lệ.") from exc
-        return self._principal(claims)
+        principal = self._principal(claims)
+        if self.revocations is not None:
+            after = await self.revocations.not_before(principal.subject)
+            if after is not None and principal.issued_at < after:
+                raise InvalidToken(
+                    "revoked", "Quyền của tài khoản vừa thay đổi; vui lòng đăng nhập lại."
+                )
+        return principal
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
         now, leeway = self._now(), self.leeway_seconds
@@ -231,13 +291,33 @@ class TokenVerifier:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("malformed", "Danh sách vai trò không hợp lệ.")
         org, scope_kind = claims.get("org"), claims.get("scope_kind")
+        org = org if isinstance(org, str) else None
+        client_kind = claims.get("client_kind")
+        if "grants" in claims:
+            try:
+                grants = parse_grants(claims["grants"])
+            except GrantError as exc:
+                raise InvalidToken("malformed", "Quyền trong mã truy cập không hợp lệ.") from exc
+        else:  # an account's own access roles at its organisation
+            grants = tuple(
+                account_grants(
+                    roles,
+                    org,
+                    province=scope_kind == "province",
+                    client_kind=client_kind if isinstance(client_kind, str) else None,
+                )
+            )
+        member_id = claims.get("member_id")
         return Principal(
             subject=str(claims["sub"]),
             roles=frozenset(roles),
-            organisation_id=org if isinstance(org, str) else None,
+            organisation_id=org,
             scope_kind=scope_kind if isinstance(scope_kind, str) else None,
             client=isinstance(claims.get("client_id"), str),
             token_id=str(claims["jti"]),
+            member_id=member_id if isinstance(member_id, str) else None,
+            grants=grants,
+            issued_at=iat,
         )
 
 

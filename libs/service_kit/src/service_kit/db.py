@@ -59,7 +59,9 @@ def utcnow() -> datetime:
 class Database:
     """Engines and sessions. On SQLite every write transaction starts with BEGIN IMMEDIATE so
     writers queue on the lock instead of failing half-way; on PostgreSQL rows are claimed with
-    FOR UPDATE SKIP LOCKED so any number of replicas can share the work."""
+    FOR UPDATE SKIP LOCKED so any number of replicas can share the work. Errors never carry the
+    statement's parameters (`hide_parameters`): a failed insert of a member must not put a citizen
+    id into the logs."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
@@ -71,6 +73,7 @@ class Database:
             self.engine: AsyncEngine = create_async_engine(
                 url,
                 echo=echo,
+                hide_parameters=True,
                 connect_args={"timeout": 30},
                 pool_size=1,
                 max_overflow=0,
@@ -78,12 +81,17 @@ class Database:
             )
             _sqlite_pragmas(self.engine, immediate=True)
             self.read_engine: AsyncEngine = create_async_engine(
-                url, echo=echo, connect_args={"timeout": 30}
+                url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
             )
             _sqlite_pragmas(self.read_engine, immediate=False)
         else:
             self.engine = create_async_engine(
-                url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+                url,
+                echo=echo,
+                hide_parameters=True,
+                pool_size=10,
+                max_overflow=10,
+                pool_pre_ping=True,
             )
             self.read_engine = self.engine
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DATA_DIR = Path(os.environ.get("CHIBO_DATA_DIR", ".data"))
 
 
+def audience_of(service: str) -> str:
+    return f"chibo:{service}"
+
+
 class ServiceSettings(BaseSettings):
     """Subclass per service with `model_config = SettingsConfigDict(env_prefix="MEETINGS_")`."""
 
@@ -62,7 +66,9 @@ class ServiceSettings(BaseSettings):
     )
     jwks_url: str | None = Field(default=None, description="default: <registry_url>/.well-known/…")
     auth_issuer: str = "chibo-registry"
-    auth_audience: str = "chibo"
+    auth_audience: str | None = Field(
+        default=None, description="the audience tokens must name for this service; chibo:<name>"
+    )
     auth_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
     jwks_cache_seconds: float = Field(default=300.0, gt=0)
     jwks_min_refresh_seconds: float = Field(default=10.0, ge=0)
@@ -123,6 +129,16 @@ class ServiceSettings(BaseSettings):
     @property
     def effective_jwks_url(self) -> str:
         return self.jwks_url or f"{self.registry_url.rstrip('/')}/.well-known/jwks.json"
+
+    @property
+    def effective_revocations_url(self) -> str:
+        base = self.effective_jwks_url.removesuffix("/jwks.json")
+        return f"{base}/chibo-revocations.json"
+
+    @property
+    def effective_audience(self) -> str:
+        """A token for another service is refused here (each names the services it is for)."""
+        return self.auth_audience or audience_of(self.service_name)
 
     @property
     def is_sqlite(self) -> bool:

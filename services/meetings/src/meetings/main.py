@@ -12,6 +12,7 @@ from meetings.meetings.router import branches as branches_router
 from meetings.meetings.router import router as meetings_router
 from meetings.observers.router import router as observers_router
 from meetings.observers.scheduled import overdue_report_sweeper
+from meetings.permissions import PERMISSIONS
 from meetings.requests.router import router as requests_router
 from meetings.requests.scheduled import request_sweeper
 from meetings.schedules.scheduled import missed_meeting_sweeper
@@ -47,6 +48,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             observers_router,
         ],
         scope_tree=ReplicaScopeTree(),
+        permissions=PERMISSIONS,
         scope_resolvers=RESOLVERS,
     )
     return app

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetings.meetings.models import BranchMeeting, MeetingDraft
-from meetings.requests.models import Request
-from service_kit.web.access import Resolvers, itself
+from service_kit.web.access import NOT_A_TARGET, Resolvers, itself
 
 
 async def _meeting(session: AsyncSession, meeting_id: str, _: Mapping[str, str]) -> str | None:
@@ -21,14 +20,11 @@ async def _draft(session: AsyncSession, draft_id: str, _: Mapping[str, str]) -> 
     return draft.branch_id if draft else None
 
 
-async def _request(session: AsyncSession, request_id: str, _: Mapping[str, str]) -> str | None:
-    request = await session.get(Request, request_id)
-    return request.branch_id if request else None
-
-
 RESOLVERS: Resolvers = {
     "meeting_id": _meeting,
     "draft_id": _draft,
-    "request_id": _request,
+    # A request has two sides (the raising branch, the answering body): its handlers check
+    # the side each action belongs to.
+    "request_id": NOT_A_TARGET,
     "branch_id": itself,
 }

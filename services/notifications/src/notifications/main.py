@@ -17,6 +17,7 @@ from notifications.directory.router import router as directory_router
 from notifications.directory.service import CONFIGURED, Directory, RegistryDirectory
 from notifications.fatigue.scheduled import send_digests
 from notifications.inbox.router import router as inbox_router
+from notifications.permissions import PERMISSIONS
 from notifications.reminders.scheduled import send_reminders
 from notifications.rules.router import router as rules_router
 from notifications.scope import RESOLVERS
@@ -68,6 +69,7 @@ def build_app(
             agencies_router,
         ],
         scope_tree=ReplicaScopeTree(),
+        permissions=PERMISSIONS,
         scope_resolvers=RESOLVERS,
     )
     return app

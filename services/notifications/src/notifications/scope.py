@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.addresses import organisation_of
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
-from notifications.inbox.models import Notification
-from service_kit.web.access import PROVINCE, Resolvers, province
+from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolvers, province
 from service_kit.web.deps import Caller
 
 
@@ -38,11 +37,6 @@ async def _contact_point(session: AsyncSession, value: str, _: Mapping[str, str]
     return await contact_point_owner(session, value)
 
 
-async def _notification(session: AsyncSession, value: str, _: Mapping[str, str]) -> str | None:
-    row = await session.get(Notification, value)
-    return owner(row.organisation_id) if row else None
-
-
 async def _delivery(session: AsyncSession, value: str, _: Mapping[str, str]) -> str | None:
     row = await session.get(Delivery, value)
     return owner(row.organisation_id) if row else None
@@ -54,7 +48,8 @@ async def province_only(access: Caller) -> None:
 
 
 RESOLVERS: Resolvers = {
-    "notification_id": _notification,
+    # An inbox has its own rule (its holders, the offices above): `notifications.inbox.owners`.
+    "notification_id": NOT_A_TARGET,
     "delivery_id": _delivery,
     "contact_point_id": _contact_point,
     "version": province,

@@ -37,10 +37,12 @@ DESK_HOMES: dict[str, str] = {
 GRANT_DESKS: dict[str, tuple[DeskKind, ...]] = {
     "province_admin": ("admin", "committee", "addressee"),
     "committee": ("committee", "addressee"),
+    "officer": ("committee", "addressee"),  # the committee's office works its desks
     "secretary": ("secretary",),
     "deputy_secretary": ("secretary",),
     "observer": ("observer",),
     "reader": ("committee",),
+    "branch_committee": (),
     "member": (),
 }
 

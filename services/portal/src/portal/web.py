@@ -22,7 +22,7 @@ from portal.clients.notifications import NotificationsApi
 from portal.clients.registry import NameCache, RegistryApi
 from portal.clients.scoring import ScoringApi
 from portal.formatting import FILTERS, NAMES
-from portal.roles import Desk, DeskKind, Person, person_from_claims
+from portal.roles import DESK_TITLES, Desk, DeskKind, Person, person_from_claims
 from portal.sessions.store import Preferences, Session, SessionStore
 from portal.settings import PortalSettings
 from service_kit.auth import TokenVerifier
@@ -234,7 +234,7 @@ def at_desk(kind: DeskKind) -> Any:
     async def dependency(ctx: Ctx = Depends(signed_in)) -> tuple[Ctx, Desk]:
         desk = ctx.person.desk(kind)
         if desk is None:
-            raise NotAllowed(f"Trang này dành cho người có vai trò «{kind}».")
+            raise NotAllowed(f"Trang «{DESK_TITLES[kind]}» không thuộc vai trò của tài khoản này.")
         return ctx, desk
 
     return dependency

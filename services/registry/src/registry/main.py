@@ -17,6 +17,7 @@ from registry.imports.router import router as imports_router
 from registry.members.router import router as members_router
 from registry.organisations.history import router as history_router
 from registry.organisations.router import router as organisations_router
+from registry.permissions import PERMISSIONS
 from registry.roles.router import router as roles_router
 from registry.scope import RegistryScopeTree, resolvers
 from registry.settings import RegistrySettings
@@ -54,6 +55,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         public_routers=[identity_public_router],
         verifier=identity.verifier,
         scope_tree=RegistryScopeTree(),
+        permissions=PERMISSIONS,
         scope_resolvers=resolvers(runtime),
     )
     use_identity(app, identity)

@@ -3,6 +3,7 @@ tables) and which organisation each resource in a path belongs to."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +20,8 @@ from registry.roles.models import ObserverAssignment, RoleAssignment
 from service_kit.clock import today_in_vietnam
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolver, Resolvers, itself, province
+
+_names = itertools.count()
 
 
 def existing_day(org: Organisation, on: date) -> date:
@@ -39,7 +42,8 @@ class RegistryScopeTree:
         return await queries.ancestor_ids(session, org_id, existing_day(org, on))
 
     def subtree(self, org_id: str, on: date) -> sa.Select[Any]:
-        return queries.subtree_select(org_id, on, name="scope")
+        # A fresh CTE name each time: a query may restrict by several grants' subtrees.
+        return queries.subtree_select(org_id, on, name=f"scope_{next(_names)}")
 
 
 def _member(runtime: ServiceRuntime) -> Resolver:

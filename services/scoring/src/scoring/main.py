@@ -12,6 +12,7 @@ from scoring.compliance.router import router as compliance_router
 from scoring.compliance.scheduled import compliance_sweeper
 from scoring.context import scoring_context
 from scoring.meeting_scores.router import router as scores_router
+from scoring.permissions import PERMISSIONS
 from scoring.rankings.router import router as rankings_router
 from scoring.reports.router import router as reports_router
 from scoring.rescoring.router import router as rescoring_router
@@ -55,5 +56,6 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             rescoring_router,
         ],
         scope_tree=ReplicaScopeTree(),
+        permissions=PERMISSIONS,
         scope_resolvers=RESOLVERS,
     )

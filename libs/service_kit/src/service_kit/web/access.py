@@ -1,20 +1,23 @@
-"""Subtree scope on every endpoint of every service.
+"""Who may call what, and where: permission × subtree on every endpoint of every service.
 
-A token names one organisation (its scope); the caller reaches that organisation and everything
-under it on the day of the request — a branch secretary their branch, a commune committee its
-commune, the province everything. Enforcement is in two places, both fail-closed:
+A token carries the caller's grants (`service_kit.grants`): a role held at an organisation. A
+route needs one permission (`service_kit.web.permissions`); a grant whose role gives it reaches
+the grant's organisation and everything under it on the day of the request — a branch secretary
+their branch, a commune office its commune, a province administrator everything. Enforcement is
+fail-closed, in two places:
 
-- **Path parameters.** `create_app` puts `guard` on every protected router. For each path
-  parameter of the route it runs the service's resolver for that name (`meeting_id` → the
-  meeting's branch, `organisation_id` → itself, …) and refuses with 403 when the answer lies
-  outside the caller's subtree. A route with a path parameter that has no resolver refuses to
-  start (`check_routes`), so a new endpoint cannot forget its check.
-- **Bodies and lists.** A handler takes `access: Access = Depends(caller)` and calls
-  `access.require(org_id)` for the organisation a body targets, `access.restrict(stmt, column)`
-  on list queries, so rows outside the subtree are never returned.
+- **The route and its path parameters.** `create_app` puts `guard` on every protected router:
+  the caller must hold the route's permission somewhere (else 403), and for each path parameter
+  the service's resolver names the organisation the resource belongs to (`meeting_id` → the
+  meeting's branch, `organisation_id` → itself, …), which must lie under a grant giving the
+  permission. A route without a permission or a path parameter without a resolver refuses to
+  start (`check_permissions`, `check_routes`).
+- **Bodies and lists.** A handler takes `access: Caller` and calls `access.require(org_id)`
+  for the organisation a body targets and `access.restrict(stmt, column)` on list queries, both
+  against the route's permission unless another is named.
 
 Province-level resources (rule sets, agencies, signing keys) have the province as their target:
-a resolver or handler answers `PROVINCE` and only a province-scoped caller gets through.
+a resolver or handler answers `PROVINCE` and only a grant held at the province gets through.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.auth import Principal, TokenVerifier, forbidden, verified_principal
 from service_kit.clock import today_in_vietnam
+from service_kit.grants import Grant
 from service_kit.runtime import ServiceRuntime
+from service_kit.web.permissions import Permissions
 from service_kit.web.problems import Problem
 
 PROVINCE = "@province"  # the target of province-level resources
@@ -66,65 +71,118 @@ async def province(_: AsyncSession, __: str, ___: Mapping[str, str]) -> str:
 
 
 class Access:
-    """The caller of one request and how far they reach."""
+    """The caller of one request, what they hold and how far it reaches."""
 
     def __init__(
-        self, principal: Principal, tree: ScopeTree, runtime: ServiceRuntime, today: date
+        self,
+        principal: Principal,
+        tree: ScopeTree,
+        runtime: ServiceRuntime,
+        today: date,
+        table: Permissions,
+        permission: str | None = None,
     ) -> None:
         self.principal, self.tree, self.runtime, self.today = principal, tree, runtime, today
-        self._known: dict[str, bool] = {}
+        self.table, self.permission = table, permission
+        self._chains: dict[str, frozenset[str]] = {}
+
+    def _needed(self, permission: str | None) -> str:
+        needed = permission or self.permission
+        if needed is None:
+            raise RuntimeError("no permission named for this check")
+        return needed
+
+    def holding(self, permission: str | None = None) -> list[Grant]:
+        """The caller's grants in force today whose role gives `permission`."""
+        needed = self._needed(permission)
+        return [
+            g for g in self.principal.grants_on(self.today) if needed in self.table.given_by(g.role)
+        ]
+
+    def holds(self, permission: str | None = None) -> bool:
+        return bool(self.holding(permission))
+
+    def everywhere_for(self, permission: str | None = None) -> bool:
+        """Holds `permission` at the province: one deployment serves one province, so all."""
+        return any(g.province for g in self.holding(permission))
 
     @property
     def everywhere(self) -> bool:
-        """A province-scoped caller: one deployment serves one province, so all of it."""
-        return (
-            self.principal.scope_kind == "province" and self.principal.organisation_id is not None
+        return self.everywhere_for()
+
+    async def _chain(self, org_id: str) -> frozenset[str]:
+        """`org_id` and its ancestors today."""
+        if org_id not in self._chains:
+            async with self.runtime.db.session() as session:
+                ancestors = await self.tree.ancestors(session, org_id, self.today)
+            self._chains[org_id] = frozenset({org_id, *ancestors})
+        return self._chains[org_id]
+
+    async def within(
+        self, org_id: str, permission: str | None = None, *, strictly: bool = False
+    ) -> bool:
+        """`org_id` lies under a grant giving `permission` (`strictly`: under, not at it)."""
+        holding = self.holding(permission)
+        if org_id == PROVINCE:
+            return any(g.province for g in holding)
+        if any(g.province and not (strictly and g.org == org_id) for g in holding):
+            return True
+        chain = await self._chain(org_id)
+        return any(g.org in chain and not (strictly and g.org == org_id) for g in holding)
+
+    async def require(self, org_id: str | None, permission: str | None = None) -> None:
+        """403 unless `org_id` lies under a grant giving the permission (None: nothing to
+        check)."""
+        if org_id is not None and not await self.within(org_id, permission):
+            raise outside(org_id, self._needed(permission), self)
+
+    async def require_all(
+        self, org_ids: Iterable[str | None], permission: str | None = None
+    ) -> None:
+        for org_id in dict.fromkeys(org_ids):
+            await self.require(org_id, permission)
+
+    def require_province(self, permission: str | None = None) -> None:
+        if not self.everywhere_for(permission):
+            raise outside(PROVINCE, self._needed(permission), self)
+
+    def restrict(self, stmt: S, *columns: Any, permission: str | None = None) -> S:
+        """Keep only rows where one of `columns` names an organisation under a grant giving the
+        permission (a request is seen from its branch and from the body that owes the answer)."""
+        holding = self.holding(permission)
+        if any(g.province for g in holding):
+            return stmt
+        if not holding:
+            return stmt.where(sa.false())
+        roots = sorted({g.org for g in holding})
+        return stmt.where(
+            sa.or_(
+                *(
+                    column.in_(self.tree.subtree(r, self.today).scalar_subquery())
+                    for r in roots
+                    for column in columns
+                )
+            )
         )
 
-    @property
-    def scope(self) -> str | None:
-        return self.principal.organisation_id
-
-    async def within(self, org_id: str) -> bool:
-        if self.everywhere:
-            return True
-        scope = self.scope
-        if scope is None or org_id == PROVINCE:
-            return False
-        if org_id == scope:
-            return True
-        if org_id not in self._known:
-            async with self.runtime.db.session() as session:
-                chain = await self.tree.ancestors(session, org_id, self.today)
-            self._known[org_id] = scope in chain
-        return self._known[org_id]
-
-    async def require(self, org_id: str | None) -> None:
-        """403 unless `org_id` lies in the caller's subtree (None: nothing to check)."""
-        if org_id is not None and not await self.within(org_id):
-            raise outside(org_id)
-
-    async def require_all(self, org_ids: Iterable[str | None]) -> None:
-        for org_id in dict.fromkeys(org_ids):
-            await self.require(org_id)
-
-    def require_province(self) -> None:
-        if not self.everywhere:
-            raise outside(PROVINCE)
-
-    def restrict(self, stmt: S, column: Any) -> S:
-        """Keep only rows whose `column` names an organisation in the caller's subtree."""
-        if self.everywhere:
-            return stmt
-        if self.scope is None:
-            return stmt.where(sa.false())
-        return stmt.where(column.in_(self.tree.subtree(self.scope, self.today).scalar_subquery()))
+    def grant_roots(self, permission: str | None = None) -> list[str]:
+        """Organisations under which the permission holds (for queries built by hand)."""
+        return sorted({g.org for g in self.holding(permission)})
 
 
-def outside(org_id: str) -> Problem:
+def outside(org_id: str, permission: str, access: Access | None = None) -> Problem:
+    if access is not None and not access.holds(permission):
+        return forbidden(
+            f"Tài khoản không có quyền «{_describe(access, permission)}» ({permission})."
+        )
     if org_id == PROVINCE:
         return forbidden("Chỉ tài khoản cấp tỉnh được thực hiện thao tác này.")
-    return forbidden(f"Tổ chức {org_id!r} nằm ngoài phạm vi của tài khoản.")
+    return forbidden(f"Tổ chức {org_id!r} nằm ngoài phạm vi quyền của tài khoản.")
+
+
+def _describe(access: Access, permission: str) -> str:
+    found = access.table.catalog.get(permission)
+    return found.description if found is not None else permission
 
 
 def local_today(runtime: ServiceRuntime) -> date:
@@ -141,22 +199,35 @@ async def principal_of(request: Request) -> Principal:
     return await verified_principal(request, verifier_of(request))
 
 
+def route_permission(request: Request) -> str | None:
+    table: Permissions | None = getattr(request.app.state, "permissions", None)
+    route = request.scope.get("route")
+    if table is None or not isinstance(route, APIRoute):
+        return None
+    return table.routes.get(f"{request.method} {route.path}")
+
+
 async def caller(request: Request, principal: Principal = Depends(principal_of)) -> Access:
     cached: Access | None = getattr(request.state, "access", None)
     if cached is not None:
         return cached
     runtime: ServiceRuntime = request.app.state.runtime
-    access = Access(principal, request.app.state.scope_tree, runtime, local_today(runtime))
+    access = Access(
+        principal,
+        request.app.state.scope_tree,
+        runtime,
+        local_today(runtime),
+        request.app.state.permissions,
+        route_permission(request),
+    )
     request.state.access = access
     return access
 
 
-async def guard(request: Request, access: Access = Depends(caller)) -> None:
-    """Router-level: every path parameter naming a resource must lie in the caller's subtree."""
+async def _targets(request: Request, access: Access) -> list[str]:
     resolvers: Resolvers = request.app.state.scope_resolvers
     params = request.path_params
-    if access.everywhere:
-        return
+    found: list[str] = []
     for name, value in params.items():
         resolver = resolvers[name]
         if resolver is None:
@@ -164,36 +235,30 @@ async def guard(request: Request, access: Access = Depends(caller)) -> None:
         async with access.runtime.db.session() as session:
             target = await resolver(session, value, params)
         if target is not None:
-            await access.require(target)
+            found.append(target)
+    return found
+
+
+async def guard(request: Request, access: Access = Depends(caller)) -> None:
+    """Router-level: the caller holds the route's permission, and every path parameter naming a
+    resource lies under a grant giving it."""
+    if access.permission is None:
+        raise forbidden("Thao tác này chưa được khai báo quyền.")  # never: checked at start-up
+    if not access.holds():
+        raise outside(PROVINCE, access.permission, access)
+    if access.everywhere:
+        return
+    for target in await _targets(request, access):
+        await access.require(target)
 
 
 async def superior(request: Request, access: Access = Depends(caller)) -> None:
     """Route-level, on top of `guard`: acts of the superior committee (confirming a score,
-    deciding a classification) — the resource's organisation must lie strictly under the
-    caller's; a branch never confirms or decides for itself."""
-    if access.everywhere:
-        return
-    resolvers: Resolvers = request.app.state.scope_resolvers
-    for name, value in request.path_params.items():
-        resolver = resolvers[name]
-        if resolver is None:
-            continue
-        async with access.runtime.db.session() as session:
-            target = await resolver(session, value, request.path_params)
-        if target is not None and target == access.scope:
+    deciding a classification) — the resource's organisation must lie strictly under a grant
+    giving the permission; a branch never confirms or decides for itself."""
+    for target in await _targets(request, access):
+        if not await access.within(target, strictly=True):
             raise forbidden("Việc này do cấp ủy cấp trên thực hiện; tổ chức không tự làm cho mình.")
-
-
-def requires_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency: 403 unless the caller holds one of `roles`."""
-    needed = frozenset(roles)
-
-    async def dependency(principal: Principal = Depends(principal_of)) -> Principal:
-        if not principal.has_any(needed):
-            raise forbidden("Tài khoản không có vai trò cần thiết cho thao tác này.")
-        return principal
-
-    return dependency
 
 
 def check_routes(routers: Iterable[APIRouter], resolvers: Resolvers) -> None:

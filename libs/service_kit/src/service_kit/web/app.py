@@ -19,6 +19,7 @@ from service_kit.auth import TokenVerifier
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
+from service_kit.web.permissions import Permissions, check_permissions
 from service_kit.web.problems import install_problem_handlers
 
 log = logging.getLogger("service_kit.http")
@@ -91,12 +92,14 @@ def create_app(
     routers: Sequence[APIRouter] = (),
     scope_tree: ScopeTree,
     scope_resolvers: Resolvers,
+    permissions: Permissions,
     public_routers: Sequence[APIRouter] = (),
     verifier: TokenVerifier | None = None,
 ) -> FastAPI:
-    """The service's app. `routers` need a valid token and are guarded by subtree scope
+    """The service's app. `routers` need a valid token and are guarded by permission × subtree
     (`service_kit.web.access`); `public_routers` (token issuing, JWKS) need nothing."""
     check_routes(routers, scope_resolvers)
+    check_permissions(routers, permissions)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -116,6 +119,7 @@ def create_app(
     app.state.verifier = verifier or TokenVerifier.from_settings(runtime.settings)
     app.state.scope_tree = scope_tree
     app.state.scope_resolvers = scope_resolvers
+    app.state.permissions = permissions
     install_problem_handlers(app)
 
     app.add_middleware(ObserveMiddleware, service=runtime.name)

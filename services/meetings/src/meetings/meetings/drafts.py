@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from meetings.context import Ctx
 from meetings.meetings import service
@@ -26,8 +27,20 @@ router = APIRouter(prefix="/v1/meeting-drafts", tags=["meetings"])
 class DraftIn(ApiModel):
     branch_id: str = Field(min_length=1, max_length=64)
     body: dict[str, Any] = Field(
-        default_factory=dict, description="the record so far, in the shape of a submission"
+        default_factory=dict,
+        description="the record so far, in the shape of a submission (without branch_id: a "
+        "draft keeps the branch it was started for)",
     )
+
+    @field_validator("body")
+    @classmethod
+    def _no_branch_inside(cls, body: dict[str, Any]) -> dict[str, Any]:
+        if "branch_id" in body:
+            raise PydanticCustomError(
+                "branch-in-body",
+                "Bản nháp giữ chi bộ đã chọn khi tạo; không đặt branch_id trong nội dung.",
+            )
+        return body
 
 
 class DraftOut(BaseModel):
@@ -134,7 +147,7 @@ async def submit_draft(
     async def create(uow: UnitOfWork) -> Created:
         draft = await _load(uow, draft_id)
         try:
-            sub = MeetingSubmissionIn.model_validate({"branch_id": draft.branch_id, **draft.body})
+            sub = MeetingSubmissionIn.model_validate({**draft.body, "branch_id": draft.branch_id})
         except ValidationError as exc:
             errors = [
                 FieldError("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"], e["type"])

@@ -28,11 +28,14 @@ async def file_report(
     body: ObserverReportIn,
     request: Request,
     runtime: Runtime,
+    access: Caller,
     ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     async def create(uow: UnitOfWork) -> Created:
-        report = await service.file_report(uow, meeting_id, body, ctx.now(), ctx.request_rules)
+        report = await service.file_report(
+            uow, meeting_id, access.principal.member_id, body, ctx.now(), ctx.request_rules
+        )
         out = ObserverReportOut.model_validate(report, from_attributes=True)
         return Created(201, out.model_dump(mode="json"))
 

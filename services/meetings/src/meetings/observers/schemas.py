@@ -11,7 +11,8 @@ from service_kit.web.models import ApiModel
 
 
 class ObserverReportIn(ApiModel):
-    observer_member_id: str = Field(min_length=1, max_length=64)
+    """Filed by the observer themself: who they are comes from their token, never the body."""
+
     attended: bool
     scores: dict[str, float] = Field(
         default_factory=dict, description='observer score per manual criterion, e.g. {"C5": 4}'

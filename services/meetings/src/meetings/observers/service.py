@@ -9,7 +9,7 @@ from meetings.observers import rules
 from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn
 from meetings.requests.service import RequestRules, raise_requests
-from service_kit.errors import Conflict, FieldError, Invalid
+from service_kit.errors import Conflict, FieldError, Forbidden, Invalid
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
@@ -34,22 +34,25 @@ def expect_reports(
 async def file_report(
     uow: UnitOfWork,
     meeting_id: str,
+    observer_member_id: str | None,
     body: ObserverReportIn,
     now: datetime,
     request_rules: RequestRules,
 ) -> ObserverReport:
-    report = await uow.session.get(ObserverReport, (meeting_id, body.observer_member_id))
+    """`observer_member_id`: the member the caller's token names. Only an observer assigned to
+    the branch on the meeting's date has a report expected, so only they can file it."""
+    if observer_member_id is None:
+        raise Forbidden(
+            "not-a-member",
+            "Chỉ cấp ủy viên được phân công dự sinh hoạt mới gửi báo cáo; tài khoản này không "
+            "gắn với đảng viên nào.",
+        )
+    report = await uow.session.get(ObserverReport, (meeting_id, observer_member_id))
     if report is None:
-        raise Invalid(
-            "observer-report-invalid",
-            "Người này không được phân công dự cuộc họp này.",
-            errors=[
-                FieldError(
-                    "/observer_member_id",
-                    "Không có phân công dự họp cho cuộc họp này.",
-                    "not-assigned",
-                )
-            ],
+        raise Forbidden(
+            "not-assigned",
+            "Đồng chí không được phân công dự cuộc họp này (vào ngày họp), nên không gửi báo "
+            "cáo cho cuộc họp này được.",
         )
     if report.status == "filed":
         raise Conflict("observer-report-filed", "Báo cáo đã được gửi; không gửi lại được.")
@@ -68,7 +71,7 @@ async def file_report(
     report.filed_on_time = now <= report.due_at
     uow.session.add(report)
     for item in body.requests_raised:
-        item.raised_by = item.raised_by or body.observer_member_id
+        item.raised_by = item.raised_by or observer_member_id
     await raise_requests(
         uow,
         meeting_id=meeting_id,

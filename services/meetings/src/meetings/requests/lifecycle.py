@@ -32,6 +32,10 @@ TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestStatus] = {
 
 # States in which the addressee still owes something, so deadlines run and escalation applies.
 OPEN = frozenset({S.SUBMITTED, S.FORWARDED, S.ACKNOWLEDGED, S.IN_PROGRESS})
+# Whose action each is: the raising branch's officers accept an answer or reopen; the body that
+# owes the answer acknowledges, answers, forwards, returns or rejects.
+BRANCH_SIDE = frozenset({A.ACCEPT_ANSWER, A.REOPEN})
+ADDRESSEE_SIDE = frozenset(set(A) - BRANCH_SIDE)
 # Actions that need a written reason or explanation.
 NEEDS_TEXT = frozenset({A.ANSWER, A.RETURN, A.REJECT, A.REOPEN, A.FORWARD})
 

@@ -9,9 +9,10 @@ from sqlmodel import col
 
 from meetings.context import Ctx
 from meetings.requests import service
-from meetings.requests.lifecycle import OPEN, RequestStatus
+from meetings.requests.lifecycle import BRANCH_SIDE, OPEN, RequestStatus
 from meetings.requests.models import Request, RequestTimelineEntry
 from meetings.requests.schemas import LevelSummary, RequestActionIn, RequestOut, TimelineEntryOut
+from service_kit.web.access import Access, outside
 from service_kit.web.deps import Caller, IfMatch, PageQuery, Runtime
 from service_kit.web.pagination import Page, keyset_page, link_next
 from service_kit.web.problems import Problem
@@ -46,7 +47,13 @@ async def list_requests(
     open_only: bool = Query(False, alias="open"),
     overdue: bool = Query(False, description="open and past a reminder or deadline check"),
 ) -> Page[RequestOut]:
-    stmt = access.restrict(sa.select(Request), col(Request.branch_id))
+    # Seen from the branch that raised it and from the bodies asked to answer it.
+    stmt = access.restrict(
+        sa.select(Request),
+        col(Request.branch_id),
+        col(Request.level_organisation_id),
+        col(Request.addressee_id),
+    )
     if level_organisation_id:
         stmt = stmt.where(Request.level_organisation_id == level_organisation_id)
     if branch_id:
@@ -103,12 +110,23 @@ async def summary(
     ]
 
 
+async def _visible(access: Access, row: Request) -> None:
+    """A request belongs to two sides: the raising branch and the bodies asked to answer."""
+    for org in (row.branch_id, row.level_organisation_id, row.addressee_id):
+        if await access.within(org):
+            return
+    raise outside(row.branch_id, "request.read", access)
+
+
 @router.get("/{request_id}", response_model=RequestOut, summary="A request with its timeline")
-async def get_request(request_id: str, response: Response, runtime: Runtime) -> RequestOut:
+async def get_request(
+    request_id: str, response: Response, runtime: Runtime, access: Caller
+) -> RequestOut:
     async with runtime.db.session() as session:
         row = await session.get(Request, request_id)
         if row is None:
             raise Problem(404, "request-not-found", f"Không có kiến nghị {request_id}.")
+        await _visible(access, row)
         entries = await service.timeline(session, request_id)
     response.headers["ETag"] = f'"{row.version}"'
     return _out(row, entries)
@@ -131,6 +149,15 @@ async def act(
     # The timeline names the token's caller; a name the client gives is kept beside it.
     who = access.principal.actor
     body = body.model_copy(update={"actor": f"{body.actor} ({who})" if body.actor else who})
+    async with runtime.db.session() as session:
+        current = await session.get(Request, request_id)
+    if current is None:
+        raise Problem(404, "request-not-found", f"Không có kiến nghị {request_id}.")
+    # Each action belongs to a side: the raising branch's officers, or the answering body's.
+    if body.action in BRANCH_SIDE:
+        await access.require(current.branch_id, "request.branch_act")
+    else:
+        await access.require(current.level_organisation_id, "request.respond")
     async with runtime.uow() as uow:
         if if_match is not None:
             current = await uow.session.get(Request, request_id)

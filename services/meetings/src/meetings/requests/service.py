@@ -188,6 +188,16 @@ async def raise_requests(
                     "unknown-addressee",
                 )
             )
+        if item.re_raises_request_id:
+            earlier = await session.get(Request, item.re_raises_request_id)
+            if earlier is None or earlier.branch_id != branch_id:
+                errors.append(
+                    FieldError(
+                        f"{pointer}/{i}/re_raises_request_id",
+                        "Chi bộ chỉ nêu lại được kiến nghị do chính chi bộ mình đã nêu.",
+                        "not-own-request",
+                    )
+                )
         ladders.append(lad)
     if errors:
         raise Invalid(

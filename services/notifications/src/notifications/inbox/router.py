@@ -7,11 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from sqlmodel import col
 
 from notifications.inbox import service
 from notifications.inbox.models import Notification
-from notifications.scope import address_owner
+from notifications.inbox.owners import readable, require_holder, require_reader
 from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.pagination import Page, encode_cursor, link_next
 from service_kit.web.problems import Problem
@@ -54,9 +53,9 @@ async def list_notifications(
     unread: bool | None = Query(None, description="true: only unread; false: only read"),
 ) -> Page[NotificationOut]:
     stmt = sa.select(Notification).order_by(Notification.id).limit(page.limit + 1)
-    stmt = access.restrict(stmt, col(Notification.organisation_id))
+    stmt = readable(access, stmt)
     if recipient:
-        await access.require(address_owner(recipient))
+        await require_reader(access, recipient)
         stmt = stmt.where(Notification.recipient == recipient)
     if unread is not None:
         read_at = Notification.read_at
@@ -79,9 +78,9 @@ async def list_notifications(
 async def unread_count(
     runtime: Runtime,
     access: Caller,
-    recipient: str = Query(min_length=1),
+    recipient: str = Query(min_length=1, max_length=200),
 ) -> UnreadCount:
-    await access.require(address_owner(recipient))
+    await require_reader(access, recipient)
     async with runtime.db.session() as session:
         return UnreadCount(
             recipient=recipient, unread=await service.unread_count(session, recipient)
@@ -89,7 +88,12 @@ async def unread_count(
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, summary="Mark one as read")
-async def mark_read(notification_id: str, runtime: Runtime) -> NotificationOut:
+async def mark_read(notification_id: str, runtime: Runtime, access: Caller) -> NotificationOut:
+    async with runtime.db.session() as session:
+        found = await session.get(Notification, notification_id)
+    if found is None:
+        raise Problem(404, "notification-not-found", "Không tìm thấy thông báo này.")
+    require_holder(access, found.recipient)
     async with runtime.db.transaction() as session:
         row = await service.mark_read(session, notification_id, runtime.clock.now())
         if row is None:
@@ -102,9 +106,9 @@ async def mark_read(notification_id: str, runtime: Runtime) -> NotificationOut:
 async def mark_all_read(
     runtime: Runtime,
     access: Caller,
-    recipient: str = Query(min_length=1),
+    recipient: str = Query(min_length=1, max_length=200),
 ) -> MarkedRead:
-    await access.require(address_owner(recipient))
+    require_holder(access, recipient)
     async with runtime.db.transaction() as session:
         marked = await service.mark_all_read(session, recipient, runtime.clock.now())
     return MarkedRead(recipient=recipient, marked=marked)

@@ -129,7 +129,8 @@ async def report_form(
     return await _form(ctx, meeting_id, Values([("attended", "1")]))
 
 
-def build_report(values: Values, observer_member_id: str) -> tuple[dict[str, Any], FieldErrors]:
+def build_report(values: Values) -> tuple[dict[str, Any], FieldErrors]:
+    """The report's body; who files it is the signed-in observer (meetings reads the token)."""
     errors = FieldErrors()
     attended = values.get("attended")
     if attended not in ("1", "0"):
@@ -149,7 +150,6 @@ def build_report(values: Values, observer_member_id: str) -> tuple[dict[str, Any
             continue
         scores[key] = number
     body: dict[str, Any] = {
-        "observer_member_id": observer_member_id,
         "attended": attended == "1",
         "scores": scores,
         "comments": values.get("comments").strip() or None,
@@ -170,8 +170,8 @@ async def file_report(
     ctx, _ = dep
     form = await request.form()
     values = Values((k, v) for k, v in form.multi_items() if isinstance(v, str))
-    row = await _report_row(ctx, meeting_id)
-    body, errors = build_report(values, row["observer_member_id"])
+    await _report_row(ctx, meeting_id)  # 404 unless a report of this person is due
+    body, errors = build_report(values)
     if not errors:
         try:
             await ctx.meetings.file_report(

@@ -59,3 +59,13 @@ class SigningKey(SQLModel, table=True):
     private_pem: str | None = Field(default=None, sa_type=sa.Text, description="encrypted PKCS#8")
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SubjectRevocation(SQLModel, table=True):
+    """Tokens of `subject` issued before `after` no longer count: its account or what it holds
+    changed (disabled, password reset, a role or an assignment ended or began)."""
+
+    __tablename__ = "subject_revocation"
+
+    subject: str = Field(primary_key=True, max_length=64)
+    after: datetime = Field(sa_type=UTCDateTime, index=True)

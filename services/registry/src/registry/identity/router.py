@@ -3,8 +3,9 @@
 `POST /v1/auth/token` takes the OAuth 2.0 form (`application/x-www-form-urlencoded`, RFC 6749)
 or the same fields as JSON; a client may also send its credentials with HTTP Basic. Those two
 are public (`public_router`); everything else needs a token (`router`, guarded by subtree scope
-like every protected route) and the admin endpoints a province-level `admin` (reading one
-client, `GET /v1/clients/{client_id}`, also a province-level service).
+like every protected route) and the admin endpoints a grant at the province giving the route's
+permission (`registry.permissions`: the province admin; reading one client, never its secret,
+also a province-level service).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from registry.identity.schemas import (
     ClientCreatedOut,
     ClientIn,
     ClientOut,
+    GrantOut,
     KeyOut,
     PasswordIn,
     PrincipalOut,
@@ -33,9 +35,10 @@ from registry.identity.schemas import (
     TokenOut,
     UserIn,
     UserOut,
+    UserStatusIn,
 )
 from registry.identity.service import Identity, actor_of, get_identity
-from service_kit.auth import Principal, forbidden
+from service_kit.auth import Principal
 from service_kit.web.access import principal_of
 from service_kit.web.deps import Caller
 from service_kit.web.pagination import Page
@@ -45,20 +48,11 @@ public_router = APIRouter(tags=["identity"])
 router = APIRouter(tags=["identity"])
 
 
-async def province_admin(principal: Principal = Depends(principal_of)) -> Principal:
-    """The caller, if they may administer identity (the token is verified once per request)."""
-    if not rules.may_administer(principal.roles, principal.scope_kind):
-        raise forbidden("Tài khoản không có quyền ở phạm vi này.")
-    return principal
-
-
-async def client_reader(principal: Principal = Depends(principal_of)) -> Principal:
-    """A province admin, or one of our services (notifications checks that an agency's
-    client id is registered): reading a client shows no secret, yet stays province-level."""
-    service = "service" in principal.roles and principal.scope_kind == rules.ADMIN_SCOPE_KIND
-    if not (service or rules.may_administer(principal.roles, principal.scope_kind)):
-        raise forbidden("Tài khoản không có quyền ở phạm vi này.")
-    return principal
+async def province_admin(access: Caller) -> Principal:
+    """The caller, if one of their grants gives the route's permission at the province (the
+    permission table says which roles: identity administration is the province admin's)."""
+    access.require_province()
+    return access.principal
 
 
 _TOKEN_FIELDS = {
@@ -66,7 +60,15 @@ _TOKEN_FIELDS = {
     "required": ["grant_type"],
     "properties": {
         name: {"type": "string"}
-        for name in ("grant_type", "username", "password", "client_id", "client_secret", "scope")
+        for name in (
+            "grant_type",
+            "username",
+            "password",
+            "client_id",
+            "client_secret",
+            "scope",
+            "audience",
+        )
     },
 }
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -157,14 +159,23 @@ async def token(request: Request, identity: Identity = Depends(get_identity)) ->
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
         ) from exc
     ip = request.client.host if request.client else "unknown"
+    audience = rules.audiences(body.audience)
+    if audience is None:
+        raise Problem(
+            400,
+            "invalid-target",
+            "audience chỉ gồm tên các dịch vụ: " + ", ".join(rules.SERVICES) + ".",
+            errors=[FieldError("/audience", "Dịch vụ không có.", "unknown-service")],
+            error="invalid_target",
+        )
     if body.grant_type == "password":
         _required(body, "username", "password")
         assert body.username is not None and body.password is not None
-        out = await identity.password_grant(body.username, body.password, ip)
+        out = await identity.password_grant(body.username, body.password, ip, audience)
     else:
         _required(body, "client_id", "client_secret")
         assert body.client_id is not None and body.client_secret is not None
-        out = await identity.client_grant(body.client_id, body.client_secret, ip)
+        out = await identity.client_grant(body.client_id, body.client_secret, ip, audience)
     return JSONResponse(out.model_dump(mode="json"), headers=_NO_STORE)
 
 
@@ -187,6 +198,11 @@ async def me(principal: Principal = Depends(principal_of)) -> PrincipalOut:
         organisation_id=principal.organisation_id,
         scope_kind=principal.scope_kind,
         client=principal.client,
+        member_id=principal.member_id,
+        grants=[
+            GrantOut(role=g.role, organisation_id=g.org, province=g.province, until=g.until)
+            for g in principal.grants
+        ],
     )
 
 
@@ -196,11 +212,9 @@ async def me(principal: Principal = Depends(principal_of)) -> PrincipalOut:
     summary="Start signing with a new key; the old one stays published for the grace period",
 )
 async def rotate(
-    access: Caller,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
 ) -> RotationOut:
-    access.require_province()
     async with identity.runtime.uow() as uow:
         out = await identity.rotate(uow, actor_of(principal))
         await uow.commit()
@@ -209,11 +223,9 @@ async def rotate(
 
 @router.get("/v1/auth/keys", response_model=Page[KeyOut], summary="Signing keys still published")
 async def keys(
-    access: Caller,
     _: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
 ) -> Page[KeyOut]:
-    access.require_province()
     return Page[KeyOut](items=await identity.key_list())
 
 
@@ -258,6 +270,35 @@ async def reset_password(
 
 
 @router.post(
+    "/v1/users/{user_id}/status",
+    response_model=UserOut,
+    summary="Disable or enable a user; their tokens stop working within a minute",
+)
+async def set_user_status(
+    user_id: str,
+    body: UserStatusIn,
+    principal: Principal = Depends(province_admin),
+    identity: Identity = Depends(get_identity),
+) -> UserOut:
+    async with identity.runtime.uow() as uow:
+        out = await identity.set_user_status(uow, user_id, body, actor_of(principal))
+        await uow.commit()
+    return out
+
+
+@public_router.get(
+    "/.well-known/chibo-revocations.json",
+    summary="Subjects whose tokens issued before a moment no longer count (read every 30 s)",
+    tags=["identity"],
+)
+async def revocations(
+    response: Response, identity: Identity = Depends(get_identity)
+) -> dict[str, Any]:
+    response.headers["Cache-Control"] = "no-store"
+    return await identity.revocations()
+
+
+@router.post(
     "/v1/clients",
     status_code=201,
     response_model=ClientCreatedOut,
@@ -265,11 +306,9 @@ async def reset_password(
 )
 async def create_client(
     body: ClientIn,
-    access: Caller,
     principal: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
 ) -> JSONResponse:
-    access.require_province()
     async with identity.runtime.uow() as uow:
         out = await identity.create_client(uow, body, actor_of(principal))
         await uow.commit()
@@ -283,9 +322,7 @@ async def create_client(
 )
 async def get_client(
     client_id: str,
-    access: Caller,
-    _: Principal = Depends(client_reader),
+    _: Principal = Depends(province_admin),
     identity: Identity = Depends(get_identity),
 ) -> ClientOut:
-    access.require_province()
     return await identity.client(client_id)

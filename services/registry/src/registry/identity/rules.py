@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from service_kit.web.problems import FieldError
+from service_kit.errors import FieldError
+from service_kit.grants import Grant
+from service_kit.settings import audience_of
 
 # Access roles carried in tokens (not the Party roles of `registry.roles`).
 ACCESS_ROLES: dict[str, str] = {
@@ -29,11 +31,6 @@ USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 def normalise_username(username: str) -> str:
     """Case-insensitive, NFC: `Nguyen.An` and `nguyen.an` are one account."""
     return unicodedata.normalize("NFC", username).strip().lower()
-
-
-def may_administer(roles: frozenset[str], scope_kind: str | None) -> bool:
-    """Identity administration belongs to a province-level admin only."""
-    return "admin" in roles and scope_kind == ADMIN_SCOPE_KIND
 
 
 def password_errors(
@@ -105,10 +102,24 @@ def client_errors(kind: str, roles: Sequence[str]) -> list[FieldError]:
     return role_errors(roles, CLIENT_ROLES.get(kind, frozenset()))
 
 
+# The services a token is good at unless the caller asks for fewer (`audience`).
+SERVICES = ("registry", "meetings", "scoring", "notifications", "portal")
+
+
+def audiences(requested: str | None) -> list[str] | None:
+    """`audience=meetings scoring` → their audiences; None when a name is not a service."""
+    if requested is None or not requested.strip():
+        return [audience_of(s) for s in SERVICES]
+    names = requested.split()
+    if any(n not in SERVICES for n in names):
+        return None
+    return [audience_of(n) for n in dict.fromkeys(names)]
+
+
 def access_claims(
     *,
     issuer: str,
-    audience: str,
+    audience: list[str],
     subject: str,
     token_id: str,
     now: datetime,
@@ -116,9 +127,12 @@ def access_claims(
     roles: Sequence[str],
     organisation_id: str,
     scope_kind: str,
+    grants: Sequence[Grant] = (),
+    member_id: str | None = None,
     client_id: str | None = None,
+    client_kind: str | None = None,
 ) -> dict[str, object]:
-    """What a token says: ids and roles only, never personal data."""
+    """What a token says: ids, roles and grants only, never personal data."""
     issued = int(now.timestamp())
     claims: dict[str, object] = {
         "iss": issuer,
@@ -132,8 +146,13 @@ def access_claims(
         "org": organisation_id,
         "scope_kind": scope_kind,
     }
+    claims["grants"] = [g.claim() for g in grants]
+    if member_id is not None:
+        claims["member_id"] = member_id
     if client_id is not None:
         claims["client_id"] = client_id
+    if client_kind is not None:
+        claims["client_kind"] = client_kind
     return claims
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -21,7 +21,14 @@ class TokenIn(ApiModel):
     password: Secret | None = None
     client_id: Id | None = None
     client_secret: Secret | None = None
-    scope: str | None = Field(default=None, description="bỏ qua: vai trò lấy từ tài khoản")
+    scope: str | None = Field(
+        default=None, max_length=200, description="bỏ qua: vai trò lấy từ tài khoản"
+    )
+    audience: str | None = Field(
+        default=None,
+        max_length=200,
+        description="các dịch vụ mã được dùng, cách nhau bởi dấu cách (mặc định: tất cả)",
+    )
 
 
 class TokenOut(BaseModel):
@@ -40,6 +47,11 @@ class UserIn(ApiModel):
     )
     organisation_id: Id = Field(description="phạm vi: tổ chức mà tài khoản được xem và ghi")
     roles: list[str] = Field(max_length=10)
+
+
+class UserStatusIn(ApiModel):
+    disabled: bool
+    reason: str = Field(min_length=1, max_length=500, description="vì sao (ghi vào nhật ký)")
 
 
 class PasswordIn(ApiModel):
@@ -96,9 +108,18 @@ class RotationOut(BaseModel):
     retired: list[KeyOut]
 
 
+class GrantOut(BaseModel):
+    role: str
+    organisation_id: str
+    province: bool
+    until: date | None
+
+
 class PrincipalOut(BaseModel):
     subject: str
     roles: list[str]
     organisation_id: str | None
     scope_kind: str | None
     client: bool
+    member_id: str | None = None
+    grants: list[GrantOut] = []

@@ -19,7 +19,8 @@ from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit import record as audit
-from registry.identity import rules
+from registry.identity import revocations, rules
+from registry.identity.grants import client_grants, person_grants
 from registry.identity.keys import Signer, load_private, new_signing_key
 from registry.identity.models import ApiClient, SigningKey, UserAccount
 from registry.identity.passwords import Passwords
@@ -34,12 +35,14 @@ from registry.identity.schemas import (
     TokenOut,
     UserIn,
     UserOut,
+    UserStatusIn,
 )
 from registry.identity.settings import IdentitySettings
 from registry.members import service as members
 from registry.organisations.models import Organisation
 from registry.organisations.queries import require_org
-from service_kit.auth import Principal, TokenVerifier
+from service_kit.auth import Principal, Revocations, TokenVerifier
+from service_kit.clock import today_in_vietnam
 from service_kit.errors import (
     BadRequest,
     Conflict,
@@ -70,6 +73,12 @@ class _RuntimeClock:
     def now(self) -> datetime:
         return self.runtime.clock.now()
 
+    async def revocations(self) -> dict[str, Any]:
+        """Subjects whose earlier tokens no longer count (`identity.revocations`), on the clock
+        that stamps the tokens' `iat`, which the verifiers compare it with."""
+        async with self.runtime.db.session() as session:
+            return await revocations.published(session, self.now())
+
 
 class Identity:
     def __init__(self, runtime: ServiceRuntime, settings: IdentitySettings | None = None) -> None:
@@ -88,15 +97,22 @@ class Identity:
         self.verifier = TokenVerifier(
             self.jwks,
             issuer=runtime.settings.auth_issuer,
-            audience=runtime.settings.auth_audience,
+            audience=runtime.settings.effective_audience,
             leeway_seconds=runtime.settings.auth_leeway_seconds,
             cache_seconds=2.0,
             min_refresh_seconds=1.0,
             clock=_RuntimeClock(runtime),
+            revocations=Revocations(self.revocations, refresh_seconds=5.0),
         )
 
     def now(self) -> datetime:
         return self.runtime.clock.now()
+
+    async def revocations(self) -> dict[str, Any]:
+        """Subjects whose earlier tokens no longer count (`identity.revocations`), on the clock
+        that stamps the tokens' `iat`, which the verifiers compare it with."""
+        async with self.runtime.db.session() as session:
+            return await revocations.published(session, self.now())
 
     # Keys ------------------------------------------------------------------------------------
 
@@ -201,16 +217,24 @@ class Identity:
         subject: str,
         roles: list[str],
         organisation_id: str,
+        audience: list[str],
+        member_id: str | None = None,
         client_id: str | None = None,
+        client_kind: str | None = None,
     ) -> TokenOut:
+        today = today_in_vietnam(self.runtime.clock)
         async with self.runtime.db.session() as session:
             kind = await session.scalar(
                 sa.select(Organisation.kind).where(Organisation.id == organisation_id)
             )
+            if client_kind is not None:
+                grants = await client_grants(session, roles, organisation_id, client_kind)
+            else:
+                grants = await person_grants(session, roles, organisation_id, member_id, today)
         signer = await self.signer()
         claims = rules.access_claims(
             issuer=self.runtime.settings.auth_issuer,
-            audience=self.runtime.settings.auth_audience,
+            audience=audience,
             subject=subject,
             token_id=new_id(),
             now=self.now(),
@@ -218,7 +242,10 @@ class Identity:
             roles=roles,
             organisation_id=organisation_id,
             scope_kind=kind or "unknown",
+            grants=grants,
+            member_id=member_id,
             client_id=client_id,
+            client_kind=client_kind,
         )
         return TokenOut(
             access_token=signer.sign(claims), expires_in=self.settings.access_token_seconds
@@ -240,7 +267,9 @@ class Identity:
             )
         self.limiter.failed(name, ip, now)
 
-    async def password_grant(self, username: str, password: str, ip: str) -> TokenOut:
+    async def password_grant(
+        self, username: str, password: str, ip: str, audience: list[str]
+    ) -> TokenOut:
         name = rules.normalise_username(username)
         self._attempt(name, ip)
         async with self.runtime.db.session() as session:
@@ -254,7 +283,11 @@ class Identity:
         if self.passwords.needs_rehash(user.password_hash):
             await self._rehash(user.id, password)
         return await self._issue(
-            subject=user.id, roles=list(user.roles), organisation_id=user.organisation_id
+            subject=user.id,
+            roles=list(user.roles),
+            organisation_id=user.organisation_id,
+            audience=audience,
+            member_id=user.member_id,
         )
 
     async def _rehash(self, user_id: str, password: str) -> None:
@@ -275,7 +308,9 @@ class Identity:
             )
             await uow.commit()
 
-    async def client_grant(self, client_id: str, secret: str, ip: str) -> TokenOut:
+    async def client_grant(
+        self, client_id: str, secret: str, ip: str, audience: list[str]
+    ) -> TokenOut:
         self._attempt(f"client:{client_id}", ip)
         async with self.runtime.db.session() as session:
             client = await session.scalar(
@@ -295,7 +330,9 @@ class Identity:
             subject=client.client_id,
             roles=list(client.roles),
             organisation_id=client.organisation_id,
+            audience=audience,
             client_id=client.client_id,
+            client_kind=client.kind,
         )
 
     # Users and clients -----------------------------------------------------------------------
@@ -370,6 +407,7 @@ class Identity:
         user.password_hash = await self.passwords.hash(body.password)
         user.password_changed_at = self.now()
         user.version += 1
+        await revocations.revoke(uow.session, user.id, self.now())
         await audit.record(
             uow.session,
             actor=actor,
@@ -379,6 +417,29 @@ class Identity:
             at=self.now(),
             before=before,
             after=audit.snapshot(user),
+        )
+        return UserOut.model_validate(user, from_attributes=True)
+
+    async def set_user_status(
+        self, uow: UnitOfWork, user_id: str, body: UserStatusIn, actor: str
+    ) -> UserOut:
+        """Disable (or enable again) an account; its tokens stop working within a minute."""
+        user = await uow.session.get(UserAccount, user_id)
+        if user is None:
+            raise NotFound("user-not-found", f"Không có tài khoản {user_id}.")
+        before = audit.snapshot(user)
+        user.disabled = body.disabled
+        user.version += 1
+        await revocations.revoke(uow.session, user.id, self.now())
+        await audit.record(
+            uow.session,
+            actor=actor,
+            action="user.disabled" if body.disabled else "user.enabled",
+            entity="user",
+            entity_id=user.id,
+            at=self.now(),
+            before=before,
+            after={**audit.snapshot(user), "reason": body.reason},
         )
         return UserOut.model_validate(user, from_attributes=True)
 

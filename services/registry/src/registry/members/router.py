@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from registry.audit.edge import write
-from registry.members import service
+from registry.members import privacy, service
 from registry.members.schemas import MemberIn, MemberOut, RosterEntryOut, StatusChangeIn, TransferIn
 from registry.organisations.queries import require_org
 from service_kit.clock import today_in_vietnam
@@ -47,9 +47,13 @@ async def admit(
 
 
 @router.get("/v1/members/{member_id}", response_model=MemberOut, summary="One member with history")
-async def get_member(member_id: str, runtime: Runtime) -> MemberOut:
+async def get_member(
+    member_id: str, request: Request, runtime: Runtime, access: Caller
+) -> MemberOut:
     async with runtime.db.session() as session:
-        return await service.out(session, await service.load(session, member_id))
+        out = await service.out(session, await service.load(session, member_id))
+        branch_id = await service.home_branch(session, member_id, access.today)
+    return await privacy.shown(request, runtime, access, out, branch_id)
 
 
 @router.post(

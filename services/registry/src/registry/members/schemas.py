@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -73,6 +73,10 @@ class MemberOut(BaseModel):
     created_at: datetime
     status_history: list[StatusPeriodOut]
     affiliations: list[AffiliationOut]
+    personal_data: Literal["shown", "masked"] = Field(
+        default="shown",
+        description="masked: CCCD, ngày sinh, điện thoại, thư điện tử được che (không đủ quyền)",
+    )
 
 
 class RosterEntryOut(BaseModel):

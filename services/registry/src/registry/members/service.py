@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.registry import MemberAdmitted, MemberStatusChanged, MemberTransferred
+from registry.identity.revocations import revoke_member
 from registry.members import rules
 from registry.members.models import Member, MemberAffiliation, MemberStatusPeriod
 from registry.members.schemas import (
@@ -272,6 +273,7 @@ async def change_status(uow: UnitOfWork, member_id: str, body: StatusChangeIn) -
         ),
         subject=f"members/{member_id}",
     )
+    await revoke_member(session, member_id, uow.now())
     return await out(session, member)
 
 
@@ -288,6 +290,7 @@ async def transfer(uow: UnitOfWork, member_id: str, body: TransferIn) -> MemberO
         detail = "Đảng viên đã sinh hoạt ở chi bộ này."
         raise invalid(detail, [FieldError("/branch_id", detail, "same-branch")])
     await move_home(uow, member, home, body.branch_id, body.on, "transfer")
+    await revoke_member(session, member_id, uow.now())
     return await out(session, member)
 
 

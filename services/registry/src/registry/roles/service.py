@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.registry import ObserverAssigned, ObserverEnded, RoleAssigned, RoleEnded
+from registry.identity.revocations import revoke_member
 from registry.members import service as members
 from registry.members.models import MemberAffiliation, MemberStatusPeriod
 from registry.organisations.queries import ancestor_ids, require_org
@@ -74,6 +75,7 @@ async def assign_role(uow: UnitOfWork, body: RoleIn) -> RoleOut:
         ),
         subject=f"roles/{assignment.id}",
     )
+    await revoke_member(session, assignment.member_id, uow.now())
     return RoleOut.model_validate(assignment, from_attributes=True)
 
 
@@ -116,6 +118,7 @@ async def end_role(uow: UnitOfWork, assignment_id: str, body: EndIn) -> RoleOut:
     if errors:
         raise invalid("Không kết thúc được chức vụ.", errors, "role-invalid")
     _ended_role(uow, assignment, body.on)
+    await revoke_member(uow.session, assignment.member_id, uow.now())
     return RoleOut.model_validate(assignment, from_attributes=True)
 
 
@@ -162,6 +165,7 @@ async def assign_observer(uow: UnitOfWork, body: ObserverIn) -> ObserverOut:
         ),
         subject=f"observer-assignments/{assignment.id}",
     )
+    await revoke_member(session, assignment.member_id, uow.now())
     return ObserverOut.model_validate(assignment, from_attributes=True)
 
 
@@ -173,6 +177,7 @@ async def end_observer(uow: UnitOfWork, assignment_id: str, body: EndIn) -> Obse
     if errors:
         raise invalid("Không kết thúc được phân công.", errors, "observer-invalid")
     _ended_observer(uow, assignment, body.on)
+    await revoke_member(uow.session, assignment.member_id, uow.now())
     return ObserverOut.model_validate(assignment, from_attributes=True)
 
 
@@ -198,6 +203,7 @@ async def end_all_at(uow: UnitOfWork, organisation_id: str, on: date) -> None:
     )
     for role in roles:
         _ended_role(uow, role, max(on, role.valid_from))
+        await revoke_member(uow.session, role.member_id, uow.now())
     observers = await uow.session.scalars(
         sa.select(ObserverAssignment).where(
             ObserverAssignment.branch_id == organisation_id,
@@ -206,3 +212,4 @@ async def end_all_at(uow: UnitOfWork, organisation_id: str, on: date) -> None:
     )
     for observer in observers:
         _ended_observer(uow, observer, max(on, observer.valid_from))
+        await revoke_member(uow.session, observer.member_id, uow.now())

@@ -1,7 +1,7 @@
-"""A small province for the browser tests, written through the registry's API as an operator
-would: a commune with two branches and their members, a commune committee member assigned to
-observe branch A, accounts for each role, and last month's meetings (so this month's form has
-tasks to report on and the observer has a report to file)."""
+"""A small province for the browser and security tests, written through the registry's API as
+an operator would: a commune with two branches and their members, a commune committee member
+assigned to observe branch A, accounts for each role, and last month's meetings (so this month's
+form has tasks to report on and the observer has a report to file)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _csv(client: httpx.Client, url: str, kind: str, text: str) -> None:
     )
 
 
-def _submit_until_replica(client: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
+def submit_until_replica(client: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
     """Meetings learns the tree and rosters from registry events: until then it answers 422."""
     key = f"world-{uuid.uuid4()}"
     deadline = time.monotonic() + 60
@@ -102,7 +102,7 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
         meetings=urls["meetings"],
         scoring=urls["scoring"],
         notifications=urls["notifications"],
-        portal=urls["portal"],
+        portal=urls.get("portal", ""),
         admin_headers=admin_headers,
     )
     reg = world.registry
@@ -213,7 +213,7 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
             "addressee_id": world.ids[COMMUNE],
         }
         for code, raised in ((BRANCH_B, []), (BRANCH_A, [road])):
-            _submit_until_replica(
+            submit_until_replica(
                 client,
                 world.meetings,
                 meeting_body(world.ids[code], world.members[code], held, raised),
