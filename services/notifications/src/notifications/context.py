@@ -1,5 +1,6 @@
 """What notifications' handlers, jobs and routes share: the directory that routes people to
-addresses, the registry client (None without client credentials) and typed settings."""
+addresses, the registry client (None without client credentials), the resolver webhook names
+are checked with, and typed settings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import Depends
 
 from notifications.directory.service import CONFIGURED, Directory
 from notifications.settings import NotificationsSettings
+from notifications.webhooks.targets import Resolver, system_resolver
 from org_tree.registry_client import RegistryClient
 from service_kit.context import ServiceContext
 from service_kit.web.app import get_context
@@ -19,6 +21,7 @@ from service_kit.web.app import get_context
 class NotificationsContext(ServiceContext):
     directory: Directory = field(default=CONFIGURED)
     registry: RegistryClient | None = None
+    resolver: Resolver = system_resolver
     digest_metrics_at: float = float("-inf")  # monotonic time of the last weekly-metric refresh
 
     @property

@@ -1,4 +1,5 @@
-"""Sending a webhook: the CloudEvent as body, Standard Webhooks headers, no redirects followed."""
+"""Sending a webhook: the CloudEvent as body, Standard Webhooks headers, no redirects followed,
+connected only to an address checked when connecting (`webhooks.targets`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from event_contracts.envelope import CONTENT_TYPE
 from notifications.deliveries.jobs import Job
 from notifications.deliveries.rules import Outcome, http_outcome
 from notifications.settings import NotificationsSettings
+from notifications.webhooks.targets import (
+    GuardedBackend,
+    GuardedTransport,
+    Resolver,
+    refused_reason,
+    system_resolver,
+)
 from notifications.webhooks.verify import signature_header
 from service_kit.db import utcnow
 
@@ -26,12 +34,22 @@ def signed_headers(job: Job, timestamp: int) -> dict[str, str]:
 
 
 class WebhookSender:
-    def __init__(self, settings: NotificationsSettings) -> None:
+    def __init__(
+        self, settings: NotificationsSettings, resolve: Resolver = system_resolver
+    ) -> None:
         self.timeout_seconds = settings.webhook_timeout_seconds
+        # Development may post to local sinks; otherwise only to public addresses.
+        backend = (
+            GuardedBackend(resolve, allowed=lambda _: True)
+            if settings.webhook_allow_insecure
+            else GuardedBackend(resolve)
+        )
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
         self._client = httpx.AsyncClient(
+            transport=GuardedTransport(backend, limits),
             timeout=httpx.Timeout(self.timeout_seconds),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            trust_env=False,  # a proxy from the environment would connect where we never checked
             headers={"user-agent": "chibo-webhooks/1"},
         )
 
@@ -51,6 +69,9 @@ class WebhookSender:
                         response.status_code, response.headers.get("retry-after"), utcnow()
                     )
         except (httpx.HTTPError, TimeoutError) as exc:
+            refused = refused_reason(exc)
+            if refused is not None:  # checked again now: the name points somewhere private
+                return Outcome(ok=False, permanent=True, error=f"refused address: {refused}"[:500])
             return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500])
 
     async def close(self) -> None:
