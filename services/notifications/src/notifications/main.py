@@ -44,7 +44,7 @@ def build_app(
     service's own client when it has client credentials, else none (configured contacts only).
     `resolver`: how webhook names are resolved (tests pass a fixed table)."""
     settings = cast(NotificationsSettings, service_settings or NotificationsSettings())
-    background: list[BackgroundTask] = [deliver, send_digests, send_reminders]
+    background: list[BackgroundTask] = [deliver, send_digests, send_reminders, _stop_renderer]
     if registry is None:
         registry = connect(settings)
         if registry is not None:
@@ -80,6 +80,14 @@ def build_app(
         scope_resolvers=RESOLVERS,
     )
     return app
+
+
+async def _stop_renderer(ctx: NotificationsContext) -> None:
+    """Ends the template worker processes when the service stops."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        ctx.renderer.close()
 
 
 def _closing(registry: RegistryClient) -> BackgroundTask:

@@ -35,6 +35,14 @@ class NotificationsSettings(ServiceSettings):
         default=24 * 3600, ge=0, description="how long a rotated-out secret still signs"
     )
 
+    # Operators' templates render in worker processes (templates.worker), each render bounded.
+    template_render_timeout_seconds: float = Field(default=1.0, gt=0, le=60)
+    template_max_output_bytes: int = Field(default=64 * 1024, ge=1024, le=1024**2)
+    template_memory_bytes: int = Field(
+        default=256 * 1024**2, ge=64 * 1024**2, description="address space of a template worker"
+    )
+    template_workers: int = Field(default=1, ge=1, le=16)
+
     delivery_poll_seconds: float = Field(default=0.5, gt=0)
     delivery_batch_size: int = Field(default=50, ge=1, le=1000)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
