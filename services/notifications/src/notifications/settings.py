@@ -83,6 +83,8 @@ class NotificationsSettings(ServiceSettings):
     agency_queue_max_length: int = Field(default=100_000, ge=1)
     agency_queue_max_length_bytes: int = Field(default=256 * 1024**2, ge=1024)
     agency_queue_delivery_limit: int = Field(default=10, ge=1)
+    agency_max_connections: int = Field(default=5, ge=1, description="per agency broker user")
+    agency_max_channels: int = Field(default=20, ge=1, description="per agency broker user")
 
     @model_validator(mode="after")
     def _no_insecure_webhooks_in_production(self) -> NotificationsSettings:
