@@ -122,12 +122,14 @@ async def test_a_name_that_now_resolves_to_a_private_address_is_not_connected() 
         try:
             outcome = await sender.send(_job(url))
             literal = await sender.send(_job(f"https://2130706433:{receiver.port}/literal"))
+            plain = await sender.send(_job(f"http://agency.example.org:{receiver.port}/plain"))
         finally:
             await sender.close()
     assert not outcome.ok and outcome.permanent
     assert outcome.error is not None and "127.0.0.1" in outcome.error
     assert "refused" in outcome.error
     assert not literal.ok and literal.permanent
+    assert not plain.ok and plain.permanent and plain.error and "http" in plain.error
     assert receiver.hits == []  # nothing reached the local listener
 
 

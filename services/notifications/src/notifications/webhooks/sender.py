@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -38,6 +39,7 @@ class WebhookSender:
         self, settings: NotificationsSettings, resolve: Resolver = system_resolver
     ) -> None:
         self.timeout_seconds = settings.webhook_timeout_seconds
+        self.allow_insecure = settings.webhook_allow_insecure
         # Development may post to local sinks; otherwise only to public addresses.
         backend = (
             GuardedBackend(resolve, allowed=lambda _: True)
@@ -56,6 +58,9 @@ class WebhookSender:
     async def send(self, job: Job) -> Outcome:
         if not job.secrets:
             return Outcome(ok=False, permanent=True, error="webhook has no valid signing secret")
+        if not self.allow_insecure and urlsplit(job.target).scheme != "https":
+            # A target saved in development mode (or before it was refused) is not sent to.
+            return Outcome(ok=False, permanent=True, error="plain http is for development only")
         # Real time, not the business clock: the receiver checks the signature's timestamp
         # against its own wall clock.
         headers = signed_headers(job, int(time.time()))
