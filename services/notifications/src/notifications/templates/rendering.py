@@ -305,9 +305,9 @@ def _environment() -> BoundedEnvironment:
     env = BoundedEnvironment(
         undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
     )
-    filters = {name: DEFAULT_FILTERS[name] for name in JINJA_FILTERS} | OURS
-    env.filters = {name: _guarded(name, f) for name, f in filters.items()}
-    env.tests = {name: _guarded(name, f) for name, f in DEFAULT_TESTS.items()}
+    filters: dict[str, Callable[..., Any]] = {n: DEFAULT_FILTERS[n] for n in JINJA_FILTERS}
+    env.filters = {name: _guarded(name, f) for name, f in (filters | OURS).items()}
+    env.tests = {name: _guarded(name, f) for name, f in DEFAULT_TESTS.items()}  # type: ignore[arg-type]
     env.globals = {"range": env.globals["range"], "dict": dict}
     return env
 

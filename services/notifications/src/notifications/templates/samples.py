@@ -61,8 +61,8 @@ def _value(name: str, annotation: Any, metadata: list[Any], depth: int = 0) -> A
         args = [a for a in get_args(annotation) if a is not Ellipsis]
         return [_value(name, args[0], [], depth + 1)] if args and depth < 4 else []
     if origin is dict:
-        args = get_args(annotation)
-        return {"mau": _value(name, args[1], [], depth + 1)} if len(args) == 2 else {}
+        pair = get_args(annotation)
+        return {"mau": _value(name, pair[1], [], depth + 1)} if len(pair) == 2 else {}
     if isinstance(annotation, type):
         if issubclass(annotation, bool):
             return True
