@@ -96,6 +96,7 @@ def main() -> int:
         env[f"{name.upper()}_LOG_FORMAT"] = "text"
     MAIL.mkdir(parents=True, exist_ok=True)
     env["NOTIFICATIONS_SMTP_PORT"] = str(SMTP_PORT)
+    env["NOTIFICATIONS_WEBHOOK_ALLOW_INSECURE"] = "true"  # local webhook sinks while trying it
     sink = subprocess.Popen(  # a local SMTP sink: every mail sent lands in .data/mail/*.eml
         [
             sys.executable,

@@ -53,10 +53,17 @@ def test_the_amqp_grant_is_limited_to_the_agencys_own_queues() -> None:
         "ubkt", ["meetings.request.#"], "/", max_length=10, max_length_bytes=2048, delivery_limit=5
     )
     assert grant.user == "ext.ubkt" and grant.queue == "ext.ubkt.events"
-    assert grant.permissions["configure"] == r"^ext\.ubkt\..*$"
+    assert grant.permissions["configure"] == "^$"  # declares and deletes no queue
     assert grant.topic_permissions["read"] == r"^(meetings\.request\.\#)$"
     assert grant.queue_arguments["x-overflow"] == "drop-head"
     assert grant.queue_arguments["x-queue-type"] == "quorum"
+    assert grant.policy["pattern"] == r"^ext\.ubkt\."
+    assert grant.policy["definition"] == {
+        "max-length": 10,
+        "max-length-bytes": 2048,
+        "delivery-limit": 5,
+    }
+    assert grant.user_limits == {"max-connections": 5, "max-channels": 20}
 
 
 async def register(svc: Service, **body: object) -> dict[str, object]:
@@ -187,12 +194,12 @@ def _as_user(amqp_url: str, user: str, password: str) -> str:
 
 
 @pytest.fixture
-def agency_names(broker: Broker) -> Iterator[tuple[str, str]]:
+def agency_names(broker: Broker, amqp_url: str) -> Iterator[tuple[str, str]]:
     suffix = uuid.uuid4().hex[:8]
     names = (f"ubkt-{suffix}", f"khac-{suffix}")
     yield names
     for name in names:
-        deprovision(str(broker.api_url), f"ext.{name}")
+        deprovision(str(broker.api_url), f"ext.{name}", vhost_of(amqp_url))
 
 
 async def _ignore(message: aio_pika.abc.AbstractIncomingMessage) -> None:
@@ -269,3 +276,65 @@ async def test_an_agency_amqp_user_consumes_its_queue_and_is_refused_everything_
             # Re-binding what it was granted is allowed (write on its queue, read on public).
             ok = await (await agency.channel()).get_queue(f"ext.{mine}.events", ensure=False)
             await ok.bind(PUBLIC, routing_key="meetings.request.#")
+
+
+@pytest.mark.broker
+async def test_an_agency_is_limited_in_queues_queue_length_and_connections(
+    broker: Broker, amqp_url: str, agency_names: tuple[str, str]
+) -> None:
+    """The broker enforces it: no queue of its own making, the oldest messages dropped past
+    the cap (never our publishers refused), and no more connections or channels than granted."""
+    mine, _ = agency_names
+    vhost = vhost_of(amqp_url)
+    api = str(broker.api_url)
+    grant = amqp_grant(
+        mine,
+        ["meetings.request.#"],
+        vhost,
+        max_length=3,
+        max_length_bytes=10 * 1024**2,
+        delivery_limit=5,
+        max_connections=2,
+        max_channels=2,
+    )
+    admin = await aio_pika.connect(amqp_url)
+    async with admin:
+        channel = await admin.channel(publisher_confirms=True)
+        await declare_exchanges(channel)
+        provision(api, grant, "pw-mine")
+        policy = broker._request(
+            "GET", f"/operator-policies/{quote(vhost, safe='')}/{grant.policy_name}"
+        ).json()
+        assert policy["definition"]["max-length"] == 3
+        limits = broker._request("GET", f"/user-limits/{quote(grant.user, safe='')}").json()
+        assert limits[0]["value"] == {"max-connections": 2, "max-channels": 2}
+
+        events = await channel.get_exchange(EVENTS)
+        sent = [make_event(escalated(), source="/test", subject=str(i)) for i in range(6)]
+        for ev in sent:  # every publish confirmed: a full agency queue never refuses ours
+            await events.publish(
+                aio_pika.Message(ev.to_json(), type=ev.type, message_id=ev.id),
+                routing_key=ev.routing_key,
+            )
+        for _ in range(50):
+            if broker.queue_depth(vhost, grant.queue) == 3:
+                break
+            await asyncio.sleep(0.1)
+        assert broker.queue_depth(vhost, grant.queue) == 3
+
+        agency = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+        async with agency:
+            reading = await agency.channel()
+            own = await reading.get_queue(grant.queue)  # a passive declare needs no configure
+            first = await own.get(no_ack=True)
+            assert first.message_id == sent[3].id  # the oldest three were dropped
+            with pytest.raises(aiormq.exceptions.ChannelAccessRefused):
+                await (await agency.channel()).declare_queue(f"ext.{mine}.more", durable=True)
+            second = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+            async with second:  # two connections: the third is refused when it opens
+                with pytest.raises(aiormq.exceptions.AMQPError):
+                    third = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+                    await third.close()
+            await agency.channel()  # two channels open: the third closes the connection
+            with pytest.raises(aiormq.exceptions.ConnectionNotAllowed, match="channels"):
+                await agency.channel()

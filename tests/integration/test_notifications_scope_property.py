@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from notifications_registry import Registry, running_registry
+from notifications_servers import PUBLIC_NAMES
 
 from chibo_testing import templates
 from chibo_testing.scope_property import (
@@ -403,6 +404,7 @@ async def scenario(rng: random.Random) -> None:
             app = build_app(
                 NotificationsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/"),
                 registry=registry.client(),
+                resolver=PUBLIC_NAMES,
             )
             try:
                 world = random_tree(rng)

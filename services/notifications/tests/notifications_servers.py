@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -29,12 +30,31 @@ from notifications.dispatch.handlers import on_event
 from notifications.email.sink import SmtpSink
 from notifications.main import build_app
 from notifications.settings import NotificationsSettings
+from notifications.webhooks.rules import IPAddress
+from notifications.webhooks.targets import Resolver
 from notifications.webhooks.verify import MemoryReplayCache, Webhook, WebhookVerificationError
 from org_tree.registry_client import RegistryClient
 from service_kit.runtime import ServiceRuntime
 from service_kit.tasks import cancel_and_wait
 
 NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"
+
+
+def resolving(table: dict[str, str], default: str | None = None) -> Resolver:
+    """A resolver answering from `table` (a name → one address), `default` for other names;
+    tests never ask real DNS."""
+
+    async def resolve(host: str, port: int) -> list[IPAddress]:
+        found = table.get(host, default)
+        if found is None:
+            raise OSError(f"unknown name {host}")
+        return [ipaddress.ip_address(found)]
+
+    return resolve
+
+
+# Every name is some public host (example.com's address): for tests of anything but webhooks.
+PUBLIC_NAMES = resolving({}, default="93.184.215.14")
 
 
 @dataclass
@@ -203,7 +223,7 @@ def fast_settings(db_url: str, smtp_port: int, amqp_url: str = NO_BROKER, **extr
         smtp_timeout_seconds=2,
         outbox_poll_seconds=0.1,
         retry_delays_seconds=[0.2],
-        **extra,
+        **{"webhook_allow_insecure": True, **extra},  # the receiver is on 127.0.0.1
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from notifications_servers import scored
+from notifications_servers import PUBLIC_NAMES, scored
 
 from chibo_testing.plugin import migrated
 from chibo_testing.tokens import holding, signed_client
@@ -33,7 +33,7 @@ async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRunt
         amqp_url="amqp://guest:guest@127.0.0.1:1/",
         webhook_allow_insecure=False,
     )
-    app = build_app(settings)
+    app = build_app(settings, resolver=PUBLIC_NAMES)
     async with signed_client(app, "http://notifications") as client:
         yield client, app.state.runtime
     await app.state.runtime.db.dispose()

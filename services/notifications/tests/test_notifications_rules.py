@@ -22,7 +22,6 @@ from notifications.rules.defaults import DEFAULT_RULES
 from notifications.rules.rules import Intent, intents
 from notifications.rules.schemas import MessageTemplate, Rule, RuleSetDocument
 from notifications.templates.rendering import context_for, ngay, render, so
-from notifications.webhooks.rules import url_problem
 
 SCORED = "scoring.meeting.scored.v1"
 POLICY = RetryPolicy(
@@ -167,13 +166,3 @@ def test_http_and_smtp_outcomes() -> None:
     assert smtp_outcome(550, "no such mailbox").permanent
     assert not smtp_outcome(451, "try later").permanent
     assert not smtp_outcome(None, "connection refused").permanent
-
-
-def test_webhook_urls_outside_development_must_be_public_https() -> None:
-    assert url_problem("http://127.0.0.1:9/x", allow_insecure=True) is None
-    assert url_problem("ftp://example.org/x", allow_insecure=True)
-    assert url_problem("http://agency.example.org/x", allow_insecure=False)
-    assert url_problem("https://10.1.2.3/x", allow_insecure=False)
-    assert url_problem("https://localhost/x", allow_insecure=False)
-    assert url_problem("https://user:pw@agency.example.org/x", allow_insecure=False)
-    assert url_problem("https://agency.example.org/hooks", allow_insecure=False) is None

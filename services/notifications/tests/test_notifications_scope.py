@@ -13,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from notifications_servers import PUBLIC_NAMES
 
 from chibo_testing.plugin import migrated
 from chibo_testing.tokens import bearer, signed_client
@@ -47,7 +48,7 @@ async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRunt
     settings = NotificationsSettings(
         database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/"
     )
-    app = build_app(settings)
+    app = build_app(settings, resolver=PUBLIC_NAMES)
     runtime: ServiceRuntime = app.state.runtime
     async with runtime.uow() as uow:
         for node, parent in TREE.items():

@@ -51,6 +51,8 @@ def _provision_agency(settings: ServiceSettings, args: argparse.Namespace) -> in
         max_length=s.agency_queue_max_length,
         max_length_bytes=s.agency_queue_max_length_bytes,
         delivery_limit=s.agency_queue_delivery_limit,
+        max_connections=s.agency_max_connections,
+        max_channels=s.agency_max_channels,
     )
     password = args.password or secrets.token_urlsafe(24)
     provision(s.rabbitmq_api_url.get_secret_value(), grant, password)

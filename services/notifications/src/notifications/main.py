@@ -24,6 +24,7 @@ from notifications.scope import RESOLVERS
 from notifications.settings import NotificationsSettings
 from notifications.subscriptions import SUBSCRIPTIONS
 from notifications.webhooks.router import router as webhooks_router
+from notifications.webhooks.targets import Resolver, system_resolver
 from org_tree.registry_client import RegistryClient
 from org_tree.scope import ReplicaScopeTree
 from service_kit.runtime import BackgroundTask, ServiceRuntime
@@ -34,12 +35,16 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def build_app(
-    service_settings: ServiceSettings | None = None, *, registry: RegistryClient | None = None
+    service_settings: ServiceSettings | None = None,
+    *,
+    registry: RegistryClient | None = None,
+    resolver: Resolver = system_resolver,
 ) -> FastAPI:
     """`registry`: how to call the registry (tests pass one in process); by default this
-    service's own client when it has client credentials, else none (configured contacts only)."""
+    service's own client when it has client credentials, else none (configured contacts only).
+    `resolver`: how webhook names are resolved (tests pass a fixed table)."""
     settings = cast(NotificationsSettings, service_settings or NotificationsSettings())
-    background: list[BackgroundTask] = [deliver, send_digests, send_reminders]
+    background: list[BackgroundTask] = [deliver, send_digests, send_reminders, _stop_renderer]
     if registry is None:
         registry = connect(settings)
         if registry is not None:
@@ -54,7 +59,9 @@ def build_app(
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
         background=background,
-        context=lambda rt: NotificationsContext(rt, directory=directory, registry=registry),
+        context=lambda rt: NotificationsContext(
+            rt, directory=directory, registry=registry, resolver=resolver
+        ),
     )
     app = create_app(
         runtime,
@@ -73,6 +80,14 @@ def build_app(
         scope_resolvers=RESOLVERS,
     )
     return app
+
+
+async def _stop_renderer(ctx: NotificationsContext) -> None:
+    """Ends the template worker processes when the service stops."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        ctx.renderer.close()
 
 
 def _closing(registry: RegistryClient) -> BackgroundTask:

@@ -1,6 +1,8 @@
 """Settings of the notifications service (environment prefix `NOTIFICATIONS_`)."""
 
-from pydantic import Field, SecretStr
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -25,12 +27,21 @@ class NotificationsSettings(ServiceSettings):
 
     webhook_timeout_seconds: float = Field(default=15.0, gt=0)
     webhook_allow_insecure: bool = Field(
-        default=True,
-        description="accept http:// and private/loopback addresses (development and tests only)",
+        default=False,
+        description="development mode of webhooks: accept http:// and private, loopback or "
+        "unresolvable targets (make run and tests with local receivers); never in production",
     )
     webhook_secret_grace_seconds: int = Field(
         default=24 * 3600, ge=0, description="how long a rotated-out secret still signs"
     )
+
+    # Operators' templates render in worker processes (templates.worker), each render bounded.
+    template_render_timeout_seconds: float = Field(default=1.0, gt=0, le=60)
+    template_max_output_bytes: int = Field(default=64 * 1024, ge=1024, le=1024**2)
+    template_memory_bytes: int = Field(
+        default=256 * 1024**2, ge=64 * 1024**2, description="address space of a template worker"
+    )
+    template_workers: int = Field(default=1, ge=1, le=16)
 
     delivery_poll_seconds: float = Field(default=0.5, gt=0)
     delivery_batch_size: int = Field(default=50, ge=1, le=1000)
@@ -72,6 +83,14 @@ class NotificationsSettings(ServiceSettings):
     agency_queue_max_length: int = Field(default=100_000, ge=1)
     agency_queue_max_length_bytes: int = Field(default=256 * 1024**2, ge=1024)
     agency_queue_delivery_limit: int = Field(default=10, ge=1)
+    agency_max_connections: int = Field(default=5, ge=1, description="per agency broker user")
+    agency_max_channels: int = Field(default=20, ge=1, description="per agency broker user")
+
+    @model_validator(mode="after")
+    def _no_insecure_webhooks_in_production(self) -> NotificationsSettings:
+        if self.webhook_allow_insecure and self.environment == "production":
+            raise ValueError("webhook_allow_insecure is for development, not production")
+        return self
 
     @property
     def delivery_lease_seconds(self) -> float:

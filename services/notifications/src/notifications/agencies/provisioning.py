@@ -39,10 +39,15 @@ def _check(response: httpx.Response, what: str) -> None:
 
 
 def provision(api_url: str, grant: AmqpGrant, password: str) -> None:
-    """User, permissions, topic permissions, queue and its bindings to `events.public`."""
+    """User and its limits, permissions, topic permissions, the operator policy over its
+    queues, the queue and its bindings to `events.public`."""
     v, u, q = (quote(x, safe="") for x in (grant.vhost, grant.user, grant.queue))
+    p = quote(grant.policy_name, safe="")
     with _client(api_url) as api:
         _check(api.put(f"/users/{u}", json={"password": password, "tags": ""}), "user")
+        for limit, value in grant.user_limits.items():
+            _check(api.put(f"/user-limits/{u}/{limit}", json={"value": value}), f"limit {limit}")
+        _check(api.put(f"/operator-policies/{v}/{p}", json=grant.policy), "operator policy")
         _check(api.put(f"/permissions/{v}/{u}", json=grant.permissions), "permissions")
         _check(
             api.put(f"/topic-permissions/{v}/{u}", json=grant.topic_permissions),
@@ -67,9 +72,14 @@ def provision(api_url: str, grant: AmqpGrant, password: str) -> None:
             )
 
 
-def deprovision(api_url: str, user: str) -> None:
-    """Remove the user (its queues stay for an operator to drain or delete)."""
+def deprovision(api_url: str, user: str, vhost: str = "/") -> None:
+    """Remove the user and its limits (its queues stay for an operator to drain or delete,
+    under the operator policy, which goes too)."""
     with _client(api_url) as api:
         response = api.delete(f"/users/{quote(user, safe='')}")
         if response.status_code not in (204, 404):
             raise ProvisioningError(f"user: HTTP {response.status_code} {response.text[:300]}")
+        policy = f"/operator-policies/{quote(vhost, safe='')}/{quote(user, safe='')}"
+        response = api.delete(policy)
+        if response.status_code not in (204, 404):
+            raise ProvisioningError(f"policy: HTTP {response.status_code} {response.text[:300]}")

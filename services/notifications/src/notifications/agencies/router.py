@@ -17,9 +17,8 @@ from notifications.agencies.rules import NAME, pattern_problem
 from notifications.context import Ctx
 from notifications.directory.models import ContactPoint
 from notifications.scope import province_only
-from notifications.settings import NotificationsSettings
 from notifications.webhooks import service as webhooks
-from notifications.webhooks.rules import url_problem
+from notifications.webhooks.targets import target_problem
 from service_kit.ids import new_id
 from service_kit.web.deps import Runtime
 from service_kit.web.models import ApiModel
@@ -71,7 +70,8 @@ def _out(row: Agency) -> AgencyOut:
     )
 
 
-def _validate(body: AgencyIn, settings: NotificationsSettings) -> None:
+async def _validate(body: AgencyIn, ctx: Ctx) -> None:
+    settings = ctx.notifications_settings
     errors: list[FieldError] = []
     if not NAME.match(body.name):
         errors.append(FieldError("/name", "Chỉ chữ thường không dấu, số và dấu gạch ngang."))
@@ -81,7 +81,11 @@ def _validate(body: AgencyIn, settings: NotificationsSettings) -> None:
             errors.append(FieldError(f"/patterns/{i}", problem))
     if body.channel == "webhook":
         problem = (
-            url_problem(body.webhook_url, allow_insecure=settings.webhook_allow_insecure)
+            await target_problem(
+                body.webhook_url,
+                allow_insecure=settings.webhook_allow_insecure,
+                resolve=ctx.resolver,
+            )
             if body.webhook_url
             else "Đăng ký webhook cần webhook_url."
         )
@@ -104,8 +108,7 @@ async def register_agency(
     runtime: Runtime,
     ctx: Ctx,
 ) -> AgencyCreated:
-    settings = ctx.notifications_settings
-    _validate(body, settings)
+    await _validate(body, ctx)
     await service.check_client(ctx.registry, body.client_id)
     row = Agency(
         id=new_id(),

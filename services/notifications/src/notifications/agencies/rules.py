@@ -2,7 +2,10 @@
 grant of an AMQP agency.
 
 The AMQP grant, for agency `a` in one vhost (user `ext.a`, no management tags):
-- configure `^ext\\.a\\..*$`: it may (re)declare and delete only its own queues;
+- configure nothing: it declares and deletes no queue, so it holds exactly the queues an
+  operator provisioned for it (RabbitMQ has no per-user queue count, and a queue count limit
+  on the vhost would be shared with the services). It consumes them as they are (a passive
+  declare or none);
 - write `^ext\\.a\\..*$`: queue.bind needs write on the queue (and read on the exchange), so it
   can bind only its own queues; it can publish to no exchange of ours;
 - read `^(ext\\.a\\..*|events\\.public)$`: consume its queues, bind from `events.public` only —
@@ -14,7 +17,9 @@ The AMQP grant, for agency `a` in one vhost (user `ext.a`, no management tags):
 The queue is quorum with a delivery limit and a length cap with `drop-head`: when an agency
 stops reading, its oldest messages go, never our publishers. `reject-publish` would nack the
 publish of an event that also went to internal queues, and the outbox relay would retry and
-stall behind a slow agency.
+stall behind a slow agency. The same caps stand as an operator policy on `^ext\\.a\\.` (an
+operator can tighten them live; where a queue's own argument differs, the lower wins), and
+the user is limited in connections and channels (user limits).
 
 AMQP cannot filter by organisation subtree (routing keys carry the type only); webhooks can.
 """
@@ -86,6 +91,9 @@ class AmqpGrant:
     queue: str
     queue_arguments: dict[str, Any]
     binding_keys: list[str]
+    policy_name: str
+    policy: dict[str, Any]  # an operator policy over the agency's queues
+    user_limits: dict[str, int]
 
 
 def amqp_grant(
@@ -97,6 +105,8 @@ def amqp_grant(
     max_length: int,
     max_length_bytes: int,
     delivery_limit: int,
+    max_connections: int = 5,
+    max_channels: int = 20,
 ) -> AmqpGrant:
     own = rf"^ext\.{re.escape(name)}\..*$"
     keys = "|".join(re.escape(p) for p in patterns)
@@ -104,7 +114,7 @@ def amqp_grant(
         user=f"ext.{name}",
         vhost=vhost,
         permissions={
-            "configure": own,
+            "configure": "^$",
             "write": own,
             "read": rf"^(ext\.{re.escape(name)}\..*|events\.public)$",
         },
@@ -118,4 +128,16 @@ def amqp_grant(
             "x-overflow": "drop-head",
         },
         binding_keys=list(patterns),
+        policy_name=f"ext.{name}",
+        policy={
+            "pattern": rf"^ext\.{re.escape(name)}\.",
+            "apply-to": "queues",
+            "priority": 0,
+            "definition": {
+                "max-length": max_length,
+                "max-length-bytes": max_length_bytes,
+                "delivery-limit": delivery_limit,
+            },
+        },
+        user_limits={"max-connections": max_connections, "max-channels": max_channels},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
@@ -12,14 +12,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from notifications.context import Ctx
 from notifications.directory.models import ContactPoint
 from notifications.directory.service import deactivate
 from notifications.scope import address_owner
-from notifications.settings import NotificationsSettings
 from notifications.webhooks import service as webhooks
-from notifications.webhooks.rules import url_problem
+from notifications.webhooks.targets import target_problem
 from service_kit.ids import new_id
-from service_kit.runtime import ServiceRuntime
 from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.pagination import Page, encode_cursor, link_next
@@ -58,19 +57,21 @@ class ContactPointCreated(ContactPointOut):
     )
 
 
-def _check_target(channel: str, target: str, settings: NotificationsSettings) -> None:
+async def _check_target(channel: str, target: str, ctx: Ctx) -> None:
     if channel == "email" and not EMAIL.match(target):
         problem = "Địa chỉ thư điện tử không hợp lệ."
     elif channel == "webhook":
-        problem = url_problem(target, allow_insecure=settings.webhook_allow_insecure) or ""
+        settings = ctx.notifications_settings
+        problem = (
+            await target_problem(
+                target, allow_insecure=settings.webhook_allow_insecure, resolve=ctx.resolver
+            )
+            or ""
+        )
     else:
         problem = ""
     if problem:
         raise Problem(422, "invalid-target", problem, errors=[FieldError("/target", problem)])
-
-
-def _settings(runtime: ServiceRuntime) -> NotificationsSettings:
-    return cast(NotificationsSettings, runtime.settings)
 
 
 @router.post(
@@ -84,9 +85,10 @@ async def create_contact_point(
     response: Response,
     runtime: Runtime,
     access: Caller,
+    ctx: Ctx,
 ) -> ContactPointCreated:
     await access.require(address_owner(body.address))
-    _check_target(body.channel, body.target, _settings(runtime))
+    await _check_target(body.channel, body.target, ctx)
     contact = ContactPoint(id=new_id(), **body.model_dump())
     secret: str | None = None
     try:
@@ -144,14 +146,19 @@ async def list_contact_points(
     summary="Change the target or reactivate (e.g. after a webhook answered 410)",
 )
 async def patch_contact_point(
-    contact_point_id: str, body: ContactPointPatch, runtime: Runtime
+    contact_point_id: str, body: ContactPointPatch, runtime: Runtime, ctx: Ctx
 ) -> ContactPointOut:
+    async with runtime.db.session() as session:
+        found = await session.get(ContactPoint, contact_point_id)
+    if found is None:
+        raise Problem(404, "contact-point-not-found", "Không tìm thấy điểm nhận này.")
+    if body.target is not None:  # resolved outside the transaction: a slow DNS holds no lock
+        await _check_target(found.channel, body.target, ctx)
     async with runtime.db.transaction() as session:
         contact = await session.get(ContactPoint, contact_point_id)
         if contact is None:
             raise Problem(404, "contact-point-not-found", "Không tìm thấy điểm nhận này.")
         if body.target is not None:
-            _check_target(contact.channel, body.target, _settings(runtime))
             contact.target = body.target
         if body.active:
             contact.active, contact.deactivated_at, contact.deactivation_reason = True, None, None

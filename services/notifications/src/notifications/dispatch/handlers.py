@@ -11,4 +11,4 @@ from service_kit.uow import UnitOfWork
 async def on_event(
     ctx: NotificationsContext, uow: UnitOfWork, event: CloudEvent, _data: EventData
 ) -> None:
-    await service.plan(uow, event, ctx.directory)
+    await service.plan(uow, event, ctx.directory, ctx.renderer)

@@ -23,7 +23,8 @@ from notifications.rules import service as rule_sets
 from notifications.rules.rules import intents
 from notifications.rules.schemas import Channel, FatiguePolicy, Urgency
 from notifications.rules.schemas import Delivery as DeliveryMode
-from notifications.templates.rendering import context_for, render
+from notifications.templates.rendering import Rendered, context_for
+from notifications.templates.worker import TemplateRenderer
 from service_kit.clock import vietnam_date
 from service_kit.errors import PermanentError
 from service_kit.ids import new_id
@@ -141,25 +142,32 @@ def organisation_ids(data: dict[str, object]) -> list[str]:
     return [str(data[f]) for f in ORGANISATION_FIELDS if data.get(f)]
 
 
-async def plan(uow: UnitOfWork, event: CloudEvent, directory: Directory) -> Planned:
+async def plan(
+    uow: UnitOfWork, event: CloudEvent, directory: Directory, renderer: TemplateRenderer
+) -> Planned:
     active = await rule_sets.in_effect(uow.session, event.time)
     document = active.document
     found = intents(document, event.routing_key, event.data)
     planned = Planned()
     names = await replica.names(uow.session, organisation_ids(event.data)) if found else {}
     context = context_for(event, names)
+    rendered_by_channel: dict[str, Rendered] = {}  # the context is the same for every recipient
     for intent in found:
         subject, body = "", ""
         if intent.channel in ("inbox", "email"):
-            template = document.templates[event.routing_key][intent.channel]
-            try:
-                rendered = render(template.subject, template.body, context)
-            except TemplateError as exc:
-                # Permanent: the event goes to the DLQ; fix the rule set, then replay it.
-                raise PermanentError(
-                    f"template {event.routing_key}/{intent.channel} of rule set "
-                    f"v{active.version} fails: {exc}"
-                ) from exc
+            rendered = rendered_by_channel.get(intent.channel)
+            if rendered is None:
+                template = document.templates[event.routing_key][intent.channel]
+                try:
+                    rendered = await renderer.render(template.subject, template.body, context)
+                except TemplateError as exc:
+                    # Permanent (an unknown field, a bound exceeded, out of time): the event
+                    # goes to the DLQ with this reason; fix the rule set, then replay it.
+                    raise PermanentError(
+                        f"template {event.routing_key}/{intent.channel} of rule set "
+                        f"v{active.version} fails: {exc}"
+                    ) from exc
+                rendered_by_channel[intent.channel] = rendered
             subject, body = rendered.subject, rendered.body
         else:
             body = event.to_json().decode()

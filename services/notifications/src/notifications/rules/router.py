@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from notifications.context import Ctx
 from notifications.rules import service
 from notifications.rules.schemas import RuleSetIn, RuleSetOut, RuleSetVersionOut
 from notifications.scope import province_only
@@ -59,7 +60,8 @@ async def get_version(version: int, runtime: Runtime) -> RuleSetOut:
     status_code=201,
     summary="Publish a new version (validated as a whole; 409 when not based on the latest)",
 )
-async def publish_version(edit: RuleSetIn, runtime: Runtime) -> RuleSetOut:
+async def publish_version(edit: RuleSetIn, runtime: Runtime, ctx: Ctx) -> RuleSetOut:
+    await service.check_templates(ctx.renderer, edit)  # before the transaction: it may take time
     async with runtime.db.transaction() as session:
         published = await service.publish(session, edit, runtime.clock.now())
     return _out(published)

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from jinja2 import TemplateError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from event_contracts.catalog import UnknownEventType
 from notifications.rules.defaults import DEFAULT_RULES
 from notifications.rules.models import RuleSetVersion
 from notifications.rules.schemas import RuleSetDocument, RuleSetIn
-from service_kit.errors import Conflict
+from notifications.templates.samples import sample_context
+from notifications.templates.worker import RenderLimitExceeded, TemplateRenderer
+from service_kit.errors import Conflict, FieldError, Invalid
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -64,6 +68,57 @@ async def version(session: AsyncSession, number: int) -> ActiveRuleSet | None:
 async def versions(session: AsyncSession) -> list[ActiveRuleSet]:
     stmt = sa.select(RuleSetVersion).order_by(RuleSetVersion.version.desc())
     return [*(_active(r) for r in (await session.execute(stmt)).scalars()), DEFAULT]
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+async def template_problems(
+    renderer: TemplateRenderer, document: RuleSetDocument
+) -> list[FieldError]:
+    """Each template rendered on a sample event of its type, as delivery will render it (in a
+    worker, under the time and size limits). After a template runs out of time the others are
+    not tried: a rule set full of endless loops costs one time limit, not one each."""
+    problems: list[FieldError] = []
+    for event_type, by_channel in document.templates.items():
+        try:
+            context = sample_context(event_type)
+        except UnknownEventType:
+            problems.append(
+                FieldError(_pointer("templates", event_type), "Không có loại sự kiện này.")
+            )
+            continue
+        for channel, template in by_channel.items():
+            for part in ("subject", "body"):
+                source = getattr(template, part)
+                try:
+                    if part == "subject":
+                        await renderer.render(source, "", context)
+                    else:
+                        await renderer.render("", source, context)
+                except TemplateError as exc:
+                    problems.append(
+                        FieldError(
+                            _pointer("templates", event_type, channel, part),
+                            f"Mẫu không hiển thị được với một sự kiện mẫu: {exc}",
+                            "template-fails",
+                        )
+                    )
+                    if isinstance(exc, RenderLimitExceeded):
+                        return problems
+    return problems
+
+
+async def check_templates(renderer: TemplateRenderer, document: RuleSetDocument) -> None:
+    """Raises Invalid (422) naming each template that fails on a sample of its event."""
+    problems = await template_problems(renderer, document)
+    if problems:
+        raise Invalid(
+            "rule-set-template-fails",
+            "Có mẫu thông báo không hiển thị được với sự kiện mẫu; bộ quy tắc không được lưu.",
+            errors=problems,
+        )
 
 
 async def publish(session: AsyncSession, edit: RuleSetIn, now: datetime) -> ActiveRuleSet:
