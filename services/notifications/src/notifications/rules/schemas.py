@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -24,13 +24,17 @@ class Rule(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
     event_type: str = Field(description="routing key, e.g. scoring.meeting.scored.v1")
-    filter: dict[str, list[Scalar]] = Field(
-        default_factory=dict, description="every listed field must equal one of its values"
+    filter: dict[str, Annotated[list[Scalar], Field(max_length=200)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="every listed field must equal one of its values",
     )
-    recipients: list[str] = Field(
-        min_length=1, description="role addresses, fields in braces: branch-secretary:{branch_id}"
+    recipients: list[Annotated[str, Field(max_length=200)]] = Field(
+        min_length=1,
+        max_length=20,
+        description="role addresses, fields in braces: branch-secretary:{branch_id}",
     )
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1, max_length=5)
     urgency: Urgency = "routine"
     delivery: Delivery = Field(
         default="by_urgency",
@@ -70,9 +74,11 @@ class RuleSetDocument(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rules: list[Rule]
+    rules: list[Rule] = Field(max_length=500)
     templates: dict[str, dict[Literal["inbox", "email"], MessageTemplate]] = Field(
-        default_factory=dict, description="event type → channel → template (Jinja2, Vietnamese)"
+        default_factory=dict,
+        max_length=200,
+        description="event type → channel → template (Jinja2, Vietnamese)",
     )
     fatigue: FatiguePolicy = Field(default_factory=FatiguePolicy)
 
