@@ -56,14 +56,13 @@ class Refusal:
 
 
 def variable(settings: BaseSettings, field: str) -> str:
-    """The environment variable(s) that set `field` of `settings`."""
-    from service_kit.settings import SHARED, ServiceSettings
-
+    """The environment variable(s) that set `field` of `settings` (`shared_variables`: the
+    CHIBO_… fallbacks of `ServiceSettings`)."""
     name = f"{settings.model_config.get('env_prefix', '')}{field}".upper()
     alias = type(settings).model_fields[field].validation_alias
     if isinstance(alias, str):
         name = alias
-    shared = SHARED.get(field) if isinstance(settings, ServiceSettings) else None
+    shared = getattr(type(settings), "shared_variables", {}).get(field)
     return f"{name} (hoặc {shared})" if shared else name
 
 

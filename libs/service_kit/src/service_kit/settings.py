@@ -13,14 +13,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-if TYPE_CHECKING:
-    from service_kit.production import Refusal
+from service_kit import production
+from service_kit.production import Refusal
 
 DATA_DIR = Path(os.environ.get("CHIBO_DATA_DIR", ".data"))
 MiB = 1024 * 1024
@@ -46,6 +47,7 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
     # Verifies tokens with keys fetched from the registry's JWKS (the registry reads its own).
     fetches_jwks: ClassVar[bool] = True
+    shared_variables: ClassVar[Mapping[str, str]] = SHARED
 
     service_name: str = "service"
     mode: Literal["production", "development"] = Field(
@@ -165,8 +167,6 @@ class ServiceSettings(BaseSettings):
     def production_refusals(self) -> list[Refusal]:
         """What keeps this service from starting in production mode (`service_kit.production`);
         a service adds the checks of its own settings."""
-        from service_kit import production
-
         return production.refusals(self)
 
     @property

@@ -20,7 +20,7 @@ from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
 from service_kit.web.forwarded import ForwardedMiddleware
-from service_kit.web.limits import BodyLimitMiddleware, BodyLimits
+from service_kit.web.limits import BodyLimits, install_body_limits
 from service_kit.web.permissions import Permissions, check_permissions
 from service_kit.web.problems import install_problem_handlers
 
@@ -130,9 +130,7 @@ def create_app(
     # Outermost last: the client's address first, then the request id and metrics (which see
     # a 413 too), then the body limit, before anything reads the body.
     settings = runtime.settings
-    app.add_middleware(
-        BodyLimitMiddleware, limits=BodyLimits(settings.max_body_bytes, dict(body_limits or {}))
-    )
+    install_body_limits(app, BodyLimits(settings.max_body_bytes, dict(body_limits or {})))
     app.add_middleware(ObserveMiddleware, service=runtime.name)
     app.add_middleware(ForwardedMiddleware, trusted=settings.trusted_proxies)
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service_kit.web.problems import problem_response
 
 CODE = "body-too-large"
 CLOSE = {"Connection": "close"}
@@ -68,8 +72,6 @@ def declared_length(scope: Scope) -> int | None:
 
 
 async def refuse(scope: Scope, send: Send, limit: int) -> None:
-    from service_kit.web.problems import problem_response
-
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
 
@@ -115,3 +117,15 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await refuse(scope, send, limit)
+
+
+def install_body_limits(app: FastAPI, limits: BodyLimits) -> None:
+    """The middleware, and the answer when a route's own read of the body hits the limit."""
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return problem_response(
+            request, 413, CODE, exc.detail, headers=exc.headers, limit_bytes=exc.limit
+        )
+
+    app.add_middleware(BodyLimitMiddleware, limits=limits)

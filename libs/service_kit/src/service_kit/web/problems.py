@@ -12,8 +12,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_kit.errors import DomainError, FieldError, Unavailable
 from service_kit.logging import request_id_var
-from service_kit.web.limits import CODE as BODY_TOO_LARGE
-from service_kit.web.limits import BodyTooLarge
 
 __all__ = ["FieldError", "Problem", "install_problem_handlers", "problem_response"]
 
@@ -171,12 +169,6 @@ def install_problem_handlers(app: FastAPI) -> None:
             "validation-error",
             f"Dữ liệu gửi lên không hợp lệ ở: {fields}",
             errors=errors,
-        )
-
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return problem_response(
-            request, 413, BODY_TOO_LARGE, exc.detail, headers=exc.headers, limit_bytes=exc.limit
         )
 
     @app.exception_handler(StarletteHTTPException)
