@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl import load_workbook  # at start-up, not in the first import's time
+
 from registry.imports.rules import Cell
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -167,8 +169,6 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
 
 
 def _read_xlsx(data: bytes, limits: Limits) -> Table:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
