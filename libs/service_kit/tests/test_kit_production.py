@@ -86,3 +86,10 @@ def test_serve_refuses_to_start_and_names_the_setting(
     assert "kit không khởi động ở chế độ production" in err
     assert "KIT_AMQP_URL (hoặc CHIBO_AMQP_URL): dùng tài khoản guest của RabbitMQ" in err
     assert "CHIBO_MODE=development" in err
+
+
+def test_a_setting_the_service_never_reads_is_not_held_against_it() -> None:
+    class NoBroker(KitSettings):
+        unused_settings = frozenset({"amqp_url"})
+
+    assert variables(NoBroker()) == []

@@ -90,7 +90,10 @@ def url_refusal(name: str, url: str) -> Refusal | None:
 def secret_refusals(settings: BaseSettings) -> list[Refusal]:
     """Every field of `settings`: URLs with default credentials, secrets with default values."""
     out: list[Refusal] = []
+    unused: frozenset[str] = getattr(type(settings), "unused_settings", frozenset())
     for field in type(settings).model_fields:
+        if field in unused:
+            continue
         raw = _plain(getattr(settings, field))
         if raw is None:
             continue

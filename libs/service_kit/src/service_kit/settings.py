@@ -48,6 +48,8 @@ class ServiceSettings(BaseSettings):
     # Verifies tokens with keys fetched from the registry's JWKS (the registry reads its own).
     fetches_jwks: ClassVar[bool] = True
     shared_variables: ClassVar[Mapping[str, str]] = SHARED
+    # Settings this service never reads (the portal has no broker): not checked in production.
+    unused_settings: ClassVar[frozenset[str]] = frozenset()
 
     service_name: str = "service"
     mode: Literal["production", "development"] = Field(
