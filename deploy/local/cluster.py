@@ -524,6 +524,7 @@ class Cluster:
             f"{prefix}_REGISTRY_URL": self.url("registry"),
             f"{prefix}_LOG_FORMAT": "json",
             f"{prefix}_ENVIRONMENT": "cluster",
+            "CHIBO_MODE": "development",  # guest broker user on loopback, demo passphrase
             "NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
             "NOTIFICATIONS_RABBITMQ_API_URL": (
                 f"http://guest:guest@127.0.0.1:{self.nodes[0].mgmt}/api"

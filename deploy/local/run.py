@@ -91,7 +91,9 @@ def main() -> int:
         return 1
     LOGS.mkdir(parents=True, exist_ok=True)
     amqp_url, started_broker = start_broker()
-    env = {"CHIBO_AMQP_URL": amqp_url}
+    # A demo on this machine: the broker's guest user, the demo passphrase, plain HTTP on
+    # loopback — all refused in production mode, the default (service_kit.production).
+    env = {"CHIBO_AMQP_URL": amqp_url, "CHIBO_MODE": "development"}
     for name in SERVICES:
         env[f"{name.upper()}_LOG_FORMAT"] = "text"
     MAIL.mkdir(parents=True, exist_ok=True)

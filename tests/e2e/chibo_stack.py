@@ -62,6 +62,7 @@ def stack(
             if name == "registry":
                 bootstrap_registry(db, workdir)
             env = {
+                "CHIBO_MODE": "development",  # guest broker user, demo passphrase, loopback
                 f"{prefix}_DATABASE_URL": db,
                 f"{prefix}_AMQP_URL": amqp_url,
                 f"{prefix}_RETRY_DELAYS_SECONDS": "[0.5, 1]",
@@ -98,7 +99,12 @@ def bootstrap_registry(db_url: str, workdir: Path) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", _BOOTSTRAP, str(csv), ADMIN, ADMIN_PASSWORD],
-        env={**os.environ, "REGISTRY_DATABASE_URL": db_url, "REGISTRY_LOG_LEVEL": "WARNING"},
+        env={
+            **os.environ,
+            "CHIBO_MODE": "development",
+            "REGISTRY_DATABASE_URL": db_url,
+            "REGISTRY_LOG_LEVEL": "WARNING",
+        },
         capture_output=True,
         text=True,
         timeout=120,

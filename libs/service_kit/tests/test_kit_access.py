@@ -133,3 +133,62 @@ async def test_province_reaches_everything_and_no_grant_reaches_nothing() -> Non
     assert not await commune.within(PROVINCE)
     with pytest.raises(Exception, match="cấp tỉnh"):
         commune.require_province()
+
+
+async def test_a_path_parameter_naming_nothing_is_a_404_never_a_pass() -> None:
+    """A resolver that finds no resource answers None: the guard refuses with 404 before the
+    handler runs, for a caller scoped to a subtree (a handler that forgot to look for the
+    resource would otherwise act on a target nobody checked)."""
+    from datetime import UTC, datetime
+
+    from fastapi import Depends, FastAPI
+    from httpx import ASGITransport, AsyncClient
+
+    from service_kit.clock import FrozenClock
+    from service_kit.web.access import guard, principal_of
+    from service_kit.web.problems import install_problem_handlers
+
+    things = {"t1": "chi-bo-1", "t2": "chi-bo-2"}
+    reached: list[str] = []
+
+    async def thing_owner(_: Any, thing_id: str, __: Any) -> str | None:
+        return things.get(thing_id)
+
+    router = APIRouter()
+
+    @router.post("/v1/things/{thing_id}")
+    async def touch(thing_id: str) -> dict[str, str]:
+        reached.append(thing_id)
+        return {"touched": thing_id}
+
+    table = permissions(
+        [Permission("thing.write", "ghi", write=True)],
+        {"POST /v1/things/{thing_id}": "thing.write"},
+        {AccessRole.SECRETARY: ["thing.write"], AccessRole.OFFICER: ["thing.write"]},
+    )
+    runtime = Runtime()
+    runtime.clock = FrozenClock(datetime(2026, 12, 2, 3, tzinfo=UTC))  # type: ignore[attr-defined]
+    app = FastAPI()
+    app.state.runtime = runtime
+    app.state.scope_tree = Tree()
+    app.state.scope_resolvers = {"thing_id": thing_owner}
+    app.state.permissions = table
+    install_problem_handlers(app)
+    app.include_router(router, dependencies=[Depends(guard)])
+    holder = {"grants": (Grant(AccessRole.SECRETARY, "chi-bo-1"),)}
+
+    async def principal() -> Principal:
+        return Principal("u1", frozenset(), None, None, client=False, grants=holder["grants"])
+
+    app.dependency_overrides[principal_of] = principal
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.post("/v1/things/t1")).status_code == 200
+        assert (await client.post("/v1/things/t2")).status_code == 403  # a neighbour's
+        missing = await client.post("/v1/things/nope")
+        assert missing.status_code == 404, missing.text
+        assert missing.json()["code"] == "not-found"
+        assert missing.headers["content-type"] == "application/problem+json"
+        assert reached == ["t1"]
+        # The province reaches everything: the handler itself says whether the thing exists.
+        holder["grants"] = (Grant(AccessRole.OFFICER, "tinh", province=True),)
+        assert (await client.post("/v1/things/nope")).status_code == 200

@@ -99,6 +99,7 @@ async def auth(db_url: str) -> AsyncIterator[Auth]:
             argon2_time_cost=1,
             argon2_memory_kib=8192,
             login_max_failures=3,
+            login_max_failures_per_address=6,
             login_window_seconds=60,
             key_passphrase=PASSPHRASE.decode(),
         ),
@@ -213,7 +214,19 @@ async def test_wrong_passwords_unknown_names_and_missing_fields(auth: Auth) -> N
     )
 
 
-async def test_login_is_rate_limited_per_name_and_address(auth: Auth) -> None:
+async def login_from(
+    app: FastAPI, address: str, username: str, password: str, **headers: str
+) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, client=(address, 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as client:
+        return await client.post(
+            "/v1/auth/token",
+            data={"grant_type": "password", "username": username, "password": password},
+            headers=headers,
+        )
+
+
+async def test_login_is_limited_per_account_from_every_address(auth: Auth) -> None:
     await secretary(auth)
     for _ in range(3):
         assert (await auth.login("binh.tran", "guess-guess-guess")).status_code == 400
@@ -224,26 +237,78 @@ async def test_login_is_rate_limited_per_name_and_address(auth: Auth) -> None:
     assert limited.headers["retry-after"] == "45"
     assert limited.json()["code"] == "login-rate-limited"
     assert limited.headers["content-type"] == "application/problem+json"
-
-    other_ip = httpx.ASGITransport(app=auth.app, client=("10.0.0.7", 5000))
-    async with httpx.AsyncClient(transport=other_ip, base_url="http://registry") as elsewhere:
-        response = await elsewhere.post(
-            "/v1/auth/token",
-            data={
-                "grant_type": "password",
-                "username": "binh.tran",
-                "password": "Dong-Ha-bi-thu-1",
-            },
-        )
-        assert response.status_code == 200
+    # Nor does moving to another address help: the account's count is one.
+    elsewhere = await login_from(auth.app, "10.0.0.7", "binh.tran", "Dong-Ha-bi-thu-1")
+    assert elsewhere.status_code == 429
+    # Another account from the same address is not this account's business.
     assert (await auth.login("quantri", ADMIN_PASSWORD)).status_code == 200
 
     auth.clock.advance(seconds=46)
     assert (await auth.login("binh.tran", "Dong-Ha-bi-thu-1")).status_code == 200
+    # A success starts the account afresh: two slips before it and two after stay answered.
+    for _ in range(2):
+        assert (await auth.login("binh.tran", "typo-typo-typo")).status_code == 400
+    assert (await auth.login("binh.tran", "Dong-Ha-bi-thu-1")).status_code == 200
+    for _ in range(2):
+        assert (await auth.login("binh.tran", "typo-typo-typo")).status_code == 400
+    assert (await auth.login("binh.tran", "Dong-Ha-bi-thu-1")).status_code == 200
 
     # Guesses sent all at once are counted before any is checked: only 3 get an answer.
+    auth.clock.advance(seconds=61)  # the slips above leave the address's window
     flood = await asyncio.gather(*(auth.login("binh.tran", f"guess-{i:04}-x") for i in range(12)))
     assert sorted(r.status_code for r in flood) == [400] * 3 + [429] * 9
+
+
+async def test_login_is_limited_per_address_across_accounts_and_replicas(
+    auth: Auth, db_url: str
+) -> None:
+    """One address spraying a couple of guesses at many accounts stays under each account's
+    limit and is stopped by the address's. The count lives in the database: a second registry
+    process over it (behind a proxy it trusts) refuses the same address."""
+    await secretary(auth)
+    answers = [
+        (await login_from(auth.app, "10.0.0.8", f"nguoi.{n}", f"guess-{g}-guess")).status_code
+        for n in range(4)
+        for g in range(2)
+    ]
+    assert answers == [400] * 6 + [429] * 2
+    assert (
+        await login_from(auth.app, "10.0.0.9", "binh.tran", "Dong-Ha-bi-thu-1")
+    ).status_code == 200
+
+    settings = RegistrySettings(
+        database_url=db_url,
+        amqp_url="amqp://guest:guest@127.0.0.1:1/",  # type: ignore[arg-type]
+        trusted_proxies=["127.0.0.1/32"],  # type: ignore[list-item]
+    )
+    replica = build_app(settings)
+    replica.state.runtime.clock = auth.clock
+    use_identity(replica, Identity(replica.state.runtime, auth.identity.settings))
+    try:
+        via_proxy = await login_from(
+            replica, "127.0.0.1", "binh.tran", "Dong-Ha-bi-thu-1", **{"X-Forwarded-For": "10.0.0.8"}
+        )
+        assert via_proxy.status_code == 429, via_proxy.text
+        # The first process trusts no proxy: the same header from its peer proves nothing.
+        spoofed = await login_from(
+            auth.app,
+            "127.0.0.1",
+            "binh.tran",
+            "Dong-Ha-bi-thu-1",
+            **{"X-Forwarded-For": "10.0.0.8"},
+        )
+        assert spoofed.status_code == 200
+        assert (
+            await login_from(
+                replica,
+                "127.0.0.1",
+                "binh.tran",
+                "Dong-Ha-bi-thu-1",
+                **{"X-Forwarded-For": "10.0.0.10"},
+            )
+        ).status_code == 200
+    finally:
+        await replica.state.runtime.db.dispose()
 
 
 async def test_argon2_hashes_are_stored_and_every_write_is_audited(auth: Auth) -> None:

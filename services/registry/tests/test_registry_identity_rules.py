@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from registry.identity import rules
-from registry.identity.ratelimit import LoginLimiter
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -19,18 +18,12 @@ def test_the_sliding_window_counts_only_recent_failures() -> None:
     assert rules.retry_after([10.0, 20.0, 30.0, 40.0], 71.0, 60, 3) == 9.0
 
 
-def test_the_limiter_is_per_name_and_ip_and_bounded() -> None:
-    limiter = LoginLimiter(limit=2, window_seconds=60, max_keys=100)
-    for at in (1.0, 2.0):
-        limiter.failed("an", "10.0.0.1", at)
-    assert limiter.retry_after("an", "10.0.0.1", 3.0) == 58.0
-    assert limiter.retry_after("an", "10.0.0.2", 3.0) is None
-    assert limiter.retry_after("binh", "10.0.0.1", 3.0) is None
-    limiter.succeeded("an", "10.0.0.1")
-    assert limiter.retry_after("an", "10.0.0.1", 3.0) is None
-    for i in range(1_000):
-        limiter.failed(f"made-up-{i}", "10.0.0.9", 5.0)
-    assert len(limiter._failures) == 100
+def test_the_address_limit_counts_an_ipv6_subscriber_by_its_64() -> None:
+    assert rules.address_key("203.0.113.7") == "203.0.113.7"
+    assert rules.address_key("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+    assert rules.address_key("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert rules.address_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert rules.address_key("testclient") == "testclient"
 
 
 def test_the_newest_live_key_signs_and_retired_keys_leave_after_the_grace() -> None:

@@ -24,6 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # A killed process loses nothing committed even without fsync (the OS keeps its writes);
     # only the `durability` tests need the production setting.
     os.environ.setdefault(SYNCHRONOUS_ENV, "OFF")
+    # Test services use the broker's guest user, demo passphrases and loopback HTTP: every
+    # process the tests start (they inherit this) is in development mode. Production mode, the
+    # default elsewhere, is tested by passing it explicitly (tests/security/test_edges.py).
+    os.environ["CHIBO_MODE"] = "development"
     config.pluginmanager.register(parts.PartTimes(), "chibo-part-times")
 
 

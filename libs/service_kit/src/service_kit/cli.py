@@ -13,7 +13,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from service_kit import migrations
+from service_kit import migrations, production
 from service_kit.dlq import format_dead_letters, list_dead_letters, replay_dead_letters
 from service_kit.logging import configure_logging
 from service_kit.settings import ServiceSettings
@@ -63,6 +63,10 @@ class ServiceCli:
         if args.command == "serve":
             if args.port:
                 settings.http_port = args.port
+            refused = settings.production_refusals() if settings.mode == "production" else []
+            if refused:
+                print(production.explain(settings.service_name, refused), file=sys.stderr)
+                return 2
             if settings.migrate_on_start:
                 migrations.upgrade(self.migrations_dir, settings.database_url)
             uvicorn.run(
@@ -71,6 +75,9 @@ class ServiceCli:
                 port=settings.http_port,
                 log_config=None,
                 access_log=False,
+                # X-Forwarded-For is read by the app, from `trusted_proxies` only
+                # (service_kit.web.forwarded); uvicorn would believe any loopback peer.
+                proxy_headers=False,
             )
             return 0
         if args.command == "makemigration":

@@ -81,6 +81,12 @@ class Invalid(DomainError):
     status = 422
 
 
+class TooLarge(DomainError):
+    """More than one request may carry (a file's bytes, rows, columns)."""
+
+    status = 413
+
+
 class TooMany(DomainError):
     status = 429
 

@@ -1,19 +1,40 @@
 """Settings every service needs, read from the environment with a per-service prefix.
 
 `MEETINGS_DATABASE_URL` configures the meetings service; `CHIBO_AMQP_URL` is the shared fallback
-for the broker so one variable points all four services at the same RabbitMQ.
+for the broker so one variable points all four services at the same RabbitMQ (likewise
+`CHIBO_REGISTRY_URL`, `CHIBO_MODE`, `CHIBO_TRUSTED_PROXIES`, `CHIBO_JWKS_ALLOW_PLAIN_HTTP`).
+
+`mode` is `production` unless set: a production process refuses to start on a default secret
+(`service_kit.production`); `make run` and the tests say `CHIBO_MODE=development`.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from service_kit import production
+from service_kit.production import Refusal
 
 DATA_DIR = Path(os.environ.get("CHIBO_DATA_DIR", ".data"))
+MiB = 1024 * 1024
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Setting → the shared variable read when the service's own (`MEETINGS_AMQP_URL`) is unset.
+SHARED = {
+    "amqp_url": "CHIBO_AMQP_URL",
+    "registry_url": "CHIBO_REGISTRY_URL",
+    "mode": "CHIBO_MODE",
+    "trusted_proxies": "CHIBO_TRUSTED_PROXIES",
+    "jwks_allow_plain_http": "CHIBO_JWKS_ALLOW_PLAIN_HTTP",
+}
 
 
 def audience_of(service: str) -> str:
@@ -24,9 +45,19 @@ class ServiceSettings(BaseSettings):
     """Subclass per service with `model_config = SettingsConfigDict(env_prefix="MEETINGS_")`."""
 
     model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+    # Verifies tokens with keys fetched from the registry's JWKS (the registry reads its own).
+    fetches_jwks: ClassVar[bool] = True
+    shared_variables: ClassVar[Mapping[str, str]] = SHARED
+    # Settings this service never reads (the portal has no broker): not checked in production.
+    unused_settings: ClassVar[frozenset[str]] = frozenset()
 
     service_name: str = "service"
-    environment: str = "development"
+    mode: Literal["production", "development"] = Field(
+        default="production",
+        description="production refuses default secrets at start-up; development (make run, "
+        "tests) allows them, plain-HTTP and loopback targets",
+    )
+    environment: str = Field(default="development", description="a label in every log line")
     version: str = "0.1.0"
     log_level: str = "INFO"
     log_format: str = Field(default="json", pattern="^(json|text)$")
@@ -34,6 +65,12 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     public_url: str | None = None
+    # Bodies past this are refused before they are read (413); a service may allow more on
+    # some paths (the registry's imports: `create_app(body_limits=…)`).
+    max_body_bytes: int = Field(default=1 * MiB, ge=1024)
+    # Peers whose X-Forwarded-For is believed (the load balancer, the TLS proxy): CIDRs, as a
+    # JSON list or comma-separated. None by default: the TCP peer is the client.
+    trusted_proxies: Annotated[list[Network], NoDecode] = Field(default_factory=list)
 
     database_url: str = ""
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
@@ -65,6 +102,11 @@ class ServiceSettings(BaseSettings):
         default="http://127.0.0.1:8001", description="shared fallback: CHIBO_REGISTRY_URL"
     )
     jwks_url: str | None = Field(default=None, description="default: <registry_url>/.well-known/…")
+    jwks_allow_plain_http: bool = Field(
+        default=False,
+        description="production: accept a plain-HTTP JWKS on a private network the operator "
+        "controls (a cluster-internal name behind a network policy); loopback needs no leave",
+    )
     auth_issuer: str = "chibo-registry"
     auth_audience: str | None = Field(
         default=None, description="the audience tokens must name for this service; chibo:<name>"
@@ -80,20 +122,23 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _shared_fallbacks(cls, values: Any) -> Any:
-        if isinstance(values, dict) and not values.get("amqp_url"):
-            shared = os.environ.get("CHIBO_AMQP_URL")
-            if shared:
-                values["amqp_url"] = shared
+        if isinstance(values, dict):
+            for name, variable in SHARED.items():
+                shared = os.environ.get(variable)
+                if not values.get(name) and shared:
+                    values[name] = shared
         return values
 
-    @model_validator(mode="before")
+    @field_validator("trusted_proxies", mode="before")
     @classmethod
-    def _shared_registry_url(cls, values: Any) -> Any:
-        if isinstance(values, dict) and not values.get("registry_url"):
-            shared = os.environ.get("CHIBO_REGISTRY_URL")
-            if shared:
-                values["registry_url"] = shared
-        return values
+    def _networks(cls, value: Any) -> Any:
+        """`10.0.0.0/8, 192.168.1.5` or a JSON list; a bare address is a /32 (/128)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     @model_validator(mode="after")
     def _no_fake_clock_in_production(self) -> ServiceSettings:
@@ -120,6 +165,11 @@ class ServiceSettings(BaseSettings):
             if url.startswith(plain):
                 return driver + url.removeprefix(plain)
         return url
+
+    def production_refusals(self) -> list[Refusal]:
+        """What keeps this service from starting in production mode (`service_kit.production`);
+        a service adds the checks of its own settings."""
+        return production.refusals(self)
 
     @property
     def source(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -12,6 +14,8 @@ class PortalSettings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="PORTAL_", env_nested_delimiter="__", extra="ignore"
     )
+
+    unused_settings: ClassVar[frozenset[str]] = frozenset({"amqp_url"})  # no broker
 
     service_name: str = "portal"
     http_port: int = 8005

@@ -13,6 +13,7 @@ from registry.households.router import router as households_router
 from registry.identity.router import public_router as identity_public_router
 from registry.identity.router import router as identity_router
 from registry.identity.service import Identity, use_identity
+from registry.imports.reader import Limits
 from registry.imports.router import router as imports_router
 from registry.members.router import router as members_router
 from registry.organisations.history import router as history_router
@@ -57,6 +58,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         scope_tree=RegistryScopeTree(),
         permissions=PERMISSIONS,
         scope_resolvers=resolvers(runtime),
+        body_limits={"/v1/imports/": Limits.of(settings).max_bytes},  # a spreadsheet
     )
     use_identity(app, identity)
     return app

@@ -23,7 +23,7 @@ from scoring.scope import RESOLVERS
 from scoring.settings import ScoringSettings
 from scoring.subscriptions import SUBSCRIPTIONS
 from service_kit.runtime import ServiceRuntime
-from service_kit.settings import ServiceSettings
+from service_kit.settings import MiB, ServiceSettings
 from service_kit.web.app import create_app
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -58,4 +58,6 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         scope_tree=ReplicaScopeTree(),
         permissions=PERMISSIONS,
         scope_resolvers=RESOLVERS,
+        # A province-wide classification names its exclusions (up to 50,000 members).
+        body_limits={"/v1/classifications/": 8 * MiB},
     )

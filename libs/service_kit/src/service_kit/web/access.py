@@ -42,7 +42,8 @@ PROVINCE = "@province"  # the target of province-level resources
 NOT_A_TARGET = None  # a path parameter that names no organisation (a year, an import kind, …)
 
 # (read session, parameter value, all path parameters) → the organisation the resource belongs
-# to, `PROVINCE`, or None when there is no such resource (the handler then answers 404).
+# to, `PROVINCE`, or None when there is no such resource: 404 for a caller not everywhere, never
+# a pass (a handler that forgot to look would otherwise act on a target nobody checked).
 Resolver = Callable[[AsyncSession, str, Mapping[str, str]], Awaitable[str | None]]
 Resolvers = Mapping[str, Resolver | None]
 S = TypeVar("S", bound=sa.Select[Any])
@@ -225,6 +226,8 @@ async def caller(request: Request, principal: Principal = Depends(principal_of))
 
 
 async def _targets(request: Request, access: Access) -> list[str]:
+    """The organisation of each path parameter that names a resource; 404 when one names
+    nothing (its resolver found no such resource)."""
     resolvers: Resolvers = request.app.state.scope_resolvers
     params = request.path_params
     found: list[str] = []
@@ -234,9 +237,14 @@ async def _targets(request: Request, access: Access) -> list[str]:
             continue
         async with access.runtime.db.session() as session:
             target = await resolver(session, value, params)
-        if target is not None:
-            found.append(target)
+        if target is None:
+            raise not_found(name, value)
+        found.append(target)
     return found
+
+
+def not_found(name: str, value: str) -> Problem:
+    return Problem(404, "not-found", f"Không tìm thấy đối tượng {value[:100]!r} ({name}).")
 
 
 async def guard(request: Request, access: Access = Depends(caller)) -> None:

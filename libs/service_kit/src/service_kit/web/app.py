@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,6 +19,8 @@ from service_kit.auth import TokenVerifier
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
+from service_kit.web.forwarded import ForwardedMiddleware
+from service_kit.web.limits import BodyLimits, install_body_limits
 from service_kit.web.permissions import Permissions, check_permissions
 from service_kit.web.problems import install_problem_handlers
 
@@ -95,9 +97,12 @@ def create_app(
     permissions: Permissions,
     public_routers: Sequence[APIRouter] = (),
     verifier: TokenVerifier | None = None,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """The service's app. `routers` need a valid token and are guarded by permission × subtree
-    (`service_kit.web.access`); `public_routers` (token issuing, JWKS) need nothing."""
+    (`service_kit.web.access`); `public_routers` (token issuing, JWKS) need nothing. Every
+    request body is bounded by `max_body_bytes`, or by `body_limits` (path prefix → bytes) on
+    the paths that take more (`service_kit.web.limits`)."""
     check_routes(routers, scope_resolvers)
     check_permissions(routers, permissions)
 
@@ -122,7 +127,12 @@ def create_app(
     app.state.permissions = permissions
     install_problem_handlers(app)
 
+    # Outermost last: the client's address first, then the request id and metrics (which see
+    # a 413 too), then the body limit, before anything reads the body.
+    settings = runtime.settings
+    install_body_limits(app, BodyLimits(settings.max_body_bytes, dict(body_limits or {})))
     app.add_middleware(ObserveMiddleware, service=runtime.name)
+    app.add_middleware(ForwardedMiddleware, trusted=settings.trusted_proxies)
 
     @app.get("/healthz/live", tags=["ops"], summary="Process is up")
     async def live() -> dict[str, str]:

@@ -28,6 +28,7 @@ _TITLES = {
     405: "Phương thức không được hỗ trợ",
     409: "Xung đột trạng thái",
     412: "Điều kiện không thỏa mãn",
+    413: "Nội dung quá lớn",
     415: "Định dạng không được hỗ trợ",
     422: "Dữ liệu không hợp lệ",
     429: "Quá nhiều yêu cầu",

@@ -69,3 +69,28 @@ class SubjectRevocation(SQLModel, table=True):
 
     subject: str = Field(primary_key=True, max_length=64)
     after: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A sign-in attempt that counts against its account and its client address until it
+    leaves the window (`registry.identity.attempts`). Written before the password is checked,
+    so guesses sent in parallel all count; removed when the attempt succeeds. A success also
+    clears `account` on the account's earlier rows: they still count for their addresses."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        sa.Index("ix_login_failure_account_at", "account", "at"),
+        sa.Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
+    )
+    account: str | None = Field(default=None, max_length=80, description="user:… or client:…")
+    address: str = Field(max_length=64, description="an IPv4 address or an IPv6 /64")
+    at: datetime = Field(sa_type=UTCDateTime, index=True)

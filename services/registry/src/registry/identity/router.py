@@ -59,16 +59,18 @@ _TOKEN_FIELDS = {
     "type": "object",
     "required": ["grant_type"],
     "properties": {
-        name: {"type": "string"}
-        for name in (
-            "grant_type",
-            "username",
-            "password",
-            "client_id",
-            "client_secret",
-            "scope",
-            "audience",
-        )
+        "grant_type": {"type": "string", "enum": ["password", "client_credentials"]},
+        **{
+            name: {"type": "string", "maxLength": most}
+            for name, most in (
+                ("username", 64),
+                ("password", 256),
+                ("client_id", 64),
+                ("client_secret", 256),
+                ("scope", 200),
+                ("audience", 200),
+            )
+        },
     },
 }
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

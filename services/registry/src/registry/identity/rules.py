@@ -3,6 +3,7 @@ claims, which keys sign and which are published, and the login sliding window.""
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,3 +184,17 @@ def retry_after(failures: Sequence[float], now: float, window: float, limit: int
     if len(recent) < limit:
         return None
     return recent[-limit] + window - now
+
+
+def address_key(ip: str) -> str:
+    """Whom the per-address sign-in limit counts: an IPv4 address as is, an IPv6 address by its
+    /64 (a subscriber gets a whole /64 and could step through it); anything else as given."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

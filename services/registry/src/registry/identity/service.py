@@ -1,9 +1,10 @@
 """Identity of the registry: sign-in, token issuance, signing keys, users and clients.
 
 One `Identity` per app (`build_app` installs it with `use_identity`; handlers get it from
-`get_identity`): it holds the argon2 hasher, the login limiter, the decrypted signer of the
-current key and a `TokenVerifier` reading the key table directly — the app's verifier, so the
-registry checks its own tokens exactly as the other services do.
+`get_identity`): it holds the argon2 hasher, the sign-in limits (counted in the database:
+`identity.attempts`), the decrypted signer of the current key and a `TokenVerifier` reading
+the key table directly — the app's verifier, so the registry checks its own tokens exactly as
+the other services do.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit import record as audit
-from registry.identity import revocations, rules
+from registry.identity import attempts, revocations, rules
 from registry.identity.grants import client_grants, person_grants
 from registry.identity.keys import Signer, load_private, new_signing_key
 from registry.identity.models import ApiClient, SigningKey, UserAccount
 from registry.identity.passwords import Passwords
-from registry.identity.ratelimit import LoginLimiter
 from registry.identity.schemas import (
     ClientCreatedOut,
     ClientIn,
@@ -85,10 +85,10 @@ class Identity:
         self.runtime = runtime
         self.settings = settings or IdentitySettings()
         self.passwords = Passwords(self.settings)
-        self.limiter = LoginLimiter(
-            limit=self.settings.login_max_failures,
+        self.limits = attempts.Limits(
+            per_account=self.settings.login_max_failures,
+            per_address=self.settings.login_max_failures_per_address,
             window_seconds=self.settings.login_window_seconds,
-            max_keys=self.settings.login_tracked_keys,
         )
         self._passphrase = self.settings.key_passphrase.get_secret_value().encode()
         self._signer: Signer | None = None
@@ -251,27 +251,27 @@ class Identity:
             access_token=signer.sign(claims), expires_in=self.settings.access_token_seconds
         )
 
-    def _attempt(self, name: str, ip: str) -> None:
-        """Refuse while limited, else count this attempt as a failure up front: parallel
-        guesses cannot all slip past the check before the first one fails. A success clears it.
-        """
-        now = self.now().timestamp()
-        wait = self.limiter.retry_after(name, ip, now)
-        if wait is not None:
-            seconds = max(1, math.ceil(wait))
+    async def _attempt(self, account: str, ip: str) -> attempts.Attempt:
+        """Refuse while the account or the client address is limited, else count this attempt
+        as a failure up front (`identity.attempts`); a success clears it."""
+        attempt = await attempts.begin(
+            self.runtime.db, account, rules.address_key(ip), self.now(), self.limits
+        )
+        if attempt.wait is not None:
+            seconds = max(1, math.ceil(attempt.wait))
             raise TooMany(
                 "login-rate-limited",
                 f"Đăng nhập sai quá nhiều lần; vui lòng thử lại sau {seconds} giây.",
                 headers={"Retry-After": str(seconds)},
                 error="slow_down",
             )
-        self.limiter.failed(name, ip, now)
+        return attempt
 
     async def password_grant(
         self, username: str, password: str, ip: str, audience: list[str]
     ) -> TokenOut:
         name = rules.normalise_username(username)
-        self._attempt(name, ip)
+        attempt = await self._attempt(f"user:{name}", ip)
         async with self.runtime.db.session() as session:
             user = await session.scalar(sa.select(UserAccount).where(UserAccount.username == name))
         stored = user.password_hash if user is not None and not user.disabled else None
@@ -279,7 +279,7 @@ class Identity:
         matched = await self.passwords.verify(stored, password)
         if user is None or not matched:
             raise BadRequest("invalid-grant", BAD_LOGIN, error="invalid_grant")
-        self.limiter.succeeded(name, ip)
+        await attempts.succeeded(self.runtime.db, attempt, f"user:{name}")
         if self.passwords.needs_rehash(user.password_hash):
             await self._rehash(user.id, password)
         return await self._issue(
@@ -311,7 +311,7 @@ class Identity:
     async def client_grant(
         self, client_id: str, secret: str, ip: str, audience: list[str]
     ) -> TokenOut:
-        self._attempt(f"client:{client_id}", ip)
+        attempt = await self._attempt(f"client:{client_id}", ip)
         async with self.runtime.db.session() as session:
             client = await session.scalar(
                 sa.select(ApiClient).where(ApiClient.client_id == client_id)
@@ -325,7 +325,7 @@ class Identity:
                 headers={"WWW-Authenticate": 'Basic realm="chibo"'},
                 error="invalid_client",
             )
-        self.limiter.succeeded(f"client:{client_id}", ip)
+        await attempts.succeeded(self.runtime.db, attempt, f"client:{client_id}")
         return await self._issue(
             subject=client.client_id,
             roles=list(client.roles),

@@ -1,6 +1,7 @@
 """Settings of token issuance (environment prefix `REGISTRY_AUTH_`).
 
-Issuer and audience are shared with the verifiers and live in `ServiceSettings`.
+Issuer and audience are shared with the verifiers and live in `ServiceSettings`. In production
+mode the registry refuses to start with the demo key passphrase (`RegistrySettings`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ DEV_KEY_PASSPHRASE = "chibo-dev-only-key-passphrase"
 class IdentitySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_AUTH_", extra="ignore")
 
-    environment: str = Field(default="development", validation_alias="REGISTRY_ENVIRONMENT")
     access_token_seconds: int = Field(default=15 * 60, ge=60, le=3600)
     # A retired key stays published this long: at least one token lifetime, so every token it
     # signed expires before verifiers forget it.
     key_grace_seconds: int = Field(default=30 * 60, ge=60)
     # Encrypts the signing keys' private halves at rest (PKCS#8, scrypt + AES-256-CBC).
     key_passphrase: SecretStr = SecretStr(DEV_KEY_PASSPHRASE)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_window_seconds: int = Field(default=300, ge=1)
-    login_tracked_keys: int = Field(default=100_000, ge=100)
+    # Failed sign-ins in the window, counted in the database (every replica sees the same):
+    # per account (a success clears it) and per client address (`trusted_proxies` say which).
+    login_max_failures: int = Field(default=5, ge=1, description="per account")
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_memory_kib: int = Field(default=19_456, ge=8_192)
     argon2_parallelism: int = Field(default=1, ge=1)
@@ -33,9 +35,4 @@ class IdentitySettings(BaseSettings):
     def _safe(self) -> IdentitySettings:
         if self.key_grace_seconds < self.access_token_seconds:
             raise ValueError("key_grace_seconds must be at least access_token_seconds")
-        if (
-            self.environment == "production"
-            and self.key_passphrase.get_secret_value() == DEV_KEY_PASSPHRASE
-        ):
-            raise ValueError("set REGISTRY_AUTH_KEY_PASSPHRASE in production")
         return self

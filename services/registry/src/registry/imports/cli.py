@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 from registry.imports.progress import ProgressBar
+from registry.imports.reader import CLI_LIMITS
 from registry.imports.schemas import ImportReport
 from registry.imports.service import import_file
 from service_kit import migrations
+from service_kit.errors import TooLarge
 from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 
@@ -63,11 +65,17 @@ def run(settings: ServiceSettings, args: argparse.Namespace) -> int:
                 partial=args.partial,
                 report=bar,
                 actor=f"cli:{getpass.getuser()}",
+                limits=CLI_LIMITS,
             )
         finally:
             await runtime.db.dispose()
 
-    report = asyncio.run(go())
+    try:
+        report = asyncio.run(go())
+    except TooLarge as exc:
+        bar.close()
+        print(exc.detail, file=sys.stderr)
+        return 1
     bar.close()
     if args.json:
         print(report.model_dump_json(indent=2))

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from registry.audit.trail import actor
 from registry.imports import service
+from registry.imports.reader import Limits
 from registry.imports.schemas import ImportKind, ImportReport
 from service_kit.web.deps import Caller, Runtime
 from service_kit.web.problems import problem_response
@@ -36,10 +37,14 @@ _BODY: dict[str, Any] = {
         "All-or-nothing by default: any bad row → 422 problem+json whose `errors` name each "
         "row and column, and nothing is written. `partial=true` writes the good rows. Rows are "
         "matched on their codes, so sending the same file again changes nothing; no "
-        "Idempotency-Key is needed. Province-level accounts only. Columns: "
+        "Idempotency-Key is needed. Province-level accounts only. At most 10 MiB, 50,000 rows "
+        "and 50 columns by default (413 past them). Columns: "
         "services/registry/src/registry/imports/README.md."
     ),
-    responses={422: {"description": "Tệp có dòng lỗi; không ghi gì."}},
+    responses={
+        413: {"description": "Tệp vượt giới hạn byte, dòng hoặc cột (import_max_*)."},
+        422: {"description": "Tệp có dòng lỗi; không ghi gì."},
+    },
     openapi_extra=_BODY,
 )
 async def import_file(
@@ -60,6 +65,7 @@ async def import_file(
         partial=partial,
         actor=actor(request),
         at=runtime.clock.now(),
+        limits=Limits.of(runtime.settings),
     )
     body = report.model_dump(mode="json")
     if report.errors and not partial:

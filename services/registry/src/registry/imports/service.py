@@ -7,6 +7,7 @@ same data is skipped, so importing the same file twice changes nothing and emits
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -16,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit import record as audit
-from registry.imports import bulk, rules
-from registry.imports.reader import UnreadableFile, read_table
+from registry.imports import bulk, reader, rules
+from registry.imports.reader import Limits, UnreadableFile, read_table
 from registry.imports.schemas import ImportKind, ImportReport, RowErrorOut
 from registry.members.models import Member, MemberAffiliation, MemberStatusPeriod
 from registry.organisations.models import Organisation, OrganisationLink
+from service_kit.errors import TooLarge
 from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
@@ -137,6 +139,34 @@ def _errors_out(errors: Sequence[rules.RowError]) -> list[RowErrorOut]:
     ]
 
 
+Checked = tuple[
+    rules.Header, list[rules.OrganisationRow | rules.MemberRow], list[rules.RowError], int
+]
+
+
+def _check(kind: ImportKind, data: bytes, limits: Limits, report: Reporter) -> Checked:
+    """Read the file and each row against the rules (no database): off the event loop."""
+    table = read_table(data, limits)
+    columns = rules.ORGANISATION_COLUMNS if kind == "organisations" else rules.MEMBER_COLUMNS
+    header = rules.match_header(table.header, columns)
+    if header.errors:
+        return header, [], [], table.total
+    read = rules.read_organisation if kind == "organisations" else rules.read_member
+    parsed: list[rules.OrganisationRow | rules.MemberRow] = []
+    errors: list[rules.RowError] = []
+    count = 0
+    for row_number, cells in table.rows:
+        row, row_errors = read(row_number, cells, header)
+        count += 1
+        if row is not None:
+            parsed.append(row)
+        errors.extend(row_errors)
+        if count % 2_000 == 0:
+            report("Đọc và kiểm tra", count, table.total)
+    report("Đọc và kiểm tra", count, count)
+    return header, parsed, errors, count
+
+
 async def import_file(
     uow_factory: Callable[[], UnitOfWork],
     kind: ImportKind,
@@ -147,9 +177,12 @@ async def import_file(
     report: Reporter = _quiet,
     actor: str = "cli",
     at: datetime | None = None,
+    limits: Limits = Limits(),
 ) -> ImportReport:
     """`actor`: who imports, for the audit log (one entry per written import, in its
-    transaction: the kind, the counts and the codes created)."""
+    transaction: the kind, the counts and the codes created). Reading and checking the rows is
+    CPU work: it runs in a thread, the event loop keeps answering. A file over `limits` is
+    refused whole (`TooLarge`, 413)."""
     started = time.perf_counter()
 
     def finish(
@@ -173,27 +206,15 @@ async def import_file(
 
     ignored: list[str] = []
     try:
-        table = read_table(data)
+        checked = await asyncio.to_thread(_check, kind, data, limits, report)
     except UnreadableFile as exc:
         return finish(0, 0, 0, [rules.RowError(0, None, str(exc), "unreadable")], 0)
-    columns = rules.ORGANISATION_COLUMNS if kind == "organisations" else rules.MEMBER_COLUMNS
-    header = rules.match_header(table.header, columns)
+    except reader.TooLarge as exc:
+        raise TooLarge("import-too-large", str(exc), limit=exc.limit, exceeded=exc.what) from exc
+    header, parsed, errors, count = checked
     ignored = header.ignored
     if header.errors:
-        return finish(table.total, 0, 0, header.errors, 0)
-    read = rules.read_organisation if kind == "organisations" else rules.read_member
-    parsed: list[rules.OrganisationRow | rules.MemberRow] = []
-    errors: list[rules.RowError] = []
-    count = 0
-    for row_number, cells in table.rows:
-        row, row_errors = read(row_number, cells, header)
-        count += 1
-        if row is not None:
-            parsed.append(row)
-        errors.extend(row_errors)
-        if count % 2_000 == 0:
-            report("Đọc và kiểm tra", count, table.total)
-    report("Đọc và kiểm tra", count, count)
+        return finish(count, 0, 0, header.errors, 0)
     async with uow_factory() as uow:
         existing = await _organisations(uow.session)
         if kind == "organisations":

@@ -62,8 +62,8 @@ class MergeIn(ApiModel):
 
 
 class SplitPartIn(NewOrganisationIn):
-    child_ids: list[Id] = Field(default_factory=list)
-    member_ids: list[Id] = Field(default_factory=list)
+    child_ids: list[Id] = Field(default_factory=list, max_length=2_000)
+    member_ids: list[Id] = Field(default_factory=list, max_length=10_000)
 
 
 class SplitIn(ApiModel):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+ItemKey = Annotated[str, Field(min_length=1, max_length=32)]
 
 
 class SheetOut(BaseModel):
@@ -43,7 +45,8 @@ class MeetingScoreOut(BaseModel):
 class ConfirmationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    points: dict[str, float] = Field(
+    points: dict[ItemKey, float] = Field(
+        max_length=100,
         description="Points for every manual item of the rubric, by key (e.g. C3, C4, C5)",
         examples=[{"C3": 3, "C4": 18, "C5": 4}],
     )

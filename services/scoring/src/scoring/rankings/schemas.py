@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 
 
 class RankingIn(BaseModel):
-    period: str = Field(description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026"])
+    period: str = Field(
+        max_length=16, description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026"]
+    )
 
 
 class RankedBranchOut(BaseModel):

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class RescoringJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period: str = Field(description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026-Q3"])
+    period: str = Field(
+        max_length=16, description="2026-07, 2026-Q3, 2026-H2 or 2026", examples=["2026-Q3"]
+    )
     rubric_id: str = Field(max_length=64, examples=["hd42-default"])
     rubric_version: str | None = Field(
         default=None, max_length=32, description="default: the newest loaded version"
