@@ -155,6 +155,6 @@ def test_development_mode_is_refused_in_production() -> None:
     with pytest.raises(ValueError, match="webhook_allow_insecure"):
         NotificationsSettings(
             database_url="sqlite+aiosqlite:///unused",
-            environment="production",
+            mode="production",
             webhook_allow_insecure=True,
         )

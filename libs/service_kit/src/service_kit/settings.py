@@ -141,12 +141,6 @@ class ServiceSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_fake_clock_in_production(self) -> ServiceSettings:
-        if self.clock_offset_file is not None and self.environment == "production":
-            raise ValueError("clock_offset_file is for tests and demos, not production")
-        return self
-
-    @model_validator(mode="after")
     def _default_database(self) -> ServiceSettings:
         if not self.database_url:
             DATA_DIR.mkdir(parents=True, exist_ok=True)

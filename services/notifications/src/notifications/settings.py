@@ -88,8 +88,10 @@ class NotificationsSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_insecure_webhooks_in_production(self) -> NotificationsSettings:
-        if self.webhook_allow_insecure and self.environment == "production":
-            raise ValueError("webhook_allow_insecure is for development, not production")
+        if self.webhook_allow_insecure and self.mode == "production":
+            raise ValueError(
+                "webhook_allow_insecure is for development (CHIBO_MODE=development), not production"
+            )
         return self
 
     @property

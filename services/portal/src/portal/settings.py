@@ -34,6 +34,6 @@ class PortalSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _secure_in_production(self) -> PortalSettings:
-        if self.environment == "production" and not self.cookie_secure:
+        if self.mode == "production" and not self.cookie_secure:
             raise ValueError("set PORTAL_COOKIE_SECURE=true in production (HTTPS only)")
         return self

@@ -16,14 +16,16 @@ Channel = Literal["inbox", "email", "webhook"]
 Urgency = Literal["routine", "urgent"]
 Delivery = Literal["by_urgency", "immediate", "digest"]
 TEMPLATED_CHANNELS: tuple[Channel, ...] = ("inbox", "email")
-Scalar = str | int | float | bool | None  # None: the field is null or absent
+Scalar = Annotated[str, Field(max_length=500)] | int | float | bool | None  # None: null or absent
 
 
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
-    event_type: str = Field(description="routing key, e.g. scoring.meeting.scored.v1")
+    event_type: str = Field(
+        max_length=200, description="routing key, e.g. scoring.meeting.scored.v1"
+    )
     filter: dict[str, Annotated[list[Scalar], Field(max_length=200)]] = Field(
         default_factory=dict,
         max_length=20,
@@ -75,7 +77,9 @@ class RuleSetDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules: list[Rule] = Field(max_length=500)
-    templates: dict[str, dict[Literal["inbox", "email"], MessageTemplate]] = Field(
+    templates: dict[
+        str, Annotated[dict[Literal["inbox", "email"], MessageTemplate], Field(max_length=2)]
+    ] = Field(
         default_factory=dict,
         max_length=200,
         description="event type → channel → template (Jinja2, Vietnamese)",
