@@ -46,6 +46,8 @@ from service_kit.clock import clock_from
 from service_kit.db import Database
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import ObserveMiddleware
+from service_kit.web.limits import BodyLimits, install_body_limits
+from service_kit.web.limits import detail as limits_detail
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 log = logging.getLogger("portal")
@@ -169,7 +171,20 @@ def _install_middleware(app: FastAPI, settings: PortalSettings) -> None:
         return response
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    # A spreadsheet for the import may be as large as the registry takes; any other form is small.
+    install_body_limits(
+        app,
+        BodyLimits(
+            settings.max_body_bytes, {"/quan-tri/nhap": settings.import_max_bytes + 64 * 1024}
+        ),
+        answer=_too_large_page,
+    )
     app.add_middleware(ObserveMiddleware, service=settings.service_name)
+
+
+def _too_large_page(request: Request, limit: int) -> Response:
+    detail = f"{limits_detail(limit)} Hãy gửi tệp nhỏ hơn hoặc chia thành nhiều lần."
+    return render(request, "error.html", 413, title="Nội dung quá lớn", detail=detail)
 
 
 def _install_errors(app: FastAPI, state: PortalState) -> None:

@@ -27,6 +27,9 @@ class PortalSettings(ServiceSettings):
     # Secure cookies need HTTPS; loopback development is plain HTTP, production is not.
     cookie_secure: bool = False
     session_cookie: str = "chibo_phien"
+    # The largest spreadsheet an administrator may upload (the registry's import cap; the form
+    # around it is allowed 64 KiB more).
+    import_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # A parked form (posted after the session ended) waits this long for the person to sign in.
     parked_form_seconds: int = Field(default=3600, ge=60)
     # Names of organisations change rarely; a short cache saves a call per row.

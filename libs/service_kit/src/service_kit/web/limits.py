@@ -12,14 +12,14 @@ registry's `/v1/imports/` (a spreadsheet) — the longest matching prefix wins.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit.web.problems import problem_response
@@ -71,19 +71,24 @@ def declared_length(scope: Scope) -> int | None:
     return int(value)
 
 
-async def refuse(scope: Scope, send: Send, limit: int) -> None:
+# How a refusal is answered: problem+json for the APIs; the portal answers a page.
+Refusal = Callable[[Request, int], Response]
+
+
+def problem_refusal(request: Request, limit: int) -> Response:
+    return problem_response(request, 413, CODE, detail(limit), headers=CLOSE, limit_bytes=limit)
+
+
+async def refuse(scope: Scope, send: Send, limit: int, answer: Refusal) -> None:
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
 
-    response = problem_response(
-        Request(scope), 413, CODE, detail(limit), headers=CLOSE, limit_bytes=limit
-    )
-    await response(scope, nothing, send)
+    await answer(Request(scope), limit)(scope, nothing, send)
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
-        self.app, self.limits = app, limits
+    def __init__(self, app: ASGIApp, limits: BodyLimits, answer: Refusal = problem_refusal) -> None:
+        self.app, self.limits, self.answer = app, limits, answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,7 +97,7 @@ class BodyLimitMiddleware:
         limit = self.limits.for_path(scope["path"])
         declared = declared_length(scope)
         if declared is not None and declared > limit:
-            await refuse(scope, send, limit)
+            await refuse(scope, send, limit, self.answer)
             return
         received = 0
         started = False
@@ -116,16 +121,16 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await refuse(scope, send, limit)
+            await refuse(scope, send, limit, self.answer)
 
 
-def install_body_limits(app: FastAPI, limits: BodyLimits) -> None:
+def install_body_limits(
+    app: FastAPI, limits: BodyLimits, answer: Refusal = problem_refusal
+) -> None:
     """The middleware, and the answer when a route's own read of the body hits the limit."""
 
     @app.exception_handler(BodyTooLarge)
-    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return problem_response(
-            request, 413, CODE, exc.detail, headers=exc.headers, limit_bytes=exc.limit
-        )
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return answer(request, exc.limit)
 
-    app.add_middleware(BodyLimitMiddleware, limits=limits)
+    app.add_middleware(BodyLimitMiddleware, limits=limits, answer=answer)
