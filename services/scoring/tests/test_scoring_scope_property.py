@@ -101,6 +101,11 @@ PROBES = [
         items=_rows,
     ),
     Probe(
+        "GET /v1/branches/{branch_id}/rubric",
+        lambda w, b: Call("GET", f"/v1/branches/{b}/rubric", [b], params={"held_on": "2026-11-03"}),
+        "branch",
+    ),
+    Probe(
         "GET /v1/branches/{branch_id}/rollups",
         lambda w, b: Call("GET", f"/v1/branches/{b}/rollups", [b], params={"period": "2026"}),
         "branch",
