@@ -168,6 +168,17 @@ PROBES = [
         items=_rows,
     ),
     Probe(
+        "GET /v1/classifications/{year}/table",
+        lambda w, n: Call(
+            "GET", f"/v1/classifications/{YEAR}/table", [n], params={"organisation_id": n}
+        ),
+    ),
+    Probe(
+        # Naming no organisation: the province's table, province accounts only.
+        "GET /v1/classifications/{year}/table",
+        lambda w, n: Call("GET", f"/v1/classifications/{YEAR}/table", [PROVINCE]),
+    ),
+    Probe(
         "GET /v1/classifications/{year}/{subject_type}/{subject_id}",
         lambda w, b: Call("GET", f"/v1/classifications/{YEAR}/branch/{b}", [b]),
         "branch",

@@ -72,8 +72,8 @@ class Scope:
             return {}
         tree = self.tree
         out: dict[str, list[str]] = {}
-        for org in sorted({self.grassroots_of(b) for b in branches} - {None}):
-            assert org is not None
+        above = {self.grassroots_of(b) for b in branches}
+        for org in sorted(o for o in above if o is not None):
             if tree.kind.get(org) != OrganisationKind.GRASSROOTS_ORGANISATION:
                 continue
             under = [n for n in tree.under(org) if is_branch(tree.kind.get(n, ""))]
@@ -382,6 +382,35 @@ async def run_proposals(
     }
 
 
+def _decided(uow: UnitOfWork, row: Classification, level: str, reason: str, now: datetime) -> None:
+    row.decided_level, row.decision_reason, row.decided_at = level, reason, now
+    row.version += 1
+    uow.session.add(row)
+    if row.subject_type not in ("branch", "member"):
+        return  # the v1 contract names branches and members only
+    uow.emit(
+        ClassificationDecided.produce(
+            aggregate_version=row.version,
+            classification_id=row.classification_id,
+            year=row.year,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
+            proposed_level=row.proposed_level,
+            level=level,
+            reason=reason,
+        ),
+        subject=f"classifications/{row.classification_id}",
+    )
+
+
+def _already(row: Classification) -> Conflict:
+    assert row.decided_at is not None
+    return Conflict(
+        "classification-already-decided",
+        f"Xếp loại {row.classification_id} đã được quyết định lúc {row.decided_at.isoformat()}.",
+    )
+
+
 async def decide(
     uow: UnitOfWork, cid: str, level: str, reason: str, now: datetime
 ) -> Classification:
@@ -390,29 +419,34 @@ async def decide(
     if row is None:
         raise NotFound("classification-not-found", f"Chưa có đề xuất xếp loại {cid}.")
     if row.decided_at is not None:
-        raise Conflict(
-            "classification-already-decided",
-            f"Xếp loại {cid} đã được quyết định lúc {row.decided_at.isoformat()}.",
-        )
-    row.decided_level, row.decision_reason, row.decided_at = level, reason, now
-    row.version += 1
-    uow.session.add(row)
-    if row.subject_type not in ("branch", "member"):
-        return row  # the v1 contract names branches and members only
-    uow.emit(
-        ClassificationDecided.produce(
-            aggregate_version=row.version,
-            classification_id=cid,
-            year=row.year,
-            subject_type=row.subject_type,
-            subject_id=row.subject_id,
-            proposed_level=row.proposed_level,
-            level=level,
-            reason=reason,
-        ),
-        subject=f"classifications/{cid}",
-    )
+        raise _already(row)
+    _decided(uow, row, level, reason, now)
     return row
+
+
+async def decide_many(
+    uow: UnitOfWork, decisions: Mapping[str, str], reason: str, now: datetime
+) -> int:
+    """A committee's decisions on a list (classification id → level), all or nothing: every id
+    must have a proposal not decided yet. Rows are read 500 at a time."""
+    ids = sorted(decisions)
+    rows: dict[str, Classification] = {}
+    for chunk in range(0, len(ids), 500):
+        found = await uow.session.execute(
+            sa.select(Classification)
+            .where(Classification.classification_id.in_(ids[chunk : chunk + 500]))
+            .with_for_update()
+        )
+        rows.update({r.classification_id: r for r in found.scalars()})
+    missing = [cid for cid in ids if cid not in rows]
+    if missing:
+        raise NotFound("classification-not-found", f"Chưa có đề xuất xếp loại {missing[0]}.")
+    decided = next((rows[cid] for cid in ids if rows[cid].decided_at is not None), None)
+    if decided is not None:
+        raise _already(decided)
+    for cid in ids:
+        _decided(uow, rows[cid], decisions[cid], reason, now)
+    return len(ids)
 
 
 async def list_classifications(

@@ -217,9 +217,9 @@ def build_table(
     }
     own = Line(root, tree.name.get(root, root), tree.kind.get(root, ""))
     decided: dict[str, OrgRow] = {}
-    for row in organisations:
-        if row.subject_id in in_tree:
-            decided[row.subject_id] = row
+    for org_row in organisations:
+        if org_row.subject_id in in_tree:
+            decided[org_row.subject_id] = org_row
     org_pools: dict[str, Counter[str]] = defaultdict(Counter)
     for node in nodes:
         tier = _tier(tree, node)
