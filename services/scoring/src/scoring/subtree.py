@@ -1,5 +1,7 @@
-"""Which branches a subtree report covers: those under the organisation on the period's last day
-(from the shared organisation-tree replica) that existed on some day of the period."""
+"""Questions asked of the shared organisation-tree replica: which branches a subtree report covers
+(those under the organisation on the period's last day that existed on some day of the period),
+which province a branch lies in on a day (its rubric), and the whole tree on one day (grassroots
+organisations of many branches at once: classification and its annual table)."""
 
 from __future__ import annotations
 

@@ -210,7 +210,11 @@ async def score_submitted_meeting(
     if existing is not None:
         rubric = _pinned(rubrics, existing)
     else:
-        province = await province_code_of(uow.session, meeting.branch_id, meeting.held_on)
+        province = (  # one recursive query up the replica, unless one rubric scores everything
+            None
+            if rubrics.rubric_id
+            else await province_code_of(uow.session, meeting.branch_id, meeting.held_on)
+        )
         try:
             rubric = rubrics.for_meeting(meeting.held_on, province)
         except NoRubric as exc:
