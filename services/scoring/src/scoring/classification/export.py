@@ -78,10 +78,10 @@ def _sheet(
     sheet.append([f"Năm {table.year} — {table.name} — theo {table.rules.name}"])
     sheet.append([])
     _header(sheet, groups, 4)
-    lines: list[tuple[str, TableLineOut]] = [(str(i), line) for i, line in enumerate(table.rows, 1)]
+    lines: list[tuple[int | None, TableLineOut]] = list(enumerate(table.rows, 1))
     if table.own is not None:
-        lines.append(("", table.own))
-    lines.append(("", table.total))
+        lines.append((None, table.own))
+    lines.append((None, table.total))
     for number, line in lines:
         cells: list[object] = [
             number,
