@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from event_contracts.events.meetings import MeetingSubmitted, RollEntry
-from scoring.policy import load_policy
+from scoring.policy import load_classification, load_policy
 from scoring.rubrics.active import ActiveRubrics
 from scoring.rubrics.book import load_book
 from scoring.rubrics.format import Rubric
@@ -14,6 +14,7 @@ from scoring.rubrics.format import Rubric
 BOOK = load_book()
 RUBRICS = ActiveRubrics.of(BOOK)  # what a service started with the shipped files scores with
 POLICY = load_policy()
+CLASSIFICATION = load_classification()
 HD42 = BOOK.select(held_on=date(2026, 1, 1))
 NGHE_AN = BOOK.select(held_on=date(2026, 1, 1), province="nghe-an")
 PREP_STEPS = ["prep_meeting", "notice_sent", "documents_early", "draft_resolution"]

@@ -25,10 +25,9 @@ from scoring.compliance.rules import (
     low_attendance_flag,
     member_absence_flags,
 )
-from scoring.policy import load_policy
+from scoring.policy import load_classification, load_policy
 
-POLICY = load_policy()
-RULES, CLASS = POLICY.compliance, POLICY.classification
+RULES, CLASS = load_policy().compliance, load_classification().for_year(2026)
 
 
 def meeting(day: int, month: int = 3, grade: str = "kha", **facts: object) -> MeetingFacts:

@@ -67,7 +67,7 @@ async def test_stored_score_keeps_facts_explanations_and_its_rubric(
 ) -> None:
     assert await deliver(runtime, E1, V1) == "ack"
     score = await stored(runtime)
-    assert (score["rubric_id"], score["rubric_version"]) == ("hd42-default", "2025-07-01")
+    assert (score["rubric_id"], score["rubric_version"]) == ("hd42-default", "2025-10-28")
     c2 = next(c for c in score["criteria"] if c["code"] == "C2")
     assert c2["facts"]["attendance_rate"] == 1.0 and "(20/20;" in c2["explanation"]
     assert c2["self_points"] == 5 and c2["confirmed_points"] is None
@@ -201,7 +201,7 @@ async def test_the_rubric_is_pinned_at_the_first_scoring(runtime: ServiceRuntime
     runtime.context.rubrics = ActiveRubrics.of(RubricBook((*original.rubrics, newer)))
     assert runtime.context.rubrics.for_meeting(V1.held_on).version == "2026-01-01"
     await deliver(runtime, E2, V2)
-    assert (await stored(runtime))["rubric_version"] == "2025-07-01"
+    assert (await stored(runtime))["rubric_version"] == "2025-10-28"
 
 
 def test_orders_cover_every_permutation_of_two_versions() -> None:

@@ -126,23 +126,84 @@ def test_every_error_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_shipped_rubrics_and_their_selection() -> None:
     book = load_book()
-    assert {(r.id, r.province) for r in book.rubrics} == {
-        ("hd42-default", None),
-        ("nghe-an-2021", "nghe-an"),
+    assert {(r.id, r.version, r.province) for r in book.rubrics} == {
+        ("hd12-2018", "2018-07-06", None),
+        ("hd42-default", "2025-07-01", None),  # withdrawn, kept for the scores pinned to it
+        ("hd42-default", "2025-10-28", None),
+        ("nghe-an-2021", "2021-09-15", "nghe-an"),
     }
     assert book.select(held_on=date(2026, 7, 1)).id == "hd42-default"
     assert book.select(held_on=date(2026, 7, 1), province="ha-tinh").id == "hd42-default"
     assert book.select(held_on=date(2026, 7, 1), province="nghe-an").id == "nghe-an-2021"
     assert book.select(held_on=date(2026, 7, 1), rubric_id="nghe-an-2021").id == "nghe-an-2021"
-    with pytest.raises(NoRubric, match="có hiệu lực ngày 2024-12-01"):
-        book.select(held_on=date(2024, 12, 1))
     assert book.select(held_on=date(2024, 12, 1), province="nghe-an").id == "nghe-an-2021"
+    # Nghệ An before its own rubric: the national one of the day.
+    assert book.select(held_on=date(2020, 3, 3), province="nghe-an").id == "hd12-2018"
+
+
+def test_hd12_until_hd42_took_effect_and_nothing_before_hd12() -> None:
+    """HD 12-HD/BTCTW of 06/7/2018 scores meetings until HD 42-HD/BTCTW of 28/10/2025
+    (research/domain.md §0); the HD 42 version once dated 01/07/2025 is withdrawn."""
+    book = load_book()
+    assert book.select(held_on=date(2018, 7, 6)).id == "hd12-2018"
+    assert book.select(held_on=date(2025, 7, 1)).id == "hd12-2018"
+    assert book.select(held_on=date(2025, 10, 27)).id == "hd12-2018"
+    assert (book.select(held_on=date(2025, 10, 28)).id, HD42.version) == (
+        "hd42-default",
+        "2025-10-28",
+    )
+    assert "42-HD/BTCTW" in book.withdrawn[("hd42-default", "2025-07-01")]
+    assert book.get("hd42-default", "2025-07-01") is not None  # pinned scores still find it
+    with pytest.raises(NoRubric) as caught:
+        book.select(held_on=date(2018, 7, 5))
+    assert str(caught.value) == (
+        "Không có bảng điểm nào có hiệu lực ngày 05/07/2018; bảng sớm nhất «Tiêu chí chất lượng "
+        "sinh hoạt chi bộ (HD 12-HD/BTCTW, 2018)» áp dụng từ 06/07/2018: cuộc họp được ghi nhận "
+        "nhưng không chấm điểm."
+    )
+    with pytest.raises(NoRubric, match="Không có bảng điểm nghe-an-2021 có hiệu lực ngày"):
+        book.select(held_on=date(2021, 9, 14), rubric_id="nghe-an-2021")
+
+
+def test_province_codes_map_to_rubric_families() -> None:
+    book = load_book()
+    assert book.family_of("NA") == "nghe-an"
+    assert book.family_of("nghe-an") == "nghe-an"  # a family named like the code
+    assert book.family_of("HG") is None and book.family_of(None) is None
+
+
+def test_a_mapping_to_no_rubric_family_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        (RUBRICS_DIR / "default-hd42.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "provinces.yaml").write_text("provinces: {HG: ha-giang}\n", encoding="utf-8")
+    with pytest.raises(RubricError, match=r"provinces\.HG: không có bảng điểm nào của 'ha-giang'"):
+        load_book(tmp_path)
+
+
+def test_a_withdrawal_names_a_version_that_exists(tmp_path: Path) -> None:
+    broken(tmp_path, "withdraws", [{"version": "2020-01-01", "reason": "sai"}])
+    with pytest.raises(RubricError, match="rút phiên bản 2020-01-01 không có"):
+        load_book(tmp_path)
+
+
+def test_observer_scored_items_are_marked_whatever_their_codes(tmp_path: Path) -> None:
+    book = load_book()
+    hd12 = book.select(held_on=date(2019, 1, 1))
+    assert hd12.observer_items("regular") == {"H1": 8, "H3": 6, "H4": 15}
+    assert hd12.observer_items("thematic") == {"H1": 8, "H3": 6, "H4": 15, "H5": 15}
+    assert HD42.observer_items("regular") == {"C3": 3, "C4": 20, "C5": 5}
+    # A file that marks none (written before the marker): every manual item is the observer's.
+    assert NGHE_AN.observer_items("regular") == {"N1": 6, "N3": 15, "N4": 15, "N5": 3}
+    assert NGHE_AN.observer_items("thematic") == NGHE_AN.manual_items("thematic")
+    with pytest.raises(RubricError, match="chỉ tiểu mục chấm tay mới có observer_scored"):
+        load_book(broken(tmp_path, "criteria.0.sub_items.0.observer_scored", True))
 
 
 def test_newest_version_in_force_on_the_meeting_date_wins() -> None:
     later = HD42.model_copy(update={"version": "2027-01-01", "effective_on": date(2027, 1, 1)})
     book = type(load_book())((HD42, later))
-    assert book.select(held_on=date(2026, 12, 31)).version == "2025-07-01"
+    assert book.select(held_on=date(2026, 12, 31)).version == "2025-10-28"
     assert book.select(held_on=date(2027, 1, 1)).version == "2027-01-01"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from scoring_factories import POLICY, RUBRICS, facts, scoring_app
+from scoring_factories import CLASSIFICATION, RUBRICS, facts, scoring_app
 from scoring_subtree import subtree_api
 
 from chibo_testing.tokens import bearer, province_headers
@@ -145,7 +145,9 @@ async def test_a_scoped_run_leaves_members_of_foreign_branches_alone(sqlite_url:
                 )
             )
             scope = service.Scope(2026, frozenset({"b-1"}), {}, {})
-            await service.run_proposals(uow, POLICY, scope, datetime.now(UTC))
+            await service.run_proposals(
+                uow, CLASSIFICATION.for_year(2026), scope, datetime.now(UTC)
+            )
             await uow.commit()
         async with runtime.db.session() as session:
             rows = await session.execute(sa.select(Classification.subject_id))

@@ -101,6 +101,11 @@ PROBES = [
         items=_rows,
     ),
     Probe(
+        "GET /v1/branches/{branch_id}/rubric",
+        lambda w, b: Call("GET", f"/v1/branches/{b}/rubric", [b], params={"held_on": "2026-11-03"}),
+        "branch",
+    ),
+    Probe(
         "GET /v1/branches/{branch_id}/rollups",
         lambda w, b: Call("GET", f"/v1/branches/{b}/rollups", [b], params={"period": "2026"}),
         "branch",
@@ -161,6 +166,17 @@ PROBES = [
         "branch",
         row_org=lambda item: item["branch_id"],
         items=_rows,
+    ),
+    Probe(
+        "GET /v1/classifications/{year}/table",
+        lambda w, n: Call(
+            "GET", f"/v1/classifications/{YEAR}/table", [n], params={"organisation_id": n}
+        ),
+    ),
+    Probe(
+        # Naming no organisation: the province's table, province accounts only.
+        "GET /v1/classifications/{year}/table",
+        lambda w, n: Call("GET", f"/v1/classifications/{YEAR}/table", [PROVINCE]),
     ),
     Probe(
         "GET /v1/classifications/{year}/{subject_type}/{subject_id}",

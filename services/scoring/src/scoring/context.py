@@ -1,5 +1,5 @@
-"""What scoring's handlers, sweepers and routes share: the rubric book and the policy loaded at
-start-up, and the re-scoring runner's wake-up."""
+"""What scoring's handlers, sweepers and routes share: the rubric book, the compliance policy and
+the dated classification rules loaded at start-up, and the re-scoring runner's wake-up."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from typing import Annotated, cast
 
 from fastapi import Depends
 
-from scoring.policy import POLICY_FILE, Policy, load_policy
+from scoring.policy import (
+    CLASSIFICATION_DIR,
+    POLICY_FILE,
+    ClassificationBook,
+    Policy,
+    load_classification,
+    load_policy,
+)
 from scoring.rubrics.active import ActiveRubrics
 from scoring.rubrics.book import RUBRICS_DIR, load_book
 from scoring.settings import ScoringSettings
@@ -22,6 +29,7 @@ from service_kit.web.app import get_context
 class ScoringContext(ServiceContext):
     rubrics: ActiveRubrics
     policy: Policy
+    classification: ClassificationBook
     rescoring_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -35,9 +43,12 @@ def scoring_context(settings: ScoringSettings) -> ContextFactory:
     book = load_book(settings.rubrics_dir or RUBRICS_DIR)
     rubrics = ActiveRubrics.of(book, settings.rubric_id)
     policy = load_policy(settings.policy_file or POLICY_FILE)
+    classification = load_classification(settings.classification_dir or CLASSIFICATION_DIR)
 
     def build(runtime: ServiceRuntime) -> ScoringContext:
-        return ScoringContext(runtime, rubrics=rubrics, policy=policy)
+        return ScoringContext(
+            runtime, rubrics=rubrics, policy=policy, classification=classification
+        )
 
     return build
 

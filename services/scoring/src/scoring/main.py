@@ -19,6 +19,7 @@ from scoring.rescoring.router import router as rescoring_router
 from scoring.rescoring.scheduled import rescoring_runner
 from scoring.rollups.router import router as rollups_router
 from scoring.rollups.router import subtree_router as subtree_rollups_router
+from scoring.rubrics.router import router as rubrics_router
 from scoring.scope import RESOLVERS
 from scoring.settings import ScoringSettings
 from scoring.subscriptions import SUBSCRIPTIONS
@@ -54,6 +55,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             classification_router,
             reports_router,
             rescoring_router,
+            rubrics_router,
         ],
         scope_tree=ReplicaScopeTree(),
         permissions=PERMISSIONS,

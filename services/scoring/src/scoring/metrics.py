@@ -12,3 +12,7 @@ SCORED = Counter(
 FLAGGED = Counter(
     domain_name("scoring", "compliance_flags_total"), "Compliance flags raised, by kind", ["kind"]
 )
+UNSCORED = Counter(
+    domain_name("scoring", "meetings_unscored_total"),
+    "Meetings recorded without a score: no rubric in force on their date",
+)

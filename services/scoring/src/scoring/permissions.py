@@ -25,6 +25,7 @@ CATALOG = [
 ROUTES = {
     "POST /v1/classifications/{year}/proposals": "classification.propose",
     "GET /v1/classifications/{year}": "classification.read",
+    "GET /v1/classifications/{year}/table": "classification.read",
     "GET /v1/classifications/{year}/{subject_type}/{subject_id}": "classification.read",
     "POST /v1/classifications/{year}/{subject_type}/{subject_id}/decision": (
         "classification.decide"
@@ -41,6 +42,7 @@ ROUTES = {
     "GET /v1/rescoring-jobs": "rescoring.read",
     "GET /v1/branches/{branch_id}/rollups": "score.read",
     "GET /v1/organisations/{organisation_id}/rollups": "score.read",
+    "GET /v1/branches/{branch_id}/rubric": "score.read",
 }
 
 READ = ["score.read", "compliance.read", "classification.read", "rescoring.read"]

@@ -8,15 +8,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.classification.models import Classification
 from scoring.classification.service import classification_id
-from scoring.meeting_scores.models import MeetingScore
+from scoring.meeting_scores.models import MeetingScore, UnscoredMeeting
 from scoring.rankings.models import Ranking
 from scoring.rescoring.models import RescoringJob
 from service_kit.web.access import PROVINCE, Resolvers, itself
 
 
 async def _meeting(session: AsyncSession, meeting_id: str, _: Mapping[str, str]) -> str | None:
+    """A meeting belongs to its branch, scored or recorded unscored (no rubric)."""
     score = await session.get(MeetingScore, meeting_id)
-    return score.branch_id if score else None
+    if score is not None:
+        return score.branch_id
+    unscored = await session.get(UnscoredMeeting, meeting_id)
+    return unscored.branch_id if unscored else None
 
 
 async def _ranking(session: AsyncSession, ranking_id: str, _: Mapping[str, str]) -> str | None:
@@ -33,10 +37,11 @@ async def _job(session: AsyncSession, job_id: str, _: Mapping[str, str]) -> str 
 
 
 async def _subject(session: AsyncSession, subject_id: str, params: Mapping[str, str]) -> str | None:
-    """A branch is its own target; a member belongs to the branch stored on the row (a row
-    without one is the province's); anything else is left to the handler (404 / 422)."""
+    """A branch or a grassroots organisation is its own target; a member belongs to the branch
+    stored on the row (a row without one is the province's); anything else is left to the
+    handler (404 / 422)."""
     subject_type = params.get("subject_type")
-    if subject_type == "branch":
+    if subject_type in ("branch", "organisation"):
         return subject_id
     if subject_type != "member" or not params.get("year", "").isdigit():
         return None

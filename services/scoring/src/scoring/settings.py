@@ -25,8 +25,12 @@ class ScoringSettings(ServiceSettings):
     )
     policy_file: Path | None = Field(
         default=None,
-        description="Compliance thresholds and classification rules (YAML); the shipped "
-        "`policies/default.yaml` if unset.",
+        description="Compliance thresholds (YAML); the shipped `policies/default.yaml` if unset.",
+    )
+    classification_dir: Path | None = Field(
+        default=None,
+        description="Folder of the dated annual classification rule sets (YAML, one per file, "
+        "chosen by the year reviewed); the shipped `policies/classification/` if unset.",
     )
     rescoring_batch_size: int = Field(
         default=200,

@@ -1,8 +1,11 @@
-"""HTTP edge of annual classification: run proposals, read them, record the decision.
+"""HTTP edge of annual classification: run proposals under the year's rule set, read them,
+record the decision, publish the annual table of decided levels (JSON or XLSX).
 
 Scope: a run targets the organisation or the branches its body names (the province when it names
 neither); lists show rows of branches in the caller's subtree; one classification belongs to its
-branch (a branch subject is its own), checked by `guard` through the `subject_id` resolver."""
+branch (a branch or organisation subject is its own), checked by `guard` through the
+`subject_id` resolver; the table is of an organisation in the caller's subtree (the province's
+when it names none: province accounts only)."""
 
 from __future__ import annotations
 
@@ -12,17 +15,23 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from event_contracts.vocabulary import OrganisationKind
 from scoring.classification import service
+from scoring.classification.export import to_xlsx
 from scoring.classification.models import Classification
+from scoring.classification.rules import MemberInputs
 from scoring.classification.schemas import (
+    AnnualTableOut,
     ClassificationOut,
     DecisionIn,
     ProposalRunIn,
     ProposalRunOut,
 )
+from scoring.classification.table import annual_table, year_end
 from scoring.context import Ctx
+from scoring.policy import ClassificationRules, NoRules
 from scoring.rollups.periods import parse_period
-from scoring.subtree import branches_in
+from scoring.subtree import TreeOnDay, branches_in, tree_on
 from scoring.visible import visible_to
 from service_kit.uow import UnitOfWork
 from service_kit.web.access import Access, superior
@@ -31,7 +40,8 @@ from service_kit.web.idempotency import Created, create_once
 from service_kit.web.problems import FieldError, Problem
 
 router = APIRouter(prefix="/v1/classifications", tags=["classification"])
-SubjectType = Literal["branch", "member"]
+SubjectType = Literal["branch", "organisation", "member"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def out(row: Classification) -> ClassificationOut:
@@ -42,6 +52,17 @@ def _year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise Problem(422, "validation-error", f"Năm {year} không hợp lệ.")
     return year
+
+
+def _rules(ctx: Ctx, year: int) -> ClassificationRules:
+    """The rule set of the year reviewed; 422 naming the year when none covers it."""
+    try:
+        return ctx.classification.for_year(_year(year))
+    except NoRules as exc:
+        detail = str(exc)
+        raise Problem(
+            422, "no-classification-rules", detail, errors=[FieldError("#path/year", detail)]
+        ) from None
 
 
 async def _require_run_targets(access: Access, body: ProposalRunIn) -> None:
@@ -87,7 +108,8 @@ async def run_proposals(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     await _require_run_targets(access, body)
-    policy, checked = ctx.policy, _year(year)
+    checked = _year(year)
+    rule_set = _rules(ctx, checked)
 
     async def create(uow: UnitOfWork) -> Created:
         scope = service.Scope(
@@ -95,12 +117,19 @@ async def run_proposals(
             await _run_branches(uow.session, body, checked),
             body.groups,
             {e.subject_id: e.reason for e in body.exclusions},
+            {
+                i.member_id: MemberInputs(i.self_assessment, i.residence_comment, i.disciplined)
+                for i in body.member_inputs
+            },
+            await tree_on(uow.session, year_end(checked)),
         )
-        counts = await service.run_proposals(uow, policy, scope, runtime.clock.now())
+        counts = await service.run_proposals(uow, rule_set, scope, runtime.clock.now())
         result = ProposalRunOut(
             year=year,
-            policy=f"{policy.id} {policy.version}",
+            policy=rule_set.label,
+            rules=rule_set.name,
             branch=counts["branch"],
+            organisation=counts["organisation"],
             member=counts["member"],
         )
         return Created(201, result.model_dump(mode="json"), location=f"/v1/classifications/{year}")
@@ -132,6 +161,62 @@ async def list_year(
             offset=offset,
         )
     return [out(r) for r in rows]
+
+
+def _table_root(tree: TreeOnDay, organisation_id: str | None, year: int) -> str:
+    """The organisation asked for, or the one province of the tree at the year's end."""
+    if organisation_id is None:
+        roots = [n for n, k in tree.kind.items() if k == OrganisationKind.PROVINCE]
+        if len(roots) != 1:
+            detail = f"Cây tổ chức ngày 31/12/{year} không có đúng một tỉnh: cần organisation_id."
+            raise Problem(404, "organisation-not-found", detail)
+        return roots[0]
+    if organisation_id not in tree.kind:
+        raise Problem(
+            404,
+            "organisation-not-found",
+            f"Tổ chức {organisation_id} không có trong cây tổ chức ngày 31/12/{year}.",
+        )
+    return organisation_id
+
+
+@router.get(
+    "/{year}/table",
+    response_model=AnnualTableOut,
+    summary="The year's table of decided levels: organisations and members by level, with "
+    "counts and percentages, per organisation and in total (JSON or XLSX)",
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def get_table(
+    year: int,
+    runtime: Runtime,
+    ctx: Ctx,
+    access: Caller,
+    organisation_id: str | None = Query(
+        default=None,
+        description="the organisation whose table it is (one line per organisation directly "
+        "under it); the province when omitted (province accounts only)",
+    ),
+    format: Literal["json", "xlsx"] = "json",
+) -> AnnualTableOut | Response:
+    if organisation_id is None:
+        access.require_province()
+    else:
+        await access.require(organisation_id)
+    rule_set = _rules(ctx, year)
+    async with runtime.db.session() as session:
+        tree = await tree_on(session, year_end(year))
+        root = _table_root(tree, organisation_id, year)
+        table = AnnualTableOut.model_validate(
+            await annual_table(session, year, root, tree, rule_set)
+        )
+    if format == "json":
+        return table
+    return Response(
+        to_xlsx(table),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="xep-loai-{year}.xlsx"'},
+    )
 
 
 @router.get(

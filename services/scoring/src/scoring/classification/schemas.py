@@ -20,6 +20,17 @@ class ExclusionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=300, examples=["đình chỉ sinh hoạt đảng"])
 
 
+class MemberInputIn(BaseModel):
+    """What scoring does not record itself about a member's year, as the committee gives it."""
+
+    member_id: str
+    self_assessment: Level | None = Field(default=None, description="the member's own level")
+    residence_comment: Literal["good", "not_good"] | None = Field(
+        default=None, description="the residence branch committee's comment (QĐ 213)"
+    )
+    disciplined: bool | None = Field(default=None, description="disciplined in the year")
+
+
 class ProposalRunIn(BaseModel):
     organisation_id: Id | None = Field(
         default=None,
@@ -45,12 +56,22 @@ class ProposalRunIn(BaseModel):
         description="Members or branches not classified, with the reason (suspended, exempt, "
         "admitted or founded less than 6 months ago): scoring has no member status replica.",
     )
+    member_inputs: list[MemberInputIn] = Field(
+        default_factory=list,
+        description="Per member, the inputs of the review beside attendance and the branch's "
+        "result: self-assessment, residence-branch comment, discipline. Each proposal names all "
+        "five in `basis.inputs` (null where there is no data).",
+    )
 
 
 class ProposalRunOut(BaseModel):
     year: int
-    policy: str
+    policy: str = Field(description="the rule set of the year: id and version")
+    rules: str = Field(description="its name (QĐ 132-QĐ/TW …)")
     branch: dict[str, int] = Field(description="count per proposed level, and excluded")
+    organisation: dict[str, int] = Field(
+        description="grassroots Party organisations (đảng bộ cơ sở) proposed from their branches"
+    )
     member: dict[str, int]
 
 
@@ -78,3 +99,64 @@ class ClassificationOut(BaseModel):
     decision_reason: str | None
     decided_at: datetime | None
     level: str | None = Field(description="the decided level once given, else the proposed one")
+
+
+class LevelCountOut(BaseModel):
+    count: int
+    percent: float | None = Field(description="% of the base, truncated to one decimal")
+
+
+class OrganisationsOut(BaseModel):
+    total: int = Field(description="in the tree on the year's last day")
+    rated: int = Field(description="with a decided level (the base of the percentages)")
+    pending: int = Field(description="proposed or excluded, not decided yet")
+    by_level: dict[Level, LevelCountOut]
+
+
+class MembersOut(BaseModel):
+    total: int = Field(description="members with a classification row of the year")
+    classified: LevelCountOut = Field(description="decided; percent of total")
+    pending: int
+    by_level: dict[Level, LevelCountOut] = Field(description="percent of those classified")
+
+
+class TableLineOut(BaseModel):
+    organisation_id: str
+    name: str
+    kind: str
+    grassroots: OrganisationsOut = Field(description="tổ chức cơ sở đảng (đảng bộ, chi bộ cơ sở)")
+    sub_branches: OrganisationsOut = Field(description="chi bộ trực thuộc đảng ủy cơ sở")
+    members: MembersOut
+
+
+class RulesOut(BaseModel):
+    id: str
+    version: str
+    name: str
+    quota: str = Field(description="how the rule of the year counts its quota (Vietnamese)")
+
+
+class QuotaCheckOut(BaseModel):
+    subjects: Literal["organisations", "members"]
+    pool: str
+    pool_name: str
+    good_or_above: int
+    excellent: int
+    cap: int = Field(description="the most excellent the rule allows in this pool")
+    excellent_percent_of_base: float | None
+    within: bool
+
+
+class AnnualTableOut(BaseModel):
+    year: int
+    organisation_id: str
+    name: str
+    rules: RulesOut
+    percent_rule: str
+    total: TableLineOut = Field(description="the organisation asked for, everything under it")
+    rows: list[TableLineOut] = Field(description="one per organisation directly under it")
+    own: TableLineOut | None = Field(description="what sits on the organisation itself, if any")
+    quota: list[QuotaCheckOut] = Field(
+        description="the decided levels against the year's quota, pool by pool"
+    )
+    quota_within: bool

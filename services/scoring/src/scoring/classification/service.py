@@ -1,14 +1,16 @@
-"""Annual classification: gather a year's facts, propose (quota per group), record decisions.
+"""Annual classification: gather a year's facts, propose under the year's rule set (the quota
+counted as that rule counts it), record decisions.
 
 A proposal run replaces undecided proposals and announces those that changed; a decided
-classification is never touched by a later run.
+classification is never touched by a later run. Grassroots Party organisations (đảng bộ cơ sở)
+are proposed from their branches when the run covers all of them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,19 +18,28 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.scoring import ClassificationDecided, ClassificationProposed
+from event_contracts.vocabulary import OrganisationKind, is_branch
 from scoring.classification import rules
 from scoring.classification.models import Classification
-from scoring.classification.rules import BranchYear, MemberYear, Proposal
+from scoring.classification.rules import (
+    GRASSROOTS,
+    SUB_BRANCH,
+    BranchYear,
+    MemberInputs,
+    MemberYear,
+    Proposal,
+)
 from scoring.compliance.models import MeetingAttendance, ObserverReportFact
 from scoring.compliance.rules import THEMATIC_TYPES
-from scoring.meeting_scores.models import MeetingScore
-from scoring.policy import Policy
+from scoring.meeting_scores.models import MeetingScore, UnscoredMeeting
+from scoring.policy import ClassificationRules
+from scoring.subtree import TreeOnDay
 from scoring.visible import Visible, everything
 from service_kit.errors import Conflict, NotFound
 from service_kit.uow import UnitOfWork
 
 S, A = MeetingScore.__table__.c, MeetingAttendance.__table__.c
-R = ObserverReportFact.__table__.c
+R, U = ObserverReportFact.__table__.c, UnscoredMeeting.__table__.c
 DEFAULT_GROUP = "all"
 
 
@@ -38,12 +49,37 @@ class Scope:
     branch_ids: frozenset[str] | None  # None: every branch with a scored meeting that year
     groups: Mapping[str, str]  # branch → group of comparable units; missing → "all"
     exclusions: Mapping[str, str]  # subject id → reason (suspended, exempt, …) given by people
+    member_inputs: Mapping[str, MemberInputs] = field(default_factory=dict)
+    tree: TreeOnDay | None = None  # the tree on the year's last day (None: nothing known)
 
     def in_scope(self, branch_id: str) -> bool:
         return self.branch_ids is None or branch_id in self.branch_ids
 
     def group_of(self, branch_id: str | None) -> str:
         return self.groups.get(branch_id or "", DEFAULT_GROUP)
+
+    def tier_of(self, branch_id: str) -> str:
+        kind = self.tree.kind.get(branch_id) if self.tree else None
+        return GRASSROOTS if kind == OrganisationKind.GRASSROOTS_BRANCH else SUB_BRANCH
+
+    def grassroots_of(self, branch_id: str) -> str | None:
+        return self.tree.grassroots_of(branch_id) if self.tree else None
+
+    def grassroots_to_classify(self, branches: Collection[str]) -> dict[str, list[str]]:
+        """Each đảng bộ cơ sở above these branches → its branches on the year's last day, when
+        the run covers all of them (a run over some of its branches does not judge it)."""
+        if self.tree is None:
+            return {}
+        tree = self.tree
+        out: dict[str, list[str]] = {}
+        above = {self.grassroots_of(b) for b in branches}
+        for org in sorted(o for o in above if o is not None):
+            if tree.kind.get(org) != OrganisationKind.GRASSROOTS_ORGANISATION:
+                continue
+            under = [n for n in tree.under(org) if is_branch(tree.kind.get(n, ""))]
+            if self.branch_ids is None or all(b in self.branch_ids for b in under):
+                out[org] = under
+        return out
 
 
 def classification_id(year: int, subject_type: str, subject_id: str) -> str:
@@ -75,9 +111,20 @@ async def _branch_years(session: AsyncSession, scope: Scope) -> list[BranchYear]
             )
         ).all()
     )
+    # Meetings held before every rubric count as held (history, months met), not in points.
+    for branch_id, held in (
+        await session.execute(sa.select(U.branch_id, sa.func.min(U.held_on)).group_by(U.branch_id))
+    ).all():
+        first[branch_id] = min(held, first.get(branch_id, held))
+    unscored = (
+        await session.execute(sa.select(U.branch_id, U.held_on).where(_year(U.held_on, scope.year)))
+    ).all()
     acc: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"n": 0, "pts": 0.0, "tot": 0, "months": set(), "q": set(), "it": 0, "ok": 0}
     )
+    for branch_id, held_on in unscored:
+        if scope.in_scope(branch_id):
+            acc[branch_id]["months"].add(held_on.month)
     for branch_id, held_on, meeting_type, total, max_points, grade, facts in rows:
         if not scope.in_scope(branch_id):
             continue
@@ -196,21 +243,49 @@ async def _member_years(session: AsyncSession, scope: Scope) -> list[MemberYear]
 
 
 def propose(
-    branches: list[BranchYear], members: list[MemberYear], scope: Scope, policy: Policy
+    branches: list[BranchYear], members: list[MemberYear], scope: Scope, r: ClassificationRules
 ) -> list[Proposal]:
-    """Pure: the year's facts → every proposal, the quota applied per group."""
-    r = policy.classification
-    branch_props = [
-        rules.branch_proposal(b, scope.year, scope.group_of(b.branch_id), r) for b in branches
-    ]
-    branch_props = rules.apply_quota(_excluded(branch_props, scope), r.quota_share)
+    """Pure: the year's facts → every proposal, the quota applied as the year's rule counts it
+    (organisations and members in their own pools)."""
+    branch_props = _excluded(
+        [
+            replace(
+                rules.branch_proposal(b, scope.year, scope.group_of(b.branch_id), r),
+                tier=scope.tier_of(b.branch_id),
+                grassroots_id=scope.grassroots_of(b.branch_id),
+            )
+            for b in branches
+        ],
+        scope,
+    )
+    by_branch = {p.subject_id: p for p in branch_props}
+    org_props = _excluded(
+        [
+            rules.grassroots_proposal(
+                org, scope.group_of(org), [by_branch[b] for b in under if b in by_branch], r
+            )
+            for org, under in scope.grassroots_to_classify(list(by_branch)).items()
+        ],
+        scope,
+    )
+    organisations = rules.apply_rule_quota(branch_props + org_props, r.quota, r.quota.organisations)
     points = {p.subject_id: p.points for p in branch_props if p.points is not None}
     member_props = [
-        rules.member_proposal(m, scope.year, scope.group_of(m.branch_id), points, r)
+        replace(
+            rules.member_proposal(
+                m,
+                scope.year,
+                scope.group_of(m.branch_id),
+                points,
+                r,
+                scope.member_inputs.get(m.member_id),
+            ),
+            grassroots_id=scope.grassroots_of(m.branch_id),
+        )
         for m in members
     ]
-    member_props = rules.apply_quota(_excluded(member_props, scope), r.quota_share)
-    return branch_props + member_props
+    member_props = rules.apply_rule_quota(_excluded(member_props, scope), r.quota, r.quota.members)
+    return organisations + member_props
 
 
 def _excluded(proposals: list[Proposal], scope: Scope) -> list[Proposal]:
@@ -227,18 +302,20 @@ def _excluded(proposals: list[Proposal], scope: Scope) -> list[Proposal]:
                 None,
                 f"Không xếp loại: {reason}.",
                 excluded_reason=reason,
+                tier=p.tier,
+                grassroots_id=p.grassroots_id,
             )
         out.append(p)
     return out
 
 
 async def run_proposals(
-    uow: UnitOfWork, policy: Policy, scope: Scope, now: datetime
+    uow: UnitOfWork, rule_set: ClassificationRules, scope: Scope, now: datetime
 ) -> dict[str, dict[str, int]]:
     """Propose for the scope, store, announce the changed ones; returns the distributions."""
     session = uow.session
     proposals = propose(
-        await _branch_years(session, scope), await _member_years(session, scope), scope, policy
+        await _branch_years(session, scope), await _member_years(session, scope), scope, rule_set
     )
     ids = [classification_id(scope.year, p.subject_type, p.subject_id) for p in proposals]
     stored: dict[str, Classification] = {}
@@ -271,13 +348,19 @@ async def run_proposals(
             **p.basis,
             "on_time_share": p.on_time_share,
             "exceeding_share": p.exceeding_share,
-            "policy": f"{policy.id} {policy.version}",
+            "policy": rule_set.label,
+            "tier": p.tier,
+            "grassroots_id": p.grassroots_id,
+            "quota_pool": p.quota_pool,
         }
         row.proposed_at = now
         if changed:
             row.version += 1
         session.add(row)
-        if changed and p.level is not None and p.points is not None:
+        # The v1 contract names branches and members only: an organisation's proposal is stored
+        # and listed, not announced.
+        announced = p.subject_type in ("branch", "member")
+        if changed and announced and p.level is not None and p.points is not None:
             uow.emit(
                 ClassificationProposed.produce(
                     aggregate_version=row.version,
@@ -295,8 +378,37 @@ async def run_proposals(
             )
     return {
         kind: rules.distribution([p for p in proposals if p.subject_type == kind])
-        for kind in ("branch", "member")
+        for kind in ("branch", "organisation", "member")
     }
+
+
+def _decided(uow: UnitOfWork, row: Classification, level: str, reason: str, now: datetime) -> None:
+    row.decided_level, row.decision_reason, row.decided_at = level, reason, now
+    row.version += 1
+    uow.session.add(row)
+    if row.subject_type not in ("branch", "member"):
+        return  # the v1 contract names branches and members only
+    uow.emit(
+        ClassificationDecided.produce(
+            aggregate_version=row.version,
+            classification_id=row.classification_id,
+            year=row.year,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
+            proposed_level=row.proposed_level,
+            level=level,
+            reason=reason,
+        ),
+        subject=f"classifications/{row.classification_id}",
+    )
+
+
+def _already(row: Classification) -> Conflict:
+    assert row.decided_at is not None
+    return Conflict(
+        "classification-already-decided",
+        f"Xếp loại {row.classification_id} đã được quyết định lúc {row.decided_at.isoformat()}.",
+    )
 
 
 async def decide(
@@ -307,27 +419,34 @@ async def decide(
     if row is None:
         raise NotFound("classification-not-found", f"Chưa có đề xuất xếp loại {cid}.")
     if row.decided_at is not None:
-        raise Conflict(
-            "classification-already-decided",
-            f"Xếp loại {cid} đã được quyết định lúc {row.decided_at.isoformat()}.",
-        )
-    row.decided_level, row.decision_reason, row.decided_at = level, reason, now
-    row.version += 1
-    uow.session.add(row)
-    uow.emit(
-        ClassificationDecided.produce(
-            aggregate_version=row.version,
-            classification_id=cid,
-            year=row.year,
-            subject_type=row.subject_type,
-            subject_id=row.subject_id,
-            proposed_level=row.proposed_level,
-            level=level,
-            reason=reason,
-        ),
-        subject=f"classifications/{cid}",
-    )
+        raise _already(row)
+    _decided(uow, row, level, reason, now)
     return row
+
+
+async def decide_many(
+    uow: UnitOfWork, decisions: Mapping[str, str], reason: str, now: datetime
+) -> int:
+    """A committee's decisions on a list (classification id → level), all or nothing: every id
+    must have a proposal not decided yet. Rows are read 500 at a time."""
+    ids = sorted(decisions)
+    rows: dict[str, Classification] = {}
+    for chunk in range(0, len(ids), 500):
+        found = await uow.session.execute(
+            sa.select(Classification)
+            .where(Classification.classification_id.in_(ids[chunk : chunk + 500]))
+            .with_for_update()
+        )
+        rows.update({r.classification_id: r for r in found.scalars()})
+    missing = [cid for cid in ids if cid not in rows]
+    if missing:
+        raise NotFound("classification-not-found", f"Chưa có đề xuất xếp loại {missing[0]}.")
+    decided = next((rows[cid] for cid in ids if rows[cid].decided_at is not None), None)
+    if decided is not None:
+        raise _already(decided)
+    for cid in ids:
+        _decided(uow, rows[cid], decisions[cid], reason, now)
+    return len(ids)
 
 
 async def list_classifications(

@@ -50,6 +50,23 @@ class MeetingScore(SQLModel, table=True):
     scored_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
+class UnscoredMeeting(SQLModel, table=True):
+    """A meeting no rubric was in force for (held before the first rubric's effective date):
+    recorded with the Vietnamese reason instead of a score, never dead-lettered. Its roll is
+    kept like any other (attendance, absence runs); it counts in no score, roll-up or ranking."""
+
+    __tablename__ = "meeting_unscored"
+
+    meeting_id: str = Field(primary_key=True, max_length=64)
+    branch_id: str = Field(max_length=64, index=True)
+    held_on: date
+    meeting_type: str = Field(max_length=32)
+    meeting_version: int
+    province_code: str | None = Field(default=None, max_length=64)
+    reason: str = Field(max_length=500)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
 class MeetingCriterionScore(SQLModel, table=True):
     """One official criterion score per row, so roll-ups can aggregate lost points in SQL."""
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from scoring.context import Ctx
 from scoring.meeting_scores import service
-from scoring.meeting_scores.models import MeetingScore
+from scoring.meeting_scores.models import MeetingScore, UnscoredMeeting
 from scoring.meeting_scores.schemas import (
     ConfirmationIn,
     MeetingScoreOut,
     ScoreVersionOut,
     SheetOut,
+    UnscoredMeetingOut,
 )
 from service_kit.uow import UnitOfWork
 from service_kit.web.access import superior
@@ -58,12 +59,16 @@ def score_out(score: MeetingScore) -> MeetingScoreOut:
 
 @router.get(
     "/{meeting_id}",
-    response_model=MeetingScoreOut,
-    summary="The score of a meeting, criterion by criterion with explanations",
+    response_model=MeetingScoreOut | UnscoredMeetingOut,
+    summary="The score of a meeting, criterion by criterion with explanations (or, for a "
+    "meeting held before every rubric, `status: no_rubric` and why)",
 )
-async def get_score(meeting_id: str, runtime: Runtime) -> MeetingScoreOut:
+async def get_score(meeting_id: str, runtime: Runtime) -> MeetingScoreOut | UnscoredMeetingOut:
     async with runtime.db.session() as session:
         score = await session.get(MeetingScore, meeting_id)
+        unscored = None if score else await session.get(UnscoredMeeting, meeting_id)
+    if unscored is not None:
+        return UnscoredMeetingOut.model_validate(unscored, from_attributes=True)
     if score is None:
         raise Problem(
             404,

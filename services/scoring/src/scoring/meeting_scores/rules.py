@@ -44,9 +44,11 @@ def sheets(
     def sheet(manual: Mapping[str, float], kind: str) -> RubricScore:
         return evaluate(rubric, meeting_type, facts, manual, MANUAL_BY[kind])
 
+    # The observer scores the items the rubric marks as theirs; the other manual items (and any
+    # they left out) read the branch's own points, so the sheets differ only where they judged.
     return Sheets(
         sheet(self_manual, "self"),
-        None if observer_manual is None else sheet(observer_manual, "observer"),
+        None if observer_manual is None else sheet({**self_manual, **observer_manual}, "observer"),
         None if confirmed_manual is None else sheet(confirmed_manual, "confirmed"),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ class SheetOut(BaseModel):
 
 
 class MeetingScoreOut(BaseModel):
+    status: Literal["scored"] = "scored"
     meeting_id: str
     branch_id: str
     held_on: date
@@ -40,6 +41,20 @@ class MeetingScoreOut(BaseModel):
     confirmation_reason: str | None
     confirmed_at: datetime | None
     scored_at: datetime
+
+
+class UnscoredMeetingOut(BaseModel):
+    """A meeting held before every rubric's effective date: recorded, not scored, and why."""
+
+    status: Literal["no_rubric"] = "no_rubric"
+    meeting_id: str
+    branch_id: str
+    held_on: date
+    meeting_type: str
+    meeting_version: int
+    province_code: str | None
+    reason: str = Field(description="Vietnamese: no rubric in force on the date, and the earliest")
+    recorded_at: datetime
 
 
 class ConfirmationIn(BaseModel):

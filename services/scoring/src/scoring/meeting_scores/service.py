@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -13,7 +14,12 @@ from event_contracts.events.scoring import CriterionScore, MeetingScoreConfirmed
 from scoring import metrics
 from scoring.compliance.service import year_rolls
 from scoring.meeting_scores import rules
-from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore, MeetingScoreVersion
+from scoring.meeting_scores.models import (
+    MeetingCriterionScore,
+    MeetingScore,
+    MeetingScoreVersion,
+    UnscoredMeeting,
+)
 from scoring.rubrics.active import ActiveRubrics
 from scoring.rubrics.book import NoRubric
 from scoring.rubrics.engine import facts_of
@@ -25,6 +31,7 @@ from scoring.rubrics.facts import (
     roll_record,
 )
 from scoring.rubrics.format import Rubric
+from scoring.subtree import province_code_of
 from service_kit.errors import (
     Conflict,
     FieldError,
@@ -34,6 +41,8 @@ from service_kit.errors import (
     TransientError,
 )
 from service_kit.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
@@ -151,12 +160,37 @@ async def _refresh_absence_runs(
         announce(uow, score)
 
 
+async def _record_unscored(
+    uow: UnitOfWork,
+    meeting: MeetingSubmitted,
+    stored: UnscoredMeeting | None,
+    province_code: str | None,
+    reason: str,
+) -> UnscoredMeeting:
+    row = stored or UnscoredMeeting(
+        meeting_id=meeting.meeting_id,
+        branch_id=meeting.branch_id,
+        held_on=meeting.held_on,
+        meeting_type=meeting.meeting_type,
+        meeting_version=meeting.aggregate_version,
+        reason=reason,
+    )
+    row.branch_id, row.held_on = meeting.branch_id, meeting.held_on
+    row.meeting_type, row.meeting_version = meeting.meeting_type, meeting.aggregate_version
+    row.province_code, row.reason, row.recorded_at = province_code, reason, uow.now()
+    uow.session.add(row)
+    uow.after_commit(metrics.UNSCORED.inc)
+    return row
+
+
 async def score_submitted_meeting(
     uow: UnitOfWork, rubrics: ActiveRubrics, meeting: MeetingSubmitted
-) -> MeetingScore | None:
-    """Returns the new score, or None when a later version of the meeting was already scored.
+) -> MeetingScore | UnscoredMeeting | None:
+    """Returns the new score; the meeting recorded unscored when no rubric was in force on its
+    date (with the reason, never an error); None when a later version was already handled.
 
-    The rubric is chosen once, at the first version scored; amendments keep it, and so does a
+    The rubric is chosen once, at the first version scored, by the meeting's date and its
+    branch's province (from the tree replica); amendments keep it, and so does a
     confirmation, so a rubric change never rewrites a stored score (only an explicit re-scoring
     job moves a score to another rubric, `scoring.rescoring`). The absence-run facts come from
     the branch's kept rolls of the year; the later meetings they change are rescored too.
@@ -164,15 +198,31 @@ async def score_submitted_meeting(
     existing = await uow.session.get(MeetingScore, meeting.meeting_id, with_for_update=True)
     if existing is not None and existing.meeting_version >= meeting.aggregate_version:
         return None
-    since = min(meeting.held_on, existing.held_on if existing else meeting.held_on)
+    unscored = None
+    if existing is None:
+        unscored = await uow.session.get(UnscoredMeeting, meeting.meeting_id, with_for_update=True)
+        if unscored is not None and unscored.meeting_version >= meeting.aggregate_version:
+            return None
+    earlier = existing or unscored
+    since = min(meeting.held_on, earlier.held_on if earlier else meeting.held_on)
+    rolls = await year_rolls(uow.session, meeting.branch_id, meeting.held_on.year)
+    own = [r for r in rolls if r.meeting_id != meeting.meeting_id] + [roll_record(meeting)]
     if existing is not None:
         rubric = _pinned(rubrics, existing)
     else:
+        province = (  # one recursive query up the replica, unless one rubric scores everything
+            None
+            if rubrics.rubric_id
+            else await province_code_of(uow.session, meeting.branch_id, meeting.held_on)
+        )
         try:
-            rubric = rubrics.for_meeting(meeting.held_on)
+            rubric = rubrics.for_meeting(meeting.held_on, province)
         except NoRubric as exc:
-            raise PermanentError(str(exc)) from exc
-    rolls = await year_rolls(uow.session, meeting.branch_id, meeting.held_on.year)
+            row = await _record_unscored(uow, meeting, unscored, province, str(exc))
+            await _refresh_absence_runs(uow, rubrics, meeting, own, since)
+            return row
+        if unscored is not None:  # an amendment moved it to a date a rubric covers
+            await uow.session.delete(unscored)
     facts = facts_of(rubric, meeting, rolls)
     score = existing or MeetingScore(
         meeting_id=meeting.meeting_id,
@@ -197,7 +247,6 @@ async def score_submitted_meeting(
     score.self_manual = dict(meeting.self_score)
     await _store(uow, score, rubric)
     announce(uow, score)
-    own = [r for r in rolls if r.meeting_id != meeting.meeting_id] + [roll_record(meeting)]
     await _refresh_absence_runs(uow, rubrics, meeting, own, since)
     return score
 
@@ -261,15 +310,26 @@ async def confirm_score(
 
 async def record_observer_score(
     uow: UnitOfWork, rubrics: ActiveRubrics, report: ObserverReportFiled
-) -> MeetingScore:
-    """The observer's manual points sit beside the self-score; the official score changes only
-    if no confirmed score exists (the confirmed one wins)."""
+) -> MeetingScore | None:
+    """The observer's manual points sit beside the self-score: those on the items the meeting's
+    rubric marks as observer-scored, whatever their codes (C3–C5, N1–N5, H1…); any other key
+    is left out and logged. None for a meeting recorded unscored (no rubric, nothing to add)."""
     score = await uow.session.get(MeetingScore, report.meeting_id, with_for_update=True)
     if score is None:
+        if await uow.session.get(UnscoredMeeting, report.meeting_id) is not None:
+            return None
         # The report overtook the meeting itself on the bus: try again shortly.
         raise TransientError(f"meeting {report.meeting_id} not scored yet")
-    score.observer_manual = dict(report.scores)
-    await _store(uow, score, _pinned(rubrics, score))
+    rubric = _pinned(rubrics, score)
+    allowed = rubric.observer_items(score.meeting_type)
+    ignored = sorted(set(report.scores) - set(allowed))
+    if ignored:
+        log.warning(
+            "observer scores outside the rubric's observer items ignored",
+            extra={"meeting_id": score.meeting_id, "rubric": rubric.id, "keys": ignored},
+        )
+    score.observer_manual = {k: v for k, v in report.scores.items() if k in allowed}
+    await _store(uow, score, rubric)
     return score
 
 

@@ -1,5 +1,5 @@
 """The rubrics this process scores with: the book loaded and validated once, at start-up, and
-the choice of one for a meeting (by date and province, or one fixed rubric)."""
+the choice of one for a meeting (by date and the branch's province, or one fixed rubric)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ class ActiveRubrics:
     book: RubricBook
     rubric_id: str | None = None
 
-    def for_meeting(self, held_on: date, province: str | None = None) -> Rubric:
-        return self.book.select(held_on=held_on, province=province, rubric_id=self.rubric_id)
+    def for_meeting(self, held_on: date, province_code: str | None = None) -> Rubric:
+        """`province_code`: the registry code of the branch's province on that day (None when
+        the tree replica does not know the branch: the default rubrics)."""
+        return self.book.select(
+            held_on=held_on, province=self.book.family_of(province_code), rubric_id=self.rubric_id
+        )
 
     @classmethod
     def of(cls, book: RubricBook, rubric_id: str | None = None) -> ActiveRubrics:

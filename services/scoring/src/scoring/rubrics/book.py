@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from scoring.rubrics.engine import check_templates
 from scoring.rubrics.format import Rubric
 
 RUBRICS_DIR = Path(__file__).resolve().parents[3] / "rubrics"
+# Not a rubric: which rubric family (`province:` of the rubric files) scores a province's branches.
+PROVINCES_FILE = "provinces.yaml"
 # libyaml when present (ten times faster than the pure-Python parser), else the same rules.
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -22,7 +25,8 @@ class RubricError(ValueError):
 
 
 class NoRubric(LookupError):
-    """No rubric is in force for the province and date asked."""
+    """No rubric is in force for the province and date asked; the message says so in Vietnamese
+    (it is stored with the meeting, which is recorded but not scored)."""
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -52,29 +56,58 @@ def load_file(path: Path) -> Rubric:
     return rubric
 
 
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
 @dataclass(frozen=True)
 class RubricBook:
-    """Every loaded rubric version; `select` answers which one scores a given meeting."""
+    """Every loaded rubric version; `select` answers which one scores a given meeting.
+
+    `provinces`: the registry's province code → the rubric family (`province:` in the files)
+    that scores its branches; a province not listed is scored with the default rubrics."""
 
     rubrics: tuple[Rubric, ...]
+    provinces: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, rubric_id: str, version: str) -> Rubric | None:
         return next((r for r in self.rubrics if (r.id, r.version) == (rubric_id, version)), None)
+
+    @property
+    def withdrawn(self) -> dict[tuple[str, str], str]:
+        """(id, version) → why a later version withdrew it: never chosen for a meeting again."""
+        return {(r.id, w.version): w.reason for r in self.rubrics for w in r.withdraws}
+
+    def family_of(self, province_code: str | None) -> str | None:
+        """The rubric family of a province (by the mapping, or a family named like the code)."""
+        if province_code is None:
+            return None
+        if province_code in self.provinces:
+            return self.provinces[province_code]
+        return province_code if any(r.province == province_code for r in self.rubrics) else None
 
     def select(
         self, *, held_on: date, province: str | None = None, rubric_id: str | None = None
     ) -> Rubric:
         """The newest version in force on `held_on`: of `rubric_id` when given, else the
-        province's own rubric, else the default (province-less) one."""
-        in_force = [r for r in self.rubrics if r.effective_on <= held_on]
+        province's own rubric, else the default (province-less) one. `province` is a rubric
+        family (`family_of` turns a registry province code into one)."""
+        withdrawn = self.withdrawn
+        usable = [r for r in self.rubrics if (r.id, r.version) not in withdrawn]
         if rubric_id is not None:
-            pool = [r for r in in_force if r.id == rubric_id]
+            family = [r for r in usable if r.id == rubric_id]
         else:
-            pool = [r for r in in_force if province and r.province == province]
-            pool = pool or [r for r in in_force if r.province is None]
+            family = [r for r in usable if province and r.province == province]
+            if not [r for r in family if r.effective_on <= held_on]:
+                family = [r for r in usable if r.province is None]
+        pool = [r for r in family if r.effective_on <= held_on]
         if not pool:
-            wanted = rubric_id or province or "mặc định"
-            raise NoRubric(f"không có bảng điểm ({wanted}) có hiệu lực ngày {held_on.isoformat()}")
+            wanted = f"bảng điểm {rubric_id}" if rubric_id else "bảng điểm nào"
+            detail = f"Không có {wanted} có hiệu lực ngày {_vn(held_on)}"
+            if family:
+                first = min(family, key=lambda r: (r.effective_on, r.version))
+                detail += f"; bảng sớm nhất «{first.name}» áp dụng từ {_vn(first.effective_on)}"
+            raise NoRubric(f"{detail}: cuộc họp được ghi nhận nhưng không chấm điểm.")
         return max(pool, key=lambda r: (r.effective_on, r.version))
 
 
@@ -83,6 +116,8 @@ def load_book(directory: Path = RUBRICS_DIR) -> RubricBook:
     rubrics: list[Rubric] = []
     errors: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
+        if path.name == PROVINCES_FILE:
+            continue
         try:
             rubrics.append(load_file(path))
         except RubricError as exc:
@@ -92,8 +127,40 @@ def load_book(directory: Path = RUBRICS_DIR) -> RubricBook:
         if (rubric.id, rubric.version) in seen:
             errors.append(f"{rubric.id} phiên bản {rubric.version} có ở hơn một tệp")
         seen.add((rubric.id, rubric.version))
+    for rubric in rubrics:
+        for w in rubric.withdraws:
+            if (rubric.id, w.version) not in seen:
+                errors.append(
+                    f"{rubric.id} phiên bản {rubric.version}: rút phiên bản {w.version} không có"
+                )
+    provinces = _load_provinces(directory / PROVINCES_FILE, rubrics, errors)
     if errors:
         raise RubricError("\n".join(errors))
     if not rubrics:
         raise RubricError(f"{directory}: không có tệp bảng điểm *.yaml nào")
-    return RubricBook(tuple(rubrics))
+    return RubricBook(tuple(rubrics), provinces)
+
+
+def _load_provinces(path: Path, rubrics: list[Rubric], errors: list[str]) -> dict[str, str]:
+    """`provinces.yaml`: `provinces: {<registry province code>: <rubric family>}`; each family
+    must be the `province:` of a loaded rubric."""
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    except yaml.YAMLError as exc:
+        errors.append(f"{path.name}: không đọc được YAML: {exc}")
+        return {}
+    mapping = raw.get("provinces") if isinstance(raw, dict) else None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        errors.append(f"{path.name}: provinces: cần ánh xạ mã tỉnh → họ bảng điểm (chuỗi)")
+        return {}
+    families = {r.province for r in rubrics if r.province}
+    errors += [
+        f"{path.name}: provinces.{code}: không có bảng điểm nào của '{family}'"
+        for code, family in mapping.items()
+        if family not in families
+    ]
+    return dict(mapping)

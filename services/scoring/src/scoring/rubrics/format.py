@@ -65,6 +65,10 @@ class SubItem(Strict):
     otherwise: float = Field(default=0, ge=0)
     proportional: str | None = None
     key: str | None = None
+    observer_scored: bool | None = Field(
+        default=None,
+        description="a manual item the upper-level observer scores too (see Rubric.observer_items)",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> SubItem:
@@ -74,6 +78,8 @@ class SubItem(Strict):
             return self
         if self.key is not None:
             raise ValueError("chỉ tiểu mục chấm tay mới có key")
+        if self.observer_scored is not None:
+            raise ValueError("chỉ tiểu mục chấm tay mới có observer_scored")
         if bool(self.bands) == bool(self.proportional):
             raise ValueError("tiểu mục tính tự động cần đúng một trong bands hoặc proportional")
         if self.proportional and not fact_catalog.is_known(self.proportional):
@@ -180,6 +186,14 @@ class Settings(Strict):
         return self.minimum_minutes.get(meeting_type, self.minimum_minutes["default"])
 
 
+class Withdrawal(Strict):
+    """An earlier version of the same rubric that is never chosen for a meeting again (it stays
+    loaded for the scores pinned to it)."""
+
+    version: str = Field(min_length=1, max_length=32)
+    reason: str = Field(min_length=1)
+
+
 class Rubric(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     version: str = Field(min_length=1, max_length=32)
@@ -192,6 +206,7 @@ class Rubric(Strict):
     criteria: list[Criterion] = Field(min_length=1)
     grades: list[Grade] = Field(min_length=1)
     report_groups: list[ReportGroup]
+    withdraws: list[Withdrawal] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _whole(self) -> Rubric:
@@ -227,6 +242,8 @@ class Rubric(Strict):
         all_codes = {c.code for c in self.criteria}
         if set(grouped) != all_codes or len(grouped) != len(set(grouped)):
             raise ValueError("report_groups phải xếp mỗi mã tiêu chí vào đúng một nhóm")
+        if any(w.version == self.version for w in self.withdraws):
+            raise ValueError("một phiên bản không tự rút chính nó (withdraws)")
         return self
 
     def criteria_for(self, meeting_type: str) -> list[Criterion]:
@@ -239,6 +256,24 @@ class Rubric(Strict):
             for c in self.criteria_for(meeting_type)
             for s in c.sub_items
             if s.source == "manual"
+        }
+
+    @property
+    def marks_observer_items(self) -> bool:
+        """Whether the file says which manual items the observer scores; a file that says
+        nothing (written before the marker existed) lets the observer score every manual item."""
+        return any(s.observer_scored is not None for c in self.criteria for s in c.sub_items)
+
+    def observer_items(self, meeting_type: str) -> dict[str, float]:
+        """Manual key → maximum of the items the observer scores at this meeting type: those
+        marked `observer_scored: true`, whatever their codes (C3–C5, N1–N5, H1…), or every
+        manual item when the file marks none."""
+        marked = self.marks_observer_items
+        return {
+            s.key or c.code: s.max
+            for c in self.criteria_for(meeting_type)
+            for s in c.sub_items
+            if s.source == "manual" and (s.observer_scored or not marked)
         }
 
 
