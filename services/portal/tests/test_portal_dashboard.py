@@ -6,6 +6,7 @@ from datetime import date
 
 from portal.committee.dashboard import grid_table, months_of
 from portal.committee.tables import to_xlsx
+from portal.web import templates
 
 
 def test_grid_cells() -> None:
@@ -24,3 +25,11 @@ def test_grid_cells() -> None:
     assert [c.kind for c in b[1:]] == ["missed", "missed", ""]
     assert "xếp loại Tốt" in a[1].note
     assert to_xlsx(table)[:2] == b"PK"  # a zip: the XLSX container
+
+
+def test_a_meeting_before_every_rubric_shows_why_it_is_not_scored() -> None:
+    reason = "Không có bảng điểm nào có hiệu lực ngày 02/12/2017"
+    html = templates.env.get_template("record/score_sheet.html").render(
+        meeting_id="m1", score={"status": "no_rubric", "reason": reason}
+    )
+    assert f"Không chấm điểm: {reason}" in html and "hx-get" not in html
