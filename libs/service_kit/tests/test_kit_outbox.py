@@ -12,6 +12,7 @@ from kit_helpers import count, create_kit_tables, eventually, make_runtime, subm
 
 from chibo_testing.tcp_proxy import TcpProxy
 from service_kit.outbox import OutboxEvent
+from service_kit.tasks import cancel_and_wait
 
 pytestmark = pytest.mark.broker
 
@@ -66,7 +67,9 @@ async def test_relay_publishes_everything_after_an_outage(amqp_url: str, db_url:
         assert set(received) == set(ids)
         assert await count(runtime, OutboxEvent) == 30
     finally:
-        collector.cancel()
+        # Awaited, not just cancelled: a collector left to the loop's teardown could swallow
+        # its cancellation (Python 3.11) and hold the test's event loop open.
+        await cancel_and_wait([collector])
         await runtime.stop()
         proxy.stop()
 
