@@ -19,6 +19,7 @@ from service_kit.auth import TokenVerifier
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
+from service_kit.web.dates import DateWindowMiddleware
 from service_kit.web.permissions import Permissions, check_permissions
 from service_kit.web.problems import install_problem_handlers
 
@@ -122,6 +123,7 @@ def create_app(
     app.state.permissions = permissions
     install_problem_handlers(app)
 
+    app.add_middleware(DateWindowMiddleware, runtime=runtime)
     app.add_middleware(ObserveMiddleware, service=runtime.name)
 
     @app.get("/healthz/live", tags=["ops"], summary="Process is up")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from event_contracts.vocabulary import Attendance, MeetingType
 from meetings.requests.schemas import RequestIn
+from service_kit.web.dates import PlausibleAwareDateTime, PlausibleDate
 from service_kit.web.models import ApiModel
 
 Id = Field(min_length=1, max_length=64)
@@ -29,7 +30,7 @@ class ActionItemIn(ApiModel):
 
     title: str = Field(min_length=1, max_length=500)
     owner_member_id: str | None = Field(default=None, max_length=64)
-    due_on: date | None = None
+    due_on: PlausibleDate | None = None
 
 
 class ActionItemReportIn(ApiModel):
@@ -62,9 +63,9 @@ class MeetingSubmissionIn(ApiModel):
 
     branch_id: str = Id
     meeting_type: MeetingType = MeetingType.REGULAR
-    held_on: date
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    held_on: PlausibleDate
+    started_at: PlausibleAwareDateTime
+    ended_at: PlausibleAwareDateTime
     place: str | None = Field(default=None, max_length=500)
     chair_member_id: str | None = Field(default=None, max_length=64)
     minute_taker_member_id: str | None = Field(default=None, max_length=64)
