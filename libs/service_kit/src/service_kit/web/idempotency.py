@@ -140,8 +140,8 @@ async def idempotent(
         # Looked up once the unit has ended: on SQLite it held the only writer connection.
         async with uow_factory(correlation_id=None) as uow:
             twin = await uow.session.get(IdempotencyRecord, (client_id, key))
-        if twin is not None and twin.expires_at > utcnow():
-            return _replay(twin, fp)
+            if twin is not None and twin.expires_at > utcnow():
+                return _replay(twin, fp)
         raise conflict
     raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")
 
