@@ -6,9 +6,9 @@ branch (a branch subject is its own), checked by `guard` through the `subject_id
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -38,10 +38,8 @@ def out(row: Classification) -> ClassificationOut:
     return ClassificationOut(**row.model_dump(), level=row.decided_level or row.proposed_level)
 
 
-def _year(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        raise Problem(422, "validation-error", f"Năm {year} không hợp lệ.")
-    return year
+# A year of the annual classification: a path parameter checked like any other (422 naming it).
+Year = Annotated[int, Path(ge=2000, le=2100, description="năm xếp loại, ví dụ 2026")]
 
 
 async def _require_run_targets(access: Access, body: ProposalRunIn) -> None:
@@ -78,7 +76,7 @@ async def _run_branches(
     summary="Propose the year's classification of branches and members (Idempotency-Key)",
 )
 async def run_proposals(
-    year: int,
+    year: Year,
     body: ProposalRunIn,
     request: Request,
     runtime: Runtime,
@@ -87,12 +85,12 @@ async def run_proposals(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     await _require_run_targets(access, body)
-    policy, checked = ctx.policy, _year(year)
+    policy = ctx.policy
 
     async def create(uow: UnitOfWork) -> Created:
         scope = service.Scope(
-            checked,
-            await _run_branches(uow.session, body, checked),
+            year,
+            await _run_branches(uow.session, body, year),
             body.groups,
             {e.subject_id: e.reason for e in body.exclusions},
         )
@@ -110,7 +108,7 @@ async def run_proposals(
 
 @router.get("/{year}", response_model=list[ClassificationOut], summary="A year's classifications")
 async def list_year(
-    year: int,
+    year: Year,
     runtime: Runtime,
     access: Caller,
     subject_type: SubjectType | None = None,
@@ -123,7 +121,7 @@ async def list_year(
     async with runtime.db.session() as session:
         rows = await service.list_classifications(
             session,
-            _year(year),
+            year,
             visible=visible_to(access, col(Classification.branch_id)),
             subject_type=subject_type,
             level=level,
@@ -140,7 +138,7 @@ async def list_year(
     summary="One classification: the proposal, its basis, the decision",
 )
 async def get_one(
-    year: int,
+    year: Year,
     subject_type: SubjectType,
     subject_id: str,
     runtime: Runtime,
@@ -161,7 +159,7 @@ async def get_one(
     summary="The superior committee decides (Idempotency-Key required); once",
 )
 async def decide(
-    year: int,
+    year: Year,
     subject_type: SubjectType,
     subject_id: str,
     body: DecisionIn,
