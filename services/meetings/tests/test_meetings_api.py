@@ -151,6 +151,10 @@ async def test_missing_idempotency_key_is_refused(api) -> None:  # type: ignore[
             "action-items-over-total",
         ),
         ({"speaker_ids": ["stranger"]}, "/speaker_ids/0", "speaker-not-on-roll"),
+        ({"speaker_ids": ["m" * 65]}, "/speaker_ids/0", "string_too_long"),
+        ({"self_score": {f"C{i}": 1 for i in range(51)}}, "/self_score", "too_long"),
+        ({"self_score": {"C" * 33: 1}}, "/self_score/" + "C" * 33 + "/[key]", "string_too_long"),
+        ({"agenda_steps_completed": ["x" * 65]}, "/agenda_steps_completed/0", "string_too_long"),
         ({"votes": {"in_favour": 20, "against": 1}}, "/votes", "votes-exceed-voters"),
         (
             {"member_reports": [{"member_id": "ghost", "self_ranking": "good"}]},

@@ -29,6 +29,7 @@ class DraftIn(ApiModel):
     branch_id: str = Field(min_length=1, max_length=64)
     body: dict[str, Any] = Field(
         default_factory=dict,
+        max_length=50,
         description="the record so far, in the shape of a submission (without branch_id: a "
         "draft keeps the branch it was started for)",
     )
