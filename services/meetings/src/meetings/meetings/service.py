@@ -205,7 +205,6 @@ async def submit_meeting(
         within_scheduled_window=False,
     )
     await _apply(uow.session, meeting, sub, checked.window)
-    await slots.hold(uow.session, meeting.id, checked.branches_held, sub.held_on)
     uow.session.add(
         MeetingRevision(
             meeting_id=meeting.id,
@@ -223,6 +222,8 @@ async def submit_meeting(
         now=now,
         rules=request_rules,
     )
+    # Last of the checks: a body that breaks a rule is a 422 whether or not the month is taken.
+    await slots.hold(uow.session, meeting.id, checked.branches_held, sub.held_on)
     for branch_id in checked.branches_held or [meeting.branch_id]:
         await meeting_held(uow.session, branch_id, sub.held_on, sub.meeting_type, meeting.id, now)
     expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers)
