@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from meetings_factories import request, seed_tree, submission
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from chibo_testing.plugin import migrated
 from chibo_testing.tokens import bearer, holding, signed_client
@@ -26,6 +27,7 @@ from meetings.replica.service import apply_cluster_formed
 from meetings.requests.rules import subject_key
 from meetings.settings import MeetingsSettings
 from org_tree.observers import apply_observer_assigned
+from service_kit import migrations
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
@@ -354,3 +356,52 @@ async def test_garbage_months_are_422_not_500(api) -> None:  # type: ignore[no-u
         assert r.json()["errors"][0]["pointer"] == "#query/month"
     ok = await client.get("/v1/meetings", params={"month": "2026-11"})
     assert ok.status_code == 200
+
+
+async def test_the_migration_keeps_old_duplicates_and_gives_the_slot_to_the_first(
+    db_url: str,
+) -> None:
+    """A database from before #19 may hold two regular meetings of one month and a request
+    typed twice: the revision keeps every row, the first submitted holds the slot."""
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, db_url, "f6aed7efb8b3")
+    meeting = (
+        "INSERT INTO branch_meeting (id, branch_id, meeting_type, status, version, held_on, "
+        "started_at, ended_at, duration_minutes, within_scheduled_window, record, submitted_at) "
+        "VALUES (:id, 'b1', :type, 'submitted', 1, :held, :at, :at, 90, true, '{}', :sub)"
+    )
+    req = (
+        "INSERT INTO request (id, meeting_id, branch_id, subject, text, addressee_id, status, "
+        "level, level_organisation_id, level_kind, level_started_at, policy_id, policy_version, "
+        "version, created_at) VALUES (:id, 'm-1', 'b1', :subject, 't', 'xa', 'submitted', 0, "
+        "'xa', 'commune', :at, 'p', '1', 1, :at)"
+    )
+    at = datetime(2026, 11, 3, 12, tzinfo=UTC)
+    engine = create_async_engine(db_url)
+    async with engine.begin() as conn:
+        for i, (kind, submitted) in enumerate(
+            [("regular", 2), ("regular", 1), ("thematic", 0), ("combined", 3)], start=1
+        ):
+            await conn.execute(
+                sa.text(meeting),
+                {
+                    "id": f"m-{i}",
+                    "type": kind,
+                    "held": date(2026, 11, i),
+                    "at": at,
+                    "sub": at.replace(hour=submitted),
+                },
+            )
+        for i, subject in enumerate(["Đường liên thôn", " ĐƯỜNG  liên thôn", "Nước sạch"]):
+            await conn.execute(sa.text(req), {"id": f"r-{i}", "subject": subject, "at": at})
+    await engine.dispose()
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, db_url)
+    engine = create_async_engine(db_url)
+    async with engine.connect() as conn:
+        slots = (
+            await conn.execute(sa.text("SELECT branch_id, period, meeting_id FROM meeting_slot"))
+        ).all()
+        keys = dict((await conn.execute(sa.text("SELECT id, subject_key FROM request"))).all())
+    await engine.dispose()
+    assert [tuple(s) for s in slots] == [("b1", "2026-11", "m-2")]  # the earliest submitted
+    assert keys["r-0"] == "đường liên thôn" and keys["r-2"] == "nước sạch"
+    assert keys["r-1"] == "đường liên thôn#r-1"  # the old duplicate kept, apart
