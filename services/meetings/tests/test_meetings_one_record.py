@@ -20,13 +20,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chibo_testing.plugin import migrated
 from chibo_testing.tokens import bearer, holding, signed_client
-from event_contracts.events.registry import ObserverAssigned, RotationClusterFormed
+from event_contracts.events.registry import (
+    ObserverAssigned,
+    OrganisationDissolved,
+    RotationClusterFormed,
+)
 from meetings.main import MIGRATIONS, build_app
 from meetings.meetings.models import BranchMeeting, MeetingSlot
 from meetings.replica.service import apply_cluster_formed
 from meetings.requests.rules import subject_key
 from meetings.settings import MeetingsSettings
 from org_tree.observers import apply_observer_assigned
+from org_tree.replica import apply_ceased
 from service_kit import migrations
 from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
@@ -275,7 +280,7 @@ async def test_a_cluster_meeting_stands_for_each_branch_of_the_cluster(api) -> N
 
 
 async def test_a_meeting_is_held_while_its_branch_exists(api) -> None:  # type: ignore[no-untyped-def]
-    client, _ = api
+    client, rt = api
     before = await client.post(
         "/v1/meetings", json=day("2019-12-03"), headers={"Idempotency-Key": "old"}
     )
@@ -283,6 +288,26 @@ async def test_a_meeting_is_held_while_its_branch_exists(api) -> None:  # type: 
     assert {"pointer": "/held_on", "code": "before-branch-existed"} in [
         {"pointer": e["pointer"], "code": e["code"]} for e in before.json()["errors"]
     ]
+    async with rt.uow() as uow:
+        await apply_ceased(
+            uow.session,
+            OrganisationDissolved.produce(
+                aggregate_version=2,
+                organisation_id="branch-dong-ha",
+                on=date(2026, 11, 1),
+                children_moved_to_id=None,
+            ),
+        )
+        await uow.commit()
+    after = await client.post(
+        "/v1/meetings", json=day("2026-11-03"), headers={"Idempotency-Key": "gone"}
+    )
+    assert after.status_code == 422
+    assert "after-branch-ended" in [e["code"] for e in after.json()["errors"]]
+    last = await client.post(
+        "/v1/meetings", json=day("2026-10-30"), headers={"Idempotency-Key": "last"}
+    )
+    assert last.status_code == 201, last.text  # its last month, sent late: fine
 
 
 def test_subjects_compare_nfc_case_and_space_folded() -> None:
