@@ -425,7 +425,9 @@ async def test_the_migration_keeps_old_duplicates_and_gives_the_slot_to_the_firs
         slots = (
             await conn.execute(sa.text("SELECT branch_id, period, meeting_id FROM meeting_slot"))
         ).all()
-        keys = dict((await conn.execute(sa.text("SELECT id, subject_key FROM request"))).all())
+        keys: dict[str, str] = dict(
+            (await conn.execute(sa.text("SELECT id, subject_key FROM request"))).all()
+        )
     await engine.dispose()
     assert [tuple(s) for s in slots] == [("b1", "2026-11", "m-2")]  # the earliest submitted
     assert keys["r-0"] == "đường liên thôn" and keys["r-2"] == "nước sạch"
