@@ -52,15 +52,6 @@ class Window:
 _window: ContextVar[Window | None] = ContextVar("date_window", default=None)
 
 
-def current_window() -> Window | None:
-    return _window.get()
-
-
-def set_window(window: Window | None) -> object:
-    """For tools that validate bodies outside a request (returns the token to reset with)."""
-    return _window.set(window)
-
-
 def _too_early(day: date, earliest: date) -> PydanticCustomError:
     return PydanticCustomError(
         "date-too-early",
@@ -128,7 +119,11 @@ def _query_day(day: date) -> date:
         raise PydanticCustomError(
             "date-out-of-range",
             "Ngày {day} ngoài khoảng tra cứu {earliest} – {latest}.",
-            {"day": day.isoformat(), "earliest": EARLIEST.isoformat(), "latest": "2199-12-31"},
+            {
+                "day": day.isoformat(),
+                "earliest": EARLIEST.isoformat(),
+                "latest": LATEST_QUERY.isoformat(),
+            },
         )
     return day
 
