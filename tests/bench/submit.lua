@@ -1,4 +1,4 @@
--- wrk script: POST the meeting in $WRK_BODY with a fresh Idempotency-Key per request, and print
+-- wrk script: POST the meeting in $WRK_BODY with a fresh Idempotency-Key and branch per request, and print
 -- one JSON summary line (the token in $WRK_AUTHORIZATION, "Bearer …") (latencies in microseconds).
 local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
 local body = f:read("*a")
@@ -11,7 +11,9 @@ request = function()
   local headers = {["Content-Type"] = "application/json",
                    ["Idempotency-Key"] = thread_id .. "-" .. counter,
                    ["Authorization"] = os.getenv("WRK_AUTHORIZATION")}
-  return wrk.format("POST", nil, headers, body)
+  -- A branch of its own per request: a branch's month has one regular meeting (#19).
+  local branch = '"branch_id": "bench-' .. thread_id .. '-' .. counter .. '"'
+  return wrk.format("POST", nil, headers, (body:gsub('"branch_id": "[^"]*"', branch, 1)))
 end
 
 function done(summary, latency, requests)

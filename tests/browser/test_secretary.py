@@ -48,6 +48,13 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
     page: Page, world: World
 ) -> None:
     _open_form(page)
+    # The same month opened on a second phone, to be sent after the first (#19).
+    other = page.context.new_page()
+    other.goto("/chi-bo/hop")
+    other.fill("#started_time", "19:00")
+    other.fill("#ended_time", "20:45")
+    other.select_option("#prev-0-status", "done_on_time")
+    other.select_option("#prev-1-status", "done_late")
     page.fill("#started_time", "19:30")
     page.fill("#ended_time", "21:30")
     page.fill("#place", "Nhà văn hóa thôn Đông Hà")
@@ -101,6 +108,12 @@ def test_secretary_fills_and_submits_the_month_and_sees_the_score_sheet(
         timeout=10,
     ).json()["items"]
     assert len(listed) == 1
+    # The second phone sends its copy: not an error to retry, the record already there.
+    other.get_by_role("button", name="Gửi biên bản").click()
+    expect(other).to_have_url(re.compile(f"/cuoc-hop/{listed[0]['id']}"))
+    expect(other.locator("[data-already]")).to_contain_text("Đã có biên bản kỳ này")
+    screenshot(other, "da-co-bien-ban", at="[data-already]")
+    other.close()
     # Coming back to the form now says the month is recorded, with a link, not a new form.
     page.goto("/chi-bo/hop")
     expect(page.get_by_role("heading", name=re.compile("Đã ghi nhận biên bản"))).to_be_visible()

@@ -207,7 +207,9 @@ class Worker(threading.Thread):
         )
         return {
             "branch_id": branch.id,
-            "meeting_type": "regular",
+            # One regular meeting per branch and month (#19): the branch's first meeting of
+            # the month (its days run on from the 1st), the rest of the load thematic ones.
+            "meeting_type": "regular" if held.day == 1 else "thematic",
             "held_on": held.isoformat(),
             "started_at": f"{held}T19:30:00+07:00",
             "ended_at": f"{held}T21:00:00+07:00",

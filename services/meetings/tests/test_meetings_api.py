@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -14,7 +15,11 @@ from chibo_testing.tokens import signed_client
 from meetings.main import MIGRATIONS, build_app
 from meetings.meetings.models import AttendanceRecord, BranchMeeting
 from meetings.settings import MeetingsSettings
+from service_kit.clock import VIETNAM
 from service_kit.outbox import OutboxEvent
+
+# Inside the horizon but after today: refused by the meeting rules, not the date window.
+SOON = datetime.now(VIETNAM).date() + timedelta(days=3)
 
 
 @pytest.fixture
@@ -97,7 +102,26 @@ async def test_missing_idempotency_key_is_refused(api) -> None:  # type: ignore[
                 "ended_at": "2099-01-05T21:30:00+07:00",
             },
             "/held_on",
+            "date-too-late",
+        ),
+        (
+            {
+                "held_on": SOON.isoformat(),
+                "started_at": f"{SOON.isoformat()}T19:30:00+07:00",
+                "ended_at": f"{SOON.isoformat()}T21:30:00+07:00",
+            },
+            "/held_on",
             "date-in-future",
+        ),
+        (
+            {"held_on": "1929-12-31"},
+            "/held_on",
+            "date-too-early",
+        ),
+        (
+            {"ended_at": "2026-11-04T09:30:00+07:00"},
+            "/ended_at",
+            "meeting-too-long",
         ),
         ({"ended_at": "2026-11-03T19:00:00+07:00"}, "/ended_at", "end-before-start"),
         (
@@ -127,6 +151,10 @@ async def test_missing_idempotency_key_is_refused(api) -> None:  # type: ignore[
             "action-items-over-total",
         ),
         ({"speaker_ids": ["stranger"]}, "/speaker_ids/0", "speaker-not-on-roll"),
+        ({"speaker_ids": ["m" * 65]}, "/speaker_ids/0", "string_too_long"),
+        ({"self_score": {f"C{i}": 1 for i in range(51)}}, "/self_score", "too_long"),
+        ({"self_score": {"C" * 33: 1}}, "/self_score/" + "C" * 33 + "/[key]", "string_too_long"),
+        ({"agenda_steps_completed": ["x" * 65]}, "/agenda_steps_completed/0", "string_too_long"),
         ({"votes": {"in_favour": 20, "against": 1}}, "/votes", "votes-exceed-voters"),
         (
             {"member_reports": [{"member_id": "ghost", "self_ranking": "good"}]},

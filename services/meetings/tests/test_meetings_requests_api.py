@@ -175,17 +175,17 @@ async def test_after_the_2025_reform_a_dissolved_district_is_skipped(env: Env) -
 async def test_re_raising_an_unanswered_request_escalates_it_at_once(env: Env) -> None:
     await env.submit([request()], "m1")
     (first,) = (await env.client.get("/v1/requests")).json()["items"]
-    env.clock.advance(days=1)
+    env.clock.advance(days=31)  # next month's meeting
     r = await env.submit([request(re_raises_request_id=first["id"])], "m2")
     assert r.status_code == 201
     escalated = await env.events("escalated")
     assert [(e["request_id"], e["breached_stage"]) for e in escalated] == [
         (first["id"], "re_raised")
     ]
-    env.clock.advance(days=1)
+    env.clock.advance(days=31)  # next month's meeting
     await env.submit([request(re_raises_request_id=first["id"])], "m3")
     assert len(await env.events("escalated")) == 2  # now from the district to the province
-    env.clock.advance(days=1)
+    env.clock.advance(days=31)  # next month's meeting
     await env.submit([request(re_raises_request_id=first["id"])], "m4")
     assert len(await env.events("escalated")) == 2  # the province is the top
 
@@ -257,7 +257,7 @@ async def test_next_meeting_prefill_closes_the_loop(env: Env) -> None:
 
 
 async def test_reads_by_subtree_and_summary_by_level(env: Env) -> None:
-    await env.submit([request(), request()], "m1")
+    await env.submit([request(), request(subject="Nước sạch")], "m1")
     await env.sweep_at(datetime(2026, 3, 16, 17, 0, tzinfo=UTC))  # both climb to the district
     env.clock.set(datetime(2026, 3, 17, 2, tzinfo=UTC))
     under_province = (await env.client.get("/v1/requests?organisation_id=tinh-ha-tinh")).json()

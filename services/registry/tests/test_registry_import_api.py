@@ -208,3 +208,23 @@ async def test_members_from_csv_with_a_conflicting_row_are_refused(api: Registry
     assert [(e["row"], e["column"], e["code"]) for e in problem["errors"]] == [
         (2, "Họ và tên", "conflict")
     ]
+
+
+async def test_implausible_dates_in_a_file_are_named_like_the_api_names_them(api: Registry) -> None:
+    """The windows of the API (#19) hold for imports too: a year 5999, a founding before 1930,
+    a birth in the future."""
+    rows = organisations(False)
+    rows[2][5] = "01/01/5999"
+    rows[3][5] = "01/01/1920"
+    status, problem = await post(api, "organisations", csv_bytes(rows), "text/csv")
+    assert status == 422
+    found = {(e["row"], e["code"]) for e in problem["errors"]}
+    assert {(3, "date-too-late"), (4, "date-too-early")} <= found, problem["errors"]
+    await post(api, "organisations", csv_bytes(organisations(False)), "text/csv")
+    people = [[str(c) for c in row] for row in members(False)]
+    people[1][2] = "12/05/2990"
+    status, problem = await post(api, "members", csv_bytes(people), "text/csv")
+    assert status == 422
+    assert [(e["row"], e["column"], e["code"]) for e in problem["errors"]] == [
+        (2, "Ngày sinh", "date-in-future")
+    ]

@@ -97,6 +97,9 @@ async def test_member_validation_names_the_field(api: Registry) -> None:
         ({"full_member_on": "2010-09-01"}, "/full_member_on"),
         ({"branch_id": t["tl"]["id"]}, "/branch_id"),
         ({"date_of_birth": "2000-01-01"}, "/date_of_birth"),
+        ({"date_of_birth": "1889-05-19"}, "/date_of_birth"),  # before 1890: a typo
+        ({"date_of_birth": "1890-01-01", "admitted_on": "2011-01-01"}, "/date_of_birth"),  # 121
+        ({"admitted_on": "5999-05-19"}, "/admitted_on"),
         ({"email": "không-phải-email"}, "/email"),
         ({"status": "removed"}, "/status"),
     ]

@@ -92,6 +92,12 @@ class ServiceSettings(BaseSettings):
     broker_reconnect_seconds: float = Field(default=2.0, gt=0)
 
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    date_horizon_days: int = Field(
+        default=366,
+        ge=0,
+        le=3660,
+        description="how far after today a date a client sends may lie (service_kit.web.dates)",
+    )
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     clock_offset_file: Path | None = Field(
         default=None, description="tests and demos only: a file holding a clock offset in seconds"

@@ -12,7 +12,9 @@ SUBSCRIPTIONS = [
             **dict.fromkeys(tree.ORGANISATION_KEYS, tree.on_organisation_event),
             **dict.fromkeys(observers.OBSERVER_KEYS, observers.on_observer_event),
             **dict.fromkeys(replica.MEMBER_KEYS, replica.on_member_event),
+            **dict.fromkeys(replica.CLUSTER_KEYS, replica.on_cluster_event),
         },
-        description="replica of the organisation tree, rosters and observer assignments",
+        description="replica of the organisation tree, rosters, observer assignments and "
+        "rotation clusters",
     ),
 ]

@@ -96,10 +96,13 @@ def parse_day(text: str) -> date | None:
     try:
         if "/" in text:
             day, month, year = (int(part) for part in text.split("/"))
-            return date(year if year > 99 else 2000 + year, month, day)
-        return date.fromisoformat(text)
+            parsed = date(year if year > 99 else 2000 + year, month, day)
+        else:
+            parsed = date.fromisoformat(text)
     except ValueError:
         return None
+    # Outside what the services accept (1930 – 2199) is a typo, not a date.
+    return parsed if 1930 <= parsed.year <= 2199 else None
 
 
 def parse_time(text: str) -> time | None:

@@ -19,6 +19,7 @@ from service_kit.auth import TokenVerifier
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
+from service_kit.web.dates import DateWindowMiddleware
 from service_kit.web.forwarded import ForwardedMiddleware
 from service_kit.web.limits import BodyLimits, install_body_limits
 from service_kit.web.permissions import Permissions, check_permissions
@@ -128,9 +129,11 @@ def create_app(
     install_problem_handlers(app)
 
     # Outermost last: the client's address first, then the request id and metrics (which see
-    # a 413 too), then the body limit, before anything reads the body.
+    # a 413 too), the day the date windows are judged on, then the body limit, before anything
+    # reads the body.
     settings = runtime.settings
     install_body_limits(app, BodyLimits(settings.max_body_bytes, dict(body_limits or {})))
+    app.add_middleware(DateWindowMiddleware, runtime=runtime)
     app.add_middleware(ObserveMiddleware, service=runtime.name)
     app.add_middleware(ForwardedMiddleware, trusted=settings.trusted_proxies)
 

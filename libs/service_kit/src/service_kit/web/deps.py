@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
@@ -12,6 +11,7 @@ from fastapi import Depends, Header, Query
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Access, caller
 from service_kit.web.app import get_runtime
+from service_kit.web.dates import QueryDate
 from service_kit.web.pagination import PageParams, page_params
 
 Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
@@ -30,5 +30,6 @@ IfMatch = Annotated[
     Header(alias="If-Match", description="ETag của bản đang sửa; bản đã đổi thì trả 412."),
 ]
 OnDate = Annotated[
-    date | None, Query(description="ngày cần xem (YYYY-MM-DD); mặc định hôm nay ở Việt Nam")
+    QueryDate | None,
+    Query(description="ngày cần xem (YYYY-MM-DD, 1930 – 2199); mặc định hôm nay ở Việt Nam"),
 ]

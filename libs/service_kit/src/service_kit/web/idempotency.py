@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from service_kit.db import UTCDateTime, utcnow
+from service_kit.errors import Conflict
 from service_kit.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -96,7 +97,11 @@ async def idempotent(
     ttl_seconds: int,
     create: Callable[[UnitOfWork], Awaitable[Created]],
 ) -> JSONResponse:
-    """Run `create` once per (client, key); it must not commit — this does, with the record."""
+    """Run `create` once per (client, key); it must not commit — this does, with the record.
+
+    A `Conflict` from `create` (a uniqueness rule of the domain: one record per branch and
+    month) may come from a twin of this very request that won the race and committed while
+    this one waited on the key: then the twin's answer is this one's too, not a 409."""
     for _ in range(2):
         async with uow_factory(correlation_id=None) as uow:
             existing = await uow.session.get(IdempotencyRecord, (client_id, key))
@@ -105,27 +110,39 @@ async def idempotent(
             if existing is not None:
                 await uow.session.delete(existing)
                 await uow.session.flush()
-            result = await create(uow)
-            body = json.dumps(result.body, ensure_ascii=False, default=str)
-            uow.session.add(
-                IdempotencyRecord(
-                    client_id=client_id,
-                    key=key,
-                    fingerprint=fp,
-                    status_code=result.status_code,
-                    response_body=body,
-                    location=result.location,
-                    expires_at=utcnow() + timedelta(seconds=ttl_seconds),
-                )
-            )
             try:
-                await uow.commit()
-            except IntegrityError:
-                continue  # a concurrent request with the same key won: replay its answer
-            headers = dict(result.headers)
-            if result.location:
-                headers["Location"] = result.location
-            return JSONResponse(json.loads(body), status_code=result.status_code, headers=headers)
+                result = await create(uow)
+            except Conflict as exc:
+                conflict = exc
+            else:
+                body = json.dumps(result.body, ensure_ascii=False, default=str)
+                uow.session.add(
+                    IdempotencyRecord(
+                        client_id=client_id,
+                        key=key,
+                        fingerprint=fp,
+                        status_code=result.status_code,
+                        response_body=body,
+                        location=result.location,
+                        expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+                    )
+                )
+                try:
+                    await uow.commit()
+                except IntegrityError:
+                    continue  # a concurrent request with the same key won: replay its answer
+                headers = dict(result.headers)
+                if result.location:
+                    headers["Location"] = result.location
+                return JSONResponse(
+                    json.loads(body), status_code=result.status_code, headers=headers
+                )
+        # Looked up once the unit has ended: on SQLite it held the only writer connection.
+        async with uow_factory(correlation_id=None) as uow:
+            twin = await uow.session.get(IdempotencyRecord, (client_id, key))
+            if twin is not None and twin.expires_at > utcnow():
+                return _replay(twin, fp)
+        raise conflict
     raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")
 
 

@@ -3,15 +3,16 @@ checked only for shape when saved; every rule applies when it is submitted."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetings.context import Ctx
-from meetings.meetings import service
+from meetings.meetings import service, slots
 from meetings.meetings.models import MeetingDraft
 from meetings.meetings.schemas import MeetingOut, MeetingSubmissionIn
 from service_kit.errors import FieldError, Invalid, NotFound, PreconditionFailed
@@ -28,6 +29,7 @@ class DraftIn(ApiModel):
     branch_id: str = Field(min_length=1, max_length=64)
     body: dict[str, Any] = Field(
         default_factory=dict,
+        max_length=50,
         description="the record so far, in the shape of a submission (without branch_id: a "
         "draft keeps the branch it was started for)",
     )
@@ -50,6 +52,26 @@ class DraftOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    existing_meeting_id: str | None = Field(
+        default=None,
+        description="a record this draft would duplicate (the branch's regular meeting of the "
+        "draft's month is already recorded): submitting it answers 409; amend that record "
+        "instead (POST /v1/meetings/{id}/amendments)",
+    )
+
+
+async def _out(session: AsyncSession, draft: MeetingDraft) -> DraftOut:
+    """The draft, with the record it would collide with when its day and type say so."""
+    out = DraftOut.model_validate(draft, from_attributes=True)
+    held_on, meeting_type = draft.body.get("held_on"), draft.body.get("meeting_type", "regular")
+    try:
+        day = date.fromisoformat(held_on) if isinstance(held_on, str) else None
+    except ValueError:
+        day = None
+    if day is not None and isinstance(meeting_type, str):
+        holder = await slots.existing_record(session, draft.branch_id, meeting_type, day)
+        out.existing_meeting_id = holder.meeting_id if holder else None
+    return out
 
 
 def _etag(draft: MeetingDraft) -> str:
@@ -80,7 +102,8 @@ async def create_draft(
         await uow.commit()
     response.headers["Location"] = f"/v1/meeting-drafts/{draft.id}"
     response.headers["ETag"] = _etag(draft)
-    return DraftOut.model_validate(draft, from_attributes=True)
+    async with runtime.db.session() as session:
+        return await _out(session, draft)
 
 
 @router.get("/{draft_id}", response_model=DraftOut, summary="A draft as last saved")
@@ -90,7 +113,7 @@ async def get_draft(draft_id: str, response: Response, runtime: Runtime) -> Draf
         if draft is None:
             raise NotFound("draft-not-found", f"Không có bản nháp {draft_id}.")
         response.headers["ETag"] = _etag(draft)
-        return DraftOut.model_validate(draft, from_attributes=True)
+        return await _out(session, draft)
 
 
 @router.put(
@@ -127,7 +150,8 @@ async def save_draft(
         uow.session.add(draft)
         await uow.commit()
     response.headers["ETag"] = _etag(draft)
-    return DraftOut.model_validate(draft, from_attributes=True)
+    async with runtime.db.session() as session:
+        return await _out(session, draft)
 
 
 @router.post(

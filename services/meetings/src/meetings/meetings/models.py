@@ -65,3 +65,17 @@ class MeetingDraft(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+
+
+class MeetingSlot(SQLModel, table=True):
+    """A branch's one regular meeting of a month (`kind` "regular"): the primary key lets one
+    meeting hold it. Written in the submission's transaction — two concurrent submissions
+    cannot both win — and moved by an amendment that changes the month or the type. A cluster
+    meeting holds the slot of every branch of its cluster."""
+
+    __tablename__ = "meeting_slot"
+
+    branch_id: str = Field(primary_key=True, max_length=64)
+    period: str = Field(primary_key=True, max_length=7, description="YYYY-MM")
+    kind: str = Field(primary_key=True, max_length=16, default="regular")
+    meeting_id: str = Field(foreign_key="branch_meeting.id", max_length=64, index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -19,6 +19,7 @@ from meetings.meetings.schemas import (
     RevisionOut,
 )
 from service_kit.uow import UnitOfWork
+from service_kit.web.dates import MonthQuery, first_of
 from service_kit.web.deps import Caller, IdempotencyKey, PageQuery, Runtime
 from service_kit.web.idempotency import Created, create_once, stored_answer
 from service_kit.web.pagination import Page, keyset_page, link_next
@@ -88,20 +89,20 @@ async def list_meetings(
     organisation_id: str | None = Query(
         None, description="every branch under this organisation (the tree as of the month)"
     ),
-    month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM"),
+    month: MonthQuery = None,
 ) -> Page[MeetingOut]:
     stmt = access.restrict(sa.select(BranchMeeting), col(BranchMeeting.branch_id))
     if branch_id:
         stmt = stmt.where(BranchMeeting.branch_id == branch_id)
     if month:
-        first = date.fromisoformat(f"{month}-01")
+        first = first_of(month)
         following = (first + timedelta(days=32)).replace(day=1)
         stmt = stmt.where(
             col(BranchMeeting.held_on) >= first, col(BranchMeeting.held_on) < following
         )
     if organisation_id:
         await access.require(organisation_id)
-        on = date.fromisoformat(f"{month}-01") if month else access.today
+        on = first_of(month) if month else access.today
         under = access.tree.subtree(organisation_id, on).scalar_subquery()
         stmt = stmt.where(col(BranchMeeting.branch_id).in_(under))
     async with runtime.db.session() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from meetings.meetings.schemas import MeetingSubmissionIn
 from service_kit.clock import vietnam_date
@@ -12,6 +12,8 @@ from service_kit.web.problems import FieldError
 # Default scheduled day window of a branch (days of the month); the branch's own window from the
 # registry replaces it once the branch has one.
 DEFAULT_WINDOW_DAYS = (1, 5)
+# The longest a meeting can plausibly last: a full day's conference with its breaks.
+MAX_DURATION = timedelta(hours=12)
 
 
 def duration_minutes(sub: MeetingSubmissionIn) -> int:
@@ -30,6 +32,14 @@ def violations(sub: MeetingSubmissionIn, today: date) -> list[FieldError]:
     if sub.ended_at <= sub.started_at:
         errors.append(
             FieldError("/ended_at", "Giờ kết thúc phải sau giờ bắt đầu.", "end-before-start")
+        )
+    elif sub.ended_at - sub.started_at > MAX_DURATION:
+        errors.append(
+            FieldError(
+                "/ended_at",
+                f"Cuộc họp không thể kéo dài hơn {MAX_DURATION.seconds // 3600} giờ.",
+                "meeting-too-long",
+            )
         )
     if vietnam_date(sub.started_at) != sub.held_on:
         errors.append(
@@ -76,6 +86,31 @@ def violations(sub: MeetingSubmissionIn, today: date) -> list[FieldError]:
                 )
             )
     return errors
+
+
+def branch_life_violations(
+    held_on: date, branch_from: date, branch_to: date | None
+) -> list[FieldError]:
+    """A meeting is held while its branch exists: not before the registry's date of founding,
+    not on or after the day it ceased (merged, split, dissolved)."""
+    if held_on < branch_from:
+        return [
+            FieldError(
+                "/held_on",
+                f"Ngày họp trước ngày chi bộ được thành lập ({branch_from.isoformat()}).",
+                "before-branch-existed",
+            )
+        ]
+    if branch_to is not None and held_on >= branch_to:
+        return [
+            FieldError(
+                "/held_on",
+                f"Chi bộ đã thôi tồn tại từ {branch_to.isoformat()} (sáp nhập, chia tách "
+                "hoặc giải thể).",
+                "after-branch-ended",
+            )
+        ]
+    return []
 
 
 def roll_violations(sub: MeetingSubmissionIn, roster: dict[str, str] | None) -> list[FieldError]:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from event_contracts.vocabulary import Attendance, MeetingType
 from meetings.requests.schemas import RequestIn
+from service_kit.web.dates import PlausibleAwareDateTime, PlausibleDate
 from service_kit.web.models import ApiModel
 
 Id = Field(min_length=1, max_length=64)
+MemberId = Annotated[str, Field(min_length=1, max_length=64)]
+Step = Annotated[str, Field(min_length=1, max_length=64)]
+# A manual criterion's key (e.g. "C5", "C4.chair") and its points: a rubric has a few dozen.
+ManualScores = dict[Annotated[str, Field(min_length=1, max_length=32)], float]
+MAX_CRITERIA = 50
 
 
 class RollEntryIn(ApiModel):
@@ -29,7 +35,7 @@ class ActionItemIn(ApiModel):
 
     title: str = Field(min_length=1, max_length=500)
     owner_member_id: str | None = Field(default=None, max_length=64)
-    due_on: date | None = None
+    due_on: PlausibleDate | None = None
 
 
 class ActionItemReportIn(ApiModel):
@@ -62,15 +68,15 @@ class MeetingSubmissionIn(ApiModel):
 
     branch_id: str = Id
     meeting_type: MeetingType = MeetingType.REGULAR
-    held_on: date
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    held_on: PlausibleDate
+    started_at: PlausibleAwareDateTime
+    ended_at: PlausibleAwareDateTime
     place: str | None = Field(default=None, max_length=500)
     chair_member_id: str | None = Field(default=None, max_length=64)
     minute_taker_member_id: str | None = Field(default=None, max_length=64)
     roll: list[RollEntryIn] = Field(min_length=1, max_length=2000)
-    speaker_ids: list[str] = Field(default_factory=list, max_length=2000)
-    agenda_steps_completed: list[str] = Field(default_factory=list, max_length=100)
+    speaker_ids: list[MemberId] = Field(default_factory=list, max_length=2000)
+    agenda_steps_completed: list[Step] = Field(default_factory=list, max_length=100)
     previous_action_items_total: int = Field(default=0, ge=0)
     previous_action_items_done_on_time: int = Field(default=0, ge=0)
     previous_action_item_reports: list[ActionItemReportIn] = Field(
@@ -92,8 +98,10 @@ class MeetingSubmissionIn(ApiModel):
         max_length=100,
         description="requests (kiến nghị) raised: each becomes a tracked request with deadlines",
     )
-    self_score: dict[str, float] = Field(
-        default_factory=dict, description='manual criteria the branch scored itself, e.g. {"C5": 4}'
+    self_score: ManualScores = Field(
+        default_factory=dict,
+        max_length=MAX_CRITERIA,
+        description='manual criteria the branch scored itself, e.g. {"C5": 4}',
     )
     minutes: str | None = Field(default=None, max_length=100_000)
 

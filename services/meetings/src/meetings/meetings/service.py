@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events.meetings import MeetingAmended, MeetingSubmitted, RollEntry
-from meetings.meetings import metrics, rules
+from meetings.meetings import metrics, rules, slots
 from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRevision
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
@@ -21,6 +21,7 @@ from meetings.observers.service import expect_reports
 from meetings.replica.service import roster_on
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
+from org_tree.models import OrgNode
 from org_tree.observers import observers_of
 from org_tree.replica import meeting_window
 from service_kit.clock import vietnam_date
@@ -72,6 +73,9 @@ async def _check(
     session: AsyncSession, sub: MeetingSubmissionIn, now: datetime, exclude: str | None = None
 ) -> None:
     errors = rules.violations(sub, vietnam_date(now))
+    branch = await session.get(OrgNode, sub.branch_id)
+    if branch is not None:
+        errors += rules.branch_life_violations(sub.held_on, branch.valid_from, branch.valid_to)
     errors += rules.roll_violations(sub, await roster_on(session, sub.branch_id, sub.held_on))
     errors += rules.record_violations(sub, await _previous_items(session, sub, exclude))
     if errors:
@@ -89,6 +93,7 @@ class Checked:
 
     window: tuple[int, int]
     observers: list[str]
+    branches_held: list[str]  # whose regular meeting of the month this is (meetings.slots)
 
 
 async def check_submission(
@@ -99,6 +104,9 @@ async def check_submission(
     return Checked(
         window=await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS,
         observers=await observers_of(session, sub.branch_id, sub.held_on),
+        branches_held=await slots.branches_held(
+            session, sub.branch_id, sub.meeting_type, sub.held_on
+        ),
     )
 
 
@@ -214,9 +222,10 @@ async def submit_meeting(
         now=now,
         rules=request_rules,
     )
-    await meeting_held(
-        uow.session, meeting.branch_id, sub.held_on, sub.meeting_type, meeting.id, now
-    )
+    # Last of the checks: a body that breaks a rule is a 422 whether or not the month is taken.
+    await slots.hold(uow.session, meeting.id, checked.branches_held, sub.held_on)
+    for branch_id in checked.branches_held or [meeting.branch_id]:
+        await meeting_held(uow.session, branch_id, sub.held_on, sub.meeting_type, meeting.id, now)
     expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers)
     uow.emit(MeetingSubmitted.produce(**_facts(meeting, sub)), subject=f"meetings/{meeting.id}")
     uow.after_commit(metrics.SUBMITTED.labels(sub.meeting_type).inc)
@@ -259,6 +268,8 @@ async def amend_meeting(
     meeting.version += 1
     meeting.status = "amended"
     await _apply(uow.session, meeting, sub)
+    held = await slots.branches_held(uow.session, sub.branch_id, sub.meeting_type, sub.held_on)
+    await slots.hold(uow.session, meeting.id, held, sub.held_on)
     uow.session.add(
         MeetingRevision(
             meeting_id=meeting.id,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from meetings.meetings.schemas import MAX_CRITERIA, ManualScores
 from meetings.requests.schemas import RequestIn
 from service_kit.web.models import ApiModel
 
@@ -14,8 +15,10 @@ class ObserverReportIn(ApiModel):
     """Filed by the observer themself: who they are comes from their token, never the body."""
 
     attended: bool
-    scores: dict[str, float] = Field(
-        default_factory=dict, description='observer score per manual criterion, e.g. {"C5": 4}'
+    scores: ManualScores = Field(
+        default_factory=dict,
+        max_length=MAX_CRITERIA,
+        description='observer score per manual criterion, e.g. {"C5": 4}',
     )
     comments: str | None = Field(default=None, max_length=20_000)
     requests_raised: list[RequestIn] = Field(default_factory=list, max_length=50)

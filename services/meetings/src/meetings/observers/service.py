@@ -47,7 +47,11 @@ async def file_report(
             "Chỉ cấp ủy viên được phân công dự sinh hoạt mới gửi báo cáo; tài khoản này không "
             "gắn với đảng viên nào.",
         )
-    report = await uow.session.get(ObserverReport, (meeting_id, observer_member_id))
+    # Locked (PostgreSQL; SQLite has one writer): two filings racing from two devices are
+    # taken one after the other, and the second finds the report filed.
+    report = await uow.session.get(
+        ObserverReport, (meeting_id, observer_member_id), with_for_update=True
+    )
     if report is None:
         raise Forbidden(
             "not-assigned",
@@ -55,7 +59,17 @@ async def file_report(
             "cáo cho cuộc họp này được.",
         )
     if report.status == "filed":
-        raise Conflict("observer-report-filed", "Báo cáo đã được gửi; không gửi lại được.")
+        raise Conflict(
+            "observer-report-filed",
+            f"Báo cáo dự sinh hoạt của đồng chí về cuộc họp này đã được gửi ({report.id}); "
+            "mỗi người dự chỉ gửi một báo cáo cho mỗi cuộc họp.",
+            existing_report_id=report.id,
+            meeting_id=meeting_id,
+            observer_member_id=report.observer_member_id,
+            filed_at=report.filed_at.isoformat() if report.filed_at else None,
+            report_url=f"/v1/observer-reports?observer_member_id={report.observer_member_id}"
+            f"&branch_id={report.branch_id}",
+        )
     unknown = sorted(set(body.scores) - set(rules.MANUAL_CRITERIA))
     if unknown:
         raise Invalid(

@@ -20,6 +20,15 @@ async def on_member_event(
         await service.apply_member_transferred(uow.session, data)
 
 
+async def on_cluster_event(
+    _ctx: ServiceContext, uow: UnitOfWork, _event: CloudEvent, data: EventData
+) -> None:
+    if isinstance(data, ev.RotationClusterFormed):
+        await service.apply_cluster_formed(uow.session, data)
+
+
+CLUSTER_KEYS = ["registry.rotation_cluster.formed.v1"]
+
 MEMBER_KEYS = [
     f"registry.member.{verb}.v1" for verb in ("admitted", "status_changed", "transferred")
 ]

@@ -24,3 +24,15 @@ class MemberStateReplica(SQLModel, table=True):
     branch_id: str | None = Field(default=None, max_length=64)
     status: str = Field(max_length=32)
     attached_branch_id: str | None = Field(default=None, max_length=64)
+
+
+class RotationClusterBranch(SQLModel, table=True):
+    """A branch of a rotation cluster (3–4 branches meeting together in turn), for a period."""
+
+    __tablename__ = "replica_rotation_cluster_branch"
+    __table_args__ = (sa.Index("ix_replica_cluster_branch", "branch_id", "valid_from"),)
+
+    rotation_cluster_id: str = Field(primary_key=True, max_length=64)
+    branch_id: str = Field(primary_key=True, max_length=64)
+    valid_from: date
+    valid_to: date | None = None

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from meetings.replica.models import MemberStateReplica
+from meetings.replica.models import MemberStateReplica, RotationClusterBranch
 
 ON_THE_ROLL = ("full", "probationary", "exempt")
 
@@ -133,3 +133,37 @@ async def roster_on(session: AsyncSession, branch_id: str, on: date) -> dict[str
         elif state.branch_id == branch_id and state.status in ON_THE_ROLL:
             roster[member_id] = state.status
     return roster
+
+
+async def apply_cluster_formed(session: AsyncSession, data: ev.RotationClusterFormed) -> None:
+    """The cluster's branches and period, as the registry formed it (the same fact twice leaves
+    the same rows)."""
+    for branch_id in dict.fromkeys(data.branch_ids):
+        row = await session.get(RotationClusterBranch, (data.rotation_cluster_id, branch_id))
+        if row is None:
+            row = RotationClusterBranch(
+                rotation_cluster_id=data.rotation_cluster_id,
+                branch_id=branch_id,
+                valid_from=data.valid_from,
+            )
+        row.valid_from, row.valid_to = data.valid_from, data.valid_to
+        session.add(row)
+    await session.flush()
+
+
+async def cluster_of(session: AsyncSession, branch_id: str, on: date) -> list[str]:
+    """The branches of `branch_id`'s rotation cluster on `on`, itself first ([] when in none)."""
+    clusters = sa.select(RotationClusterBranch.rotation_cluster_id).where(
+        RotationClusterBranch.branch_id == branch_id,
+        col(RotationClusterBranch.valid_from) <= on,
+        sa.or_(
+            col(RotationClusterBranch.valid_to).is_(None), col(RotationClusterBranch.valid_to) > on
+        ),
+    )
+    rows = await session.execute(
+        sa.select(RotationClusterBranch.branch_id)
+        .where(col(RotationClusterBranch.rotation_cluster_id).in_(clusters))
+        .order_by(col(RotationClusterBranch.branch_id))
+    )
+    others = [b for b in dict.fromkeys(rows.scalars()) if b != branch_id]
+    return [branch_id, *others] if others else []

@@ -17,6 +17,11 @@ class Request(SQLModel, table=True):
         sa.Index("ix_request_due", "next_check_at"),
         sa.Index("ix_request_level_org", "level_organisation_id", "status"),
         sa.Index("ix_request_branch", "branch_id", "status"),
+        # One request per subject and addressee in a meeting (its record and its observers'
+        # reports together); requests raised outside a meeting (no meeting_id) are not limited.
+        sa.UniqueConstraint(
+            "meeting_id", "addressee_id", "subject_key", name="uq_request_meeting_subject"
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=64)
@@ -24,6 +29,9 @@ class Request(SQLModel, table=True):
     branch_id: str = Field(max_length=64)
     raised_by: str | None = Field(default=None, max_length=64, description="member or observer")
     subject: str = Field(max_length=300)
+    subject_key: str = Field(
+        default="", max_length=300, description="the subject NFC, case- and space-folded"
+    )
     text: str = Field(sa_type=sa.Text)
     category: str | None = Field(default=None, max_length=64)
     addressee_id: str = Field(max_length=64)

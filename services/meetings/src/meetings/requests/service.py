@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -25,6 +26,7 @@ from meetings.requests.lifecycle import (
     next_status,
 )
 from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
+from meetings.requests.rules import duplicate_errors, subject_key
 from meetings.requests.schemas import RequestActionIn, RequestIn
 from org_tree.replica import chain_on
 from service_kit.clock import vietnam_date
@@ -205,8 +207,12 @@ async def raise_requests(
             "Kiến nghị phải gửi tới một tổ chức có thẩm quyền.",
             errors=errors,
         )
+    already = await _raised_in(session, meeting_id)
+    duplicates = duplicate_errors(requests, already, pointer)
+    if duplicates:
+        raise _duplicated(duplicates)
     policy = rules.policy(now)
-    for item, lad in zip(requests, ladders, strict=True):
+    for i, (item, lad) in enumerate(zip(requests, ladders, strict=True)):
         level0 = lad.levels[0]
         row = Request(
             id=new_id(),
@@ -214,6 +220,7 @@ async def raise_requests(
             branch_id=branch_id,
             raised_by=item.raised_by,
             subject=item.subject,
+            subject_key=subject_key(item.subject),
             text=item.text,
             category=item.category,
             addressee_id=item.addressee_id,
@@ -226,8 +233,17 @@ async def raise_requests(
             policy_version=policy.version,
             created_at=now,
         )
-        session.add(row)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # the key answers a race the check above lost
+                session.add(row)
+                await session.flush()
+        except IntegrityError:
+            won = await _raised_in(session, meeting_id)
+            at = f"{pointer}/{i}/subject"
+            this = [e for e in duplicate_errors(requests, won, pointer) if e["pointer"] == at]
+            if not this:
+                raise
+            raise _duplicated(this) from None
         _timeline(session, row, now, "raised", actor=item.raised_by)
         for node, reason in lad.skipped:
             _timeline(
@@ -244,6 +260,27 @@ async def raise_requests(
         if item.re_raises_request_id:
             await re_raise(uow, item.re_raises_request_id, now, rules)
     return rows
+
+
+async def _raised_in(session: AsyncSession, meeting_id: str | None) -> dict[tuple[str, str], str]:
+    """The requests a meeting already has: (addressee_id, subject_key) → request id."""
+    if meeting_id is None:
+        return {}
+    rows = await session.execute(
+        sa.select(Request.addressee_id, Request.subject_key, Request.id).where(
+            Request.meeting_id == meeting_id
+        )
+    )
+    return {(addressee, key): request_id for addressee, key, request_id in rows}
+
+
+def _duplicated(errors: list[FieldError]) -> Invalid:
+    return Invalid(
+        "request-duplicate",
+        "Một kiến nghị chỉ nêu một lần trong mỗi cuộc họp (cùng nội dung, cùng nơi nhận); "
+        "bỏ mục trùng trong `errors` rồi gửi lại.",
+        errors=errors,
+    )
 
 
 async def re_raise(uow: UnitOfWork, request_id: str, now: datetime, rules: RequestRules) -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlmodel import col
 
 from notifications.deliveries import service
@@ -15,6 +15,7 @@ from notifications.deliveries.models import Delivery, DeliveryAttempt
 from notifications.scope import address_owner, contact_point_owner
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Access
+from service_kit.web.dates import PlausibleAwareDateTime
 from service_kit.web.deps import Caller, PageQuery, Runtime
 from service_kit.web.models import ApiModel
 from service_kit.web.pagination import Page, encode_cursor, link_next
@@ -61,7 +62,7 @@ class DeliveryDetail(DeliveryOut):
 
 class ReplayIn(ApiModel):
     contact_point_id: str | None = None
-    created_since: AwareDatetime | None = None
+    created_since: PlausibleAwareDateTime | None = None
     limit: int = Field(default=1000, ge=1, le=10_000)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from event_contracts import spec_for_routing_key
 from event_contracts.catalog import UnknownEventType
 from notifications.templates.rendering import template_error
+from service_kit.web.dates import PlausibleDateTime
 
 Channel = Literal["inbox", "email", "webhook"]
 Urgency = Literal["routine", "urgent"]
@@ -130,7 +131,7 @@ class RuleSetIn(RuleSetDocument):
         ge=0, description="the version this edit starts from; a newer one answers 409"
     )
     note: str = Field(default="", max_length=500, description="why this change")
-    effective_at: datetime | None = Field(
+    effective_at: PlausibleDateTime | None = Field(
         default=None, description="when it takes effect (UTC); now when absent"
     )
 

@@ -53,10 +53,14 @@ class MeetingsApi(ServiceClient):
         )
         return result
 
-    async def save_draft(self, draft_id: str, branch_id: str, body: dict[str, Any]) -> None:
-        await self.request(
+    async def save_draft(
+        self, draft_id: str, branch_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        response = await self.request(
             "PUT", f"/v1/meeting-drafts/{draft_id}", json={"branch_id": branch_id, "body": body}
         )
+        saved: dict[str, Any] = response.json()
+        return saved
 
     async def requests(self, **filters: Any) -> list[dict[str, Any]]:
         return await self.pages("/v1/requests", **filters)

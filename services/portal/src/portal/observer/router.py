@@ -178,6 +178,14 @@ async def file_report(
                 meeting_id, body, values.get("idempotency_key") or str(uuid.uuid4())
             )
         except ApiProblem as problem:
+            if problem.status == 409 and problem.code == "observer-report-filed":
+                # Sent before (another phone, a resent form): the report stands, nothing to retry.
+                url = f"/du-hop?da-nop={meeting_id}"
+                if wants_json(request):
+                    return JSONResponse(
+                        {"status": "exists", "url": url, "message": "Đã có báo cáo buổi này"}
+                    )
+                return RedirectResponse(url, status_code=303)
             if problem.status not in (409, 422):
                 raise
             for error in problem.errors or [{"detail": problem.detail}]:

@@ -1,5 +1,10 @@
 """The branch secretary's pages: the desk, and this month's meeting form (draft, submit,
-errors beside their fields, a repeat submission shown as already recorded)."""
+errors beside their fields, a repeat submission shown as already recorded).
+
+Meetings keeps one regular meeting per branch and month (#19): a second one is answered 409
+naming the record. That is not an error to retry: the secretary is taken to the record, which
+says "Đã có biên bản kỳ này", and a draft of a month already recorded says so before it is sent.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +35,8 @@ from portal.web import Ctx, at_desk, state_of, wants_json
 
 router = APIRouter()
 PARKED_COOKIE = "chibo_nhap_do"
-REGULAR = frozenset({"regular", "combined"})
+# The types that are the month's regular meeting (meetings.schedules.rules.REGULAR_TYPES).
+REGULAR = frozenset({"regular", "combined", "cluster", "pilot"})
 
 
 def _pref_key(branch_id: str, month: str, meeting_type: str) -> str:
@@ -117,6 +123,7 @@ async def _form_page(
     errors: FieldErrors | None = None,
     notice: str = "",
     extra_rows: dict[str, int] | None = None,
+    existing_meeting_id: str | None = None,
 ) -> Response:
     branch = await ctx.registry.organisation(desk.organisation_id)
     today = ctx.today()
@@ -189,6 +196,7 @@ async def _form_page(
         idempotency_key=key,
         draft_id=values.get("draft_id"),
         form_key=f"hop:{branch['id']}:{month_key(day)}",
+        existing_meeting_id=existing_meeting_id,
     )
 
 
@@ -207,6 +215,7 @@ async def meeting_form(
     pref = await state.preferences.get(
         ctx.session.subject, _pref_key(desk.organisation_id, month, meeting_type)
     )
+    existing_meeting_id = None
     if parked is not None:
         values = Values(parked)
         notice = (
@@ -223,12 +232,15 @@ async def meeting_form(
             ]
         )
         notice = "Đang tiếp tục bản nháp đã lưu."
+        existing_meeting_id = draft.get("existing_meeting_id")
     else:
         existing = await _already(ctx, desk.organisation_id, month, meeting_type)
         if existing is not None:
             return ctx.render("secretary/recorded.html", meeting=existing, month=month)
         values = Values([("meeting_type", meeting_type)])
-    response = await _form_page(ctx, desk, values, notice=notice)
+    response = await _form_page(
+        ctx, desk, values, notice=notice, existing_meeting_id=existing_meeting_id
+    )
     if parked is not None:
         response.delete_cookie(PARKED_COOKIE)
     return response
@@ -298,28 +310,39 @@ async def meeting_post(
         draft_body = {k: v for k, v in built.body.items() if k != "branch_id"}
         draft_id = values.get("draft_id")
         if draft_id:
-            await ctx.meetings.save_draft(draft_id, desk.organisation_id, draft_body)
+            saved = await ctx.meetings.save_draft(draft_id, desk.organisation_id, draft_body)
         else:
-            draft_id = (await ctx.meetings.create_draft(desk.organisation_id, draft_body))["id"]
+            saved = await ctx.meetings.create_draft(desk.organisation_id, draft_body)
+            draft_id = saved["id"]
         await state.preferences.put(
             ctx.session.subject, pref_key, {"draft_id": draft_id, "idempotency_key": key}, ctx.now()
         )
         kept = Values(
             [*[(k, v) for k, v in values.pairs if k not in ("draft_id",)], ("draft_id", draft_id)]
         )
-        return await _form_page(ctx, desk, kept, notice="Đã lưu bản nháp.")
+        return await _form_page(
+            ctx,
+            desk,
+            kept,
+            notice="Đã lưu bản nháp.",
+            existing_meeting_id=saved.get("existing_meeting_id"),
+        )
     if errors:
         return await _invalid(ctx, desk, values, errors)
     try:
         meeting = await ctx.meetings.submit(built.body, key)
     except ApiProblem as problem:
         if problem.status == 409:
+            # Already recorded (from another phone, a resent form, a second browser): shown
+            # as the record it is, not as an error to send again.
             recorded = existing_record(problem)
             if recorded:
                 await state.preferences.delete(ctx.session.subject, pref_key)
                 url = f"/cuoc-hop/{recorded}?da-co=1"
                 if wants_json(request):
-                    return JSONResponse({"status": "exists", "url": url})
+                    return JSONResponse(
+                        {"status": "exists", "url": url, "message": "Đã có biên bản kỳ này"}
+                    )
                 return RedirectResponse(url, status_code=303)
         if problem.status != 422:
             raise

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from service_kit.web.dates import PlausibleDate, PlausibleEndDate
 from service_kit.web.models import ApiModel
 
 
@@ -14,8 +15,8 @@ class ClusterIn(ApiModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     name: str = Field(min_length=1, max_length=300, description="ví dụ Cụm số 2 xã Bình Phú")
     branch_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(max_length=10)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: PlausibleDate
+    valid_to: PlausibleEndDate | None = None
 
 
 class ClusterOut(BaseModel):

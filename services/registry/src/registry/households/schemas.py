@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from service_kit.web.dates import PlausibleDate, PlausibleEndDate
 from service_kit.web.models import ApiModel
 
 
@@ -16,8 +17,8 @@ class ResponsibilityIn(ApiModel):
     household_codes: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         min_length=1, max_length=100
     )
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: PlausibleDate
+    valid_to: PlausibleEndDate | None = None
 
 
 class ResponsibilityOut(BaseModel):

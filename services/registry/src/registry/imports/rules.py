@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from event_contracts.vocabulary import is_branch
 from registry.members.rules import STATUS_NAMES_VI, admission_errors
 from registry.organisations.rules import KIND_NAMES_VI, branch_detail_errors, parent_errors
 from registry.periods import in_force
+from service_kit.web.dates import EARLIEST_BIRTH, check_day
 
 Cell = str | int | float | date | datetime | None
 
@@ -202,7 +205,7 @@ def code(cell: Cell) -> str | None:
     return value
 
 
-def day(cell: Cell) -> date | None:
+def _calendar_day(cell: Cell) -> date | None:
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
@@ -220,6 +223,24 @@ def day(cell: Cell) -> date | None:
             except ValueError:
                 pass
     raise CellError(f"Ngày «{value}» không hợp lệ; dùng dd/mm/yyyy hoặc yyyy-mm-dd.", "date")
+
+
+def _plausible(parsed: date | None, **window: Any) -> date | None:
+    """The window the API applies to the same field (`service_kit.web.dates`)."""
+    if parsed is None:
+        return None
+    try:
+        return check_day(parsed, **window)
+    except PydanticCustomError as exc:
+        raise CellError(exc.message(), exc.type) from None
+
+
+def day(cell: Cell) -> date | None:
+    return _plausible(_calendar_day(cell))
+
+
+def birth_day(cell: Cell) -> date | None:
+    return _plausible(_calendar_day(cell), earliest=EARLIEST_BIRTH, future=False)
 
 
 def choice(cell: Cell, words: Mapping[str, str], names: Mapping[str, str]) -> str | None:
@@ -550,7 +571,7 @@ def read_member(
         required=True,
     )
     full_name = r.read("full_name", lambda c: text(c, 200), required=True)
-    born = r.read("date_of_birth", day)
+    born = r.read("date_of_birth", birth_day)
     admitted = r.read("admitted_on", day, required=True)
     full_on = r.read("full_member_on", day)
     branch_code = r.read("branch_code", code, required=True)

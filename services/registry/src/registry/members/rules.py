@@ -13,6 +13,7 @@ STATUSES: tuple[str, ...] = tuple(MemberStatus)
 TERMINAL = frozenset({"transferred_out", "removed"})
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
+MAX_ADMISSION_AGE = 120  # a birth date further back is a typo (1889 for 1989), not a person
 
 STATUS_NAMES_VI = {
     "full": "chính thức",
@@ -81,12 +82,21 @@ def admission_errors(
         )
     if joined_on < admitted_on:
         errors.append(FieldError("/joined_on", "Không thể trước ngày kết nạp.", "before-admission"))
-    if date_of_birth is not None and years_between(date_of_birth, admitted_on) < MIN_ADMISSION_AGE:
+    age = years_between(date_of_birth, admitted_on) if date_of_birth is not None else None
+    if age is not None and age < MIN_ADMISSION_AGE:
         errors.append(
             FieldError(
                 "/date_of_birth",
                 f"Khi kết nạp phải đủ {MIN_ADMISSION_AGE} tuổi.",
                 "too-young",
+            )
+        )
+    if age is not None and age > MAX_ADMISSION_AGE:
+        errors.append(
+            FieldError(
+                "/date_of_birth",
+                f"Ngày sinh không hợp lý: khi kết nạp đã hơn {MAX_ADMISSION_AGE} tuổi.",
+                "too-old",
             )
         )
     return errors

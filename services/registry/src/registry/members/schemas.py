@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from event_contracts.vocabulary import MemberStatus
+from service_kit.web.dates import BirthDate, PlausibleDate
 from service_kit.web.models import ApiModel
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -20,13 +21,13 @@ class MemberIn(ApiModel):
         default=None, description="chi bộ nơi cư trú (QĐ 213), nếu khác"
     )
     status: MemberStatus = MemberStatus.PROBATIONARY
-    admitted_on: date
-    full_member_on: date | None = None
-    joined_on: date | None = Field(
+    admitted_on: PlausibleDate
+    full_member_on: PlausibleDate | None = None
+    joined_on: PlausibleDate | None = Field(
         default=None, description="ngày vào danh sách chi bộ (mặc định: ngày kết nạp)"
     )
     party_card_number: str | None = Field(default=None, max_length=32, pattern=r"^[0-9.]+$")
-    date_of_birth: date | None = None
+    date_of_birth: BirthDate | None = None
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 .-]{6,}$")
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     citizen_id: str | None = Field(default=None, pattern=r"^[0-9]{12}$")
@@ -34,14 +35,14 @@ class MemberIn(ApiModel):
 
 class StatusChangeIn(ApiModel):
     status: MemberStatus
-    on: date
+    on: PlausibleDate
     reason: str | None = Field(default=None, max_length=500)
     attached_branch_id: Id | None = None
 
 
 class TransferIn(ApiModel):
     branch_id: Id = Field(description="chi bộ chuyển đến")
-    on: date
+    on: PlausibleDate
 
 
 class StatusPeriodOut(BaseModel):

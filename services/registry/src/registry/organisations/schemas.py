@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from event_contracts.vocabulary import BranchKind, OrganisationKind
+from service_kit.web.dates import PlausibleDate
 from service_kit.web.models import ApiModel
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
@@ -22,7 +23,7 @@ class OrganisationIn(ApiModel):
     name: Name
     kind: OrganisationKind
     parent_id: str | None = Field(default=None, max_length=64)
-    valid_from: date
+    valid_from: PlausibleDate
     branch_kind: BranchKind | None = None
     meeting_day_from: int | None = Field(default=None, ge=1, le=31)
     meeting_day_to: int | None = Field(default=None, ge=1, le=31)
@@ -41,12 +42,12 @@ class NewOrganisationIn(ApiModel):
 
 class RenameIn(ApiModel):
     name: Name
-    on: date
+    on: PlausibleDate
 
 
 class MoveIn(ApiModel):
     parent_id: Id
-    on: date
+    on: PlausibleDate
 
 
 class MergeIn(ApiModel):
@@ -58,7 +59,7 @@ class MergeIn(ApiModel):
     parent_id: str | None = Field(
         default=None, max_length=64, description="cấp trên của tổ chức mới (mặc định: của nguồn)"
     )
-    on: date
+    on: PlausibleDate
 
 
 class SplitPartIn(NewOrganisationIn):
@@ -68,11 +69,11 @@ class SplitPartIn(NewOrganisationIn):
 
 class SplitIn(ApiModel):
     parts: list[SplitPartIn] = Field(min_length=2, max_length=20)
-    on: date
+    on: PlausibleDate
 
 
 class DissolveIn(ApiModel):
-    on: date
+    on: PlausibleDate
     children_to_id: str | None = Field(
         default=None, max_length=64, description="nơi nhận tổ chức con (mặc định: cấp trên)"
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from registry.roles.rules import Role
+from service_kit.web.dates import PlausibleDate, PlausibleEndDate
 from service_kit.web.models import ApiModel
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -17,19 +18,21 @@ class RoleIn(ApiModel):
     member_id: Id
     organisation_id: Id
     role: Role
-    valid_from: date
-    valid_to: date | None = Field(default=None, description="ngày không còn giữ (không tính)")
+    valid_from: PlausibleDate
+    valid_to: PlausibleEndDate | None = Field(
+        default=None, description="ngày không còn giữ (không tính)"
+    )
 
 
 class ObserverIn(ApiModel):
     member_id: Id
     branch_id: Id
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: PlausibleDate
+    valid_to: PlausibleEndDate | None = None
 
 
 class EndIn(ApiModel):
-    on: date = Field(description="ngày đầu tiên không còn hiệu lực")
+    on: PlausibleDate = Field(description="ngày đầu tiên không còn hiệu lực")
 
 
 class RoleOut(BaseModel):

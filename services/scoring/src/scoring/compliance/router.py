@@ -41,7 +41,11 @@ async def get_flags(
     branch_id: str | None = None,
     subject_id: str | None = Query(default=None, description="a branch or member id"),
     kind: str | None = None,
-    period: str | None = Query(default=None, description="prefix: 2026 matches 2026-Q1, 2026-07"),
+    period: str | None = Query(
+        default=None,
+        pattern=r"^(19[3-9]\d|2[01]\d\d)(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$",
+        description="prefix: 2026 matches 2026-Q1, 2026-07",
+    ),
     limit: int = Query(default=200, ge=1, le=1000),
 ) -> list[FlagOut]:
     await access.require(branch_id)

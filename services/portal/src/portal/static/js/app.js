@@ -104,7 +104,10 @@
         var rest = queue().filter(function (i) { return i.key !== item.key; });
         if (response.ok) {
           write(QUEUE, rest);
-          var link = make("a", "", "Đã gửi: " + item.label + (answer.status === "exists" ? " (đã ghi nhận trước đó)" : "") + ". Xem");
+          // Already recorded (a 409 from meetings): not an error to send again, the record.
+          var link = answer.status === "exists"
+            ? make("a", "", (answer.message || "Đã ghi nhận trước đó") + ": " + item.label + ". Xem")
+            : make("a", "", "Đã gửi: " + item.label + ". Xem");
           link.href = answer.url || "/";
           banner(link);
           sending = false;
