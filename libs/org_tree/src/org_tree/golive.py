@@ -156,7 +156,7 @@ async def load(session: AsyncSession, on: date) -> GoLive:
             sa.or_(col(OrgLink.valid_to).is_(None), col(OrgLink.valid_to) > on),
         )
     )
-    return GoLive(on, own, dict(links.tuples().all()))
+    return GoLive(on, own, {child: parent for child, parent in links.all()})
 
 
 async def go_live_of(session: AsyncSession, org_id: str, on: date) -> date | None:
@@ -170,16 +170,10 @@ async def go_live_of(session: AsyncSession, org_id: str, on: date) -> date | Non
     if planned is None:
         return ALWAYS
     chain = [node.organisation_id for node in await chain_on(session, org_id, on)]
-    own = dict(
-        (
-            await session.execute(
-                sa.select(col(OrgGoLive.organisation_id), col(OrgGoLive.go_live_on)).where(
-                    col(OrgGoLive.organisation_id).in_(chain),
-                    col(OrgGoLive.go_live_on).is_not(None),
-                )
-            )
+    rows = await session.execute(
+        sa.select(col(OrgGoLive.organisation_id), col(OrgGoLive.go_live_on)).where(
+            col(OrgGoLive.organisation_id).in_(chain), col(OrgGoLive.go_live_on).is_not(None)
         )
-        .tuples()
-        .all()
     )
+    own = {org_id: day for org_id, day in rows.all()}
     return next((own[o] for o in chain if o in own), None)

@@ -41,6 +41,7 @@ ROUTES = {
     "GET /v1/rescoring-jobs": "rescoring.read",
     "GET /v1/branches/{branch_id}/rollups": "score.read",
     "GET /v1/organisations/{organisation_id}/rollups": "score.read",
+    "GET /v1/organisations/{organisation_id}/roll-out": "score.read",
 }
 
 READ = ["score.read", "compliance.read", "classification.read", "rescoring.read"]
