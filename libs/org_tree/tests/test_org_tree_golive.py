@@ -119,5 +119,13 @@ async def test_every_replica_inherits_the_same_dates_whatever_the_order(
             ]
             assert not many.judged("b1", "2026-Q2") and many.judged("b1", "2026-Q3")
             assert not many.judged("b3", "2030")  # not planned, in a planned deployment
+            # A branch merged away keeps the date of the commune it last belonged to.
+            merged = ev.OrganisationMerged.produce(
+                aggregate_version=2, organisation_id="b2", into_id="b1", on=date(2026, 9, 1)
+            )
+            await _deliver(db, handlers, merged)
+            async with db.session() as session:
+                assert await golive.go_live_of(session, "b2", day) == date(2026, 8, 15)
+                assert (await golive.load(session, day)).of("b2") == date(2026, 8, 15)
         finally:
             await db.dispose()

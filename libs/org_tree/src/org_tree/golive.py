@@ -17,6 +17,7 @@ which months and periods of it the rules may judge.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,44 +137,43 @@ class GoLive:
         return not months or self.period_use(org_id, months) != "not_in_use"
 
 
+async def _own(session: AsyncSession) -> dict[str, date]:
+    rows = await session.execute(
+        sa.select(col(OrgGoLive.organisation_id), col(OrgGoLive.go_live_on)).where(
+            col(OrgGoLive.go_live_on).is_not(None)
+        )
+    )
+    return {org_id: day for org_id, day in rows.all()}
+
+
 async def load(session: AsyncSession, on: date) -> GoLive:
-    """The go-live dates of the whole replica for the tree as it stands on `on`."""
-    own = {
-        org_id: day
-        for org_id, day in (
-            await session.execute(
-                sa.select(col(OrgGoLive.organisation_id), col(OrgGoLive.go_live_on)).where(
-                    col(OrgGoLive.go_live_on).is_not(None)
-                )
-            )
-        ).all()
-    }
+    """The go-live dates of the whole replica for the tree as it stands on `on` (a node that
+    has ceased keeps the parent of its last day, as `replica.chain_on` walks it). For sweeps and
+    reports over many organisations; one handler about one branch wants `load_around`."""
+    own = await _own(session)
     if not own:
         return GoLive(on)
     links = await session.execute(
-        sa.select(col(OrgLink.child_id), col(OrgLink.parent_id)).where(
-            col(OrgLink.valid_from) <= on,
-            sa.or_(col(OrgLink.valid_to).is_(None), col(OrgLink.valid_to) > on),
-        )
+        sa.select(col(OrgLink.child_id), col(OrgLink.parent_id))
+        .where(col(OrgLink.valid_from) <= on)
+        .order_by(col(OrgLink.valid_from))
     )
-    return GoLive(on, own, {child: parent for child, parent in links.all()})
+    return GoLive(on, own, {child: parent for child, parent in links.all()})  # latest start wins
+
+
+async def load_around(session: AsyncSession, org_ids: Iterable[str], on: date) -> GoLive:
+    """What `load` answers for `org_ids`, reading only their chains up the tree."""
+    own = await _own(session)
+    if not own:
+        return GoLive(on)
+    parent: dict[str, str] = {}
+    for org_id in org_ids:
+        chain = [node.organisation_id for node in await chain_on(session, org_id, on)]
+        parent.update(itertools.pairwise(chain))
+    return GoLive(on, own, parent)
 
 
 async def go_live_of(session: AsyncSession, org_id: str, on: date) -> date | None:
     """The effective go-live date of `org_id` on `on`: its own, else its nearest ancestor's on
     that day; `ALWAYS` when no organisation has a date; None when it is not yet planned."""
-    planned = await session.scalar(
-        sa.select(col(OrgGoLive.organisation_id))
-        .where(col(OrgGoLive.go_live_on).is_not(None))
-        .limit(1)
-    )
-    if planned is None:
-        return ALWAYS
-    chain = [node.organisation_id for node in await chain_on(session, org_id, on)]
-    rows = await session.execute(
-        sa.select(col(OrgGoLive.organisation_id), col(OrgGoLive.go_live_on)).where(
-            col(OrgGoLive.organisation_id).in_(chain), col(OrgGoLive.go_live_on).is_not(None)
-        )
-    )
-    own = {org_id: day for org_id, day in rows.all()}
-    return next((own[o] for o in chain if o in own), None)
+    return (await load_around(session, [org_id], on)).of(org_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from org_tree.golive import GoLive, load
+from org_tree.golive import GoLive, load, load_around
 from scoring.classification.rules import BranchYear, MemberYear
 from scoring.compliance.rules import FlagDraft
 
@@ -23,6 +23,7 @@ __all__ = [
     "in_live_months",
     "judged_flags",
     "load",
+    "load_around",
     "not_live_exclusions",
     "quarters_of",
     "year_months",

@@ -360,7 +360,7 @@ def read_organisation(
         return None, r.errors
     return (
         OrganisationRow(
-            row, org_code, name, kind, parent, valid_from, branch_kind, *days, go_live_on
+            row, org_code, name, kind, parent, valid_from, branch_kind, days[0], days[1], go_live_on
         ),
         [],
     )

@@ -168,7 +168,7 @@ async def detect_after_meeting(
     session, rule = uow.session, policy.compliance
     branch, current = score.branch_id, _facts(score)
     drafts: list[FlagDraft] = []
-    live = await golive.load(session, vietnam_date(now))
+    live = await golive.load_around(session, [branch], vietnam_date(now))
 
     low = rules.low_attendance_flag(branch, current, rule)
     if low is not None:
