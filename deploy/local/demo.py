@@ -2,6 +2,10 @@
 from the registry's own generator, a month of meetings with their real rolls, a few requests to
 the commune, and a mailbox for each branch secretary (mails land in the local SMTP sink).
 
+The province goes live on the first day of that month (its go-live date, inherited by the whole
+tree): no detector, roll-up or reminder judges the months before it, so the demo shows no
+warning for a period in which nobody could have logged anything.
+
 Everything is idempotent (codes and Idempotency-Keys), so loading twice changes nothing.
 """
 
@@ -62,6 +66,24 @@ def _all(client: httpx.Client, url: str) -> list[dict[str, Any]]:
         cursor = page.json()["next_cursor"]
         if not cursor:
             return items
+
+
+def go_live(client: httpx.Client, urls: dict[str, str], province: dict[str, Any], on: date) -> None:
+    """The province's go-live date, then wait (bounded) until scoring's replica has it, so that
+    no sweep judges the demo's meetings against a tree without it."""
+    _post(
+        client,
+        f"{urls['registry']}/v1/organisations/{province['id']}/go-live",
+        f"demo-go-live-{on}",
+        {"go_live_on": on.isoformat()},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        view = client.get(f"{urls['scoring']}/v1/organisations/{province['id']}/roll-out")
+        if view.status_code == 200 and view.json()["planned_anywhere"]:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("scoring did not receive the demo's go-live date within a minute")
 
 
 def last_month_day(day: int) -> date:
@@ -125,6 +147,7 @@ def load_demo(urls: dict[str, str]) -> str:
         orgs = _all(client, f"{registry}/v1/organisations")
         province = next(o for o in orgs if o["code"] == PROVINCE_CODE)
         held = last_month_day(3)
+        go_live(client, urls, province, held.replace(day=1))
         tree = _all(client, f"{registry}/v1/organisations/{province['id']}/subtree?on={held}")
         commune = next(o for o in tree if o["kind"] == "commune")
         branches = [o for o in tree if o["kind"] in ("grassroots_branch", "affiliated_branch")]
@@ -201,6 +224,7 @@ def load_demo(urls: dict[str, str]) -> str:
                 },
             )
     return (
+        f"{province['name']}: đưa vào sử dụng từ {held.replace(day=1):%d/%m/%Y}\n  "
         f"{province['name']} › {commune['name']}: {len(branches)} chi bộ, "
         f"{len(branches)} biên bản họp ngày {held:%d/%m/%Y}, {requests} kiến nghị gửi xã\n"
         f"  Tài khoản mẫu: {ADMIN} / {ADMIN_PASSWORD} (cấp tỉnh, xem tất cả); "

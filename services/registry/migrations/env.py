@@ -3,6 +3,7 @@
 # Importing the models registers their tables with the metadata Alembic compares.
 import registry.audit.models
 import registry.clusters.models
+import registry.golive.models
 import registry.households.models
 import registry.identity.models
 import registry.members.models

@@ -167,6 +167,7 @@ READS = [
     read(f"GET {ORGS}/{{organisation_id}}", f"{ORGS}/{{}}"),
     read(f"GET {ORGS}/{{organisation_id}}/ancestors", f"{ORGS}/{{}}/ancestors"),
     read(f"GET {ORGS}/{{organisation_id}}/roles", f"{ORGS}/{{}}/roles"),
+    read(f"GET {ORGS}/{{organisation_id}}/go-live", f"{ORGS}/{{}}/go-live"),
     read(f"GET {ORGS}/{{branch_id}}/roster", f"{ORGS}/{{}}/roster", "branch"),
     read(f"GET {ORGS}/{{branch_id}}/observers", f"{ORGS}/{{}}/observers", "branch"),
     read(f"GET {ORGS}/{{branch_id}}/rotation-clusters", f"{ORGS}/{{}}/rotation-clusters", "branch"),
@@ -246,6 +247,24 @@ CREATES = [
 ]
 
 CHANGES = [
+    Probe(
+        f"POST {ORGS}/{{organisation_id}}/go-live",
+        lambda w, n: Call("POST", f"{ORGS}/{n}/go-live", [n], {"go_live_on": LATER}),
+    ),
+    Probe(
+        "POST /v1/go-live-plans",
+        lambda w, n: Call(
+            "POST",
+            "/v1/go-live-plans",
+            [n, new_parent(w, n)],
+            {
+                "items": [
+                    {"organisation_id": n, "go_live_on": LATER},
+                    {"organisation_id": new_parent(w, n), "go_live_on": None},
+                ]
+            },
+        ),
+    ),
     Probe(
         f"POST {ORGS}/{{organisation_id}}/rename",
         lambda w, n: Call("POST", f"{ORGS}/{n}/rename", [n], {"name": "Tên mới", "on": LATER}),

@@ -115,6 +115,10 @@ PROBES = [
         lambda w, n: Call("GET", f"/v1/organisations/{n}/rollups", [n], params={"period": "2026"}),
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/roll-out",
+        lambda w, n: Call("GET", f"/v1/organisations/{n}/roll-out", [n]),
+    ),
+    Probe(
         "POST /v1/organisations/{organisation_id}/rankings",
         lambda w, n: Call("POST", f"/v1/organisations/{n}/rankings", [n], {"period": "2026-Q4"}),
     ),

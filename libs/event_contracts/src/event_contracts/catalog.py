@@ -54,6 +54,10 @@ CATALOG: tuple[EventSpec, ...] = (
             (registry.OrganisationMerged, "An organisation was merged into another from a date."),
             (registry.OrganisationSplit, "An organisation was split into several from a date."),
             (registry.OrganisationDissolved, "An organisation ceased; its children moved up."),
+            (
+                registry.OrganisationGoLiveSet,
+                "An organisation's go-live date (inherited by its subtree) was set or removed.",
+            ),
         )
     ),
     *(

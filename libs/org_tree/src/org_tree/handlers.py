@@ -22,9 +22,11 @@ async def on_organisation_event(
         await replica.apply_moved(session, data)
     elif isinstance(data, ev.OrganisationMerged | ev.OrganisationSplit | ev.OrganisationDissolved):
         await replica.apply_ceased(session, data)
+    elif isinstance(data, ev.OrganisationGoLiveSet):
+        await replica.apply_go_live_set(session, data)
 
 
 ORGANISATION_KEYS = [
     f"registry.organisation.{verb}.v1"
-    for verb in ("registered", "renamed", "moved", "merged", "split", "dissolved")
+    for verb in ("registered", "renamed", "moved", "merged", "split", "dissolved", "go_live_set")
 ]

@@ -1,7 +1,7 @@
 """Replica tables of the organisation tree, written only by registry events.
 
 The table names are those of the meetings migration that first created them; a service that keeps
-the tree creates the same two tables in its own database.
+the tree creates the same tables in its own database.
 """
 
 from __future__ import annotations
@@ -37,3 +37,14 @@ class OrgLink(SQLModel, table=True):
     valid_from: date = Field(primary_key=True)
     parent_id: str = Field(max_length=64)
     valid_to: date | None = None
+
+
+class OrgGoLive(SQLModel, table=True):
+    """An organisation's own go-live date (`registry.organisation.go_live_set`); what its subtree
+    inherits is computed by `org_tree.golive`. `go_live_on` null: no own date any more."""
+
+    __tablename__ = "replica_organisation_go_live"
+
+    organisation_id: str = Field(primary_key=True, max_length=64)
+    go_live_on: date | None = None
+    version: int = Field(description="registry aggregate_version of the fact last applied")

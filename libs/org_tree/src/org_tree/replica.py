@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from event_contracts.events import registry as ev
 from event_contracts.vocabulary import BRANCH_KINDS
-from org_tree.models import OrgLink, OrgNode
+from org_tree.models import OrgGoLive, OrgLink, OrgNode
 
 MAX_DEPTH = 16
 
@@ -94,6 +94,21 @@ async def apply_ceased(
     node.valid_to = data.on  # idempotent, whatever the order
 
 
+async def _go_live(
+    session: AsyncSession, org_id: str, go_live_on: date | None, version: int
+) -> None:
+    """The own go-live date carried by `version`, unless a newer fact is already applied."""
+    row = await session.get(OrgGoLive, org_id)
+    if row is None:
+        session.add(OrgGoLive(organisation_id=org_id, go_live_on=go_live_on, version=version))
+    elif row.version < version:
+        row.go_live_on, row.version = go_live_on, version
+
+
+async def apply_go_live_set(session: AsyncSession, data: ev.OrganisationGoLiveSet) -> None:
+    await _go_live(session, data.organisation_id, data.go_live_on, data.aggregate_version)
+
+
 async def apply_snapshot(session: AsyncSession, org: dict[str, Any]) -> None:
     """One organisation as the registry's history feed gives it (`GET /v1/organisation-history`):
     its current facts unless the replica already holds a newer version, and every parent link.
@@ -108,6 +123,9 @@ async def apply_snapshot(session: AsyncSession, org: dict[str, Any]) -> None:
         node.version = org["version"]
     if org.get("valid_to"):  # a ceased node never comes back: an end is never cleared
         node.valid_to = date.fromisoformat(org["valid_to"])
+    if "go_live_on" in org:  # a feed from before go-live dates existed says nothing of them
+        own = org["go_live_on"]
+        await _go_live(session, org["id"], date.fromisoformat(own) if own else None, org["version"])
     for link in org["links"]:
         await _link(session, org["id"], link["parent_id"], date.fromisoformat(link["valid_from"]))
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from registry.audit.router import router as audit_router
 from registry.clusters.router import router as clusters_router
 from registry.context import RegistryContext
+from registry.golive.router import router as golive_router
 from registry.households.router import router as households_router
 from registry.identity.router import public_router as identity_public_router
 from registry.identity.router import router as identity_router
@@ -45,6 +46,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         routers=[
             organisations_router,
             history_router,
+            golive_router,
             audit_router,
             members_router,
             roles_router,

@@ -13,6 +13,7 @@ from service_kit.web.permissions import Permission, permissions
 CATALOG = [
     Permission("org.read", "xem cây tổ chức, chức vụ, phân công, cụm, hộ gia đình", write=False),
     Permission("org.write", "lập, đổi tên, chuyển, sáp nhập, chia tách, giải thể tổ chức", True),
+    Permission("golive.write", "đặt ngày đưa vào sử dụng, kế hoạch triển khai theo tổ chức", True),
     Permission("member.read", "xem đảng viên và danh sách sinh hoạt (thông tin riêng che)", False),
     Permission("member.personal", "xem thông tin cá nhân của đảng viên (CCCD, ngày sinh…)", False),
     Permission("member.write", "kết nạp, đổi trạng thái, chuyển sinh hoạt đảng viên", write=True),
@@ -58,6 +59,9 @@ ROUTES = {
     "GET /v1/organisations": "org.read",
     "GET /v1/organisations/{organisation_id}/ancestors": "org.read",
     "GET /v1/organisations/{organisation_id}/subtree": "org.read",
+    "GET /v1/organisations/{organisation_id}/go-live": "org.read",
+    "POST /v1/organisations/{organisation_id}/go-live": "golive.write",
+    "POST /v1/go-live-plans": "golive.write",
     "POST /v1/role-assignments": "role.write",
     "POST /v1/role-assignments/{role_assignment_id}/end": "role.write",
     "GET /v1/organisations/{organisation_id}/roles": "org.read",
@@ -73,6 +77,7 @@ RESPONSIBLE = [*SEES, "member.personal"]
 OFFICE = [
     *RESPONSIBLE,
     "org.write",
+    "golive.write",
     "member.write",
     "role.write",
     "cluster.write",

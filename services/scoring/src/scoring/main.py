@@ -17,6 +17,7 @@ from scoring.rankings.router import router as rankings_router
 from scoring.reports.router import router as reports_router
 from scoring.rescoring.router import router as rescoring_router
 from scoring.rescoring.scheduled import rescoring_runner
+from scoring.rollout.router import router as rollout_router
 from scoring.rollups.router import router as rollups_router
 from scoring.rollups.router import subtree_router as subtree_rollups_router
 from scoring.rubrics.router import router as rubrics_router
@@ -50,6 +51,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             scores_router,
             rollups_router,
             subtree_rollups_router,
+            rollout_router,
             rankings_router,
             compliance_router,
             classification_router,

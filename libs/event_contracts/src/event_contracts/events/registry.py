@@ -87,6 +87,19 @@ class OrganisationDissolved(EventData):
     children_moved_to_id: str | None
 
 
+class OrganisationGoLiveSet(EventData):
+    """The organisation's own go-live date: the day from which the system judges its periods
+    (missed meetings, compliance, roll-ups, classification). Inherited by its subtree unless a
+    node below has its own. `go_live_on` null: the own date was removed (it inherits again)."""
+
+    event_type: ClassVar[str] = "vn.chibo.registry.organisation.go_live_set.v1"
+
+    organisation_id: str
+    go_live_on: date | None = Field(
+        description="first day in use; null: no own date (the nearest ancestor's applies)"
+    )
+
+
 class MemberAdmitted(EventData):
     """A member is on the roll of `branch_id` from `on` (a new admission or a first record)."""
 

@@ -1,4 +1,6 @@
-"""The sweep that flags observer reports still missing at their due time, once each."""
+"""The sweep that flags observer reports still missing at their due time, once each — except
+for meetings held in a month before the branch's go-live (back-filled minutes): no report is
+owed for those, so none is overdue (`org_tree.golive`)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ from sqlmodel import col
 
 from meetings.context import MeetingsContext
 from meetings.observers.models import ObserverReport
-from meetings.observers.service import mark_overdue
+from meetings.observers.service import held_on, mark_overdue
+from org_tree import golive
 from service_kit.claims import claim
+from service_kit.clock import vietnam_date
 from service_kit.sweeper import periodic
 
 BATCH = 500
@@ -26,8 +30,14 @@ async def sweep_once(ctx: MeetingsContext) -> int:
                 order_by=(col(ObserverReport.due_at),),
                 limit=BATCH,
             )
+            held = await held_on(uow.session, [row.meeting_id for row in rows])
+            live = await golive.load(uow.session, vietnam_date(now))
             for row in rows:
-                await mark_overdue(uow, row)
+                day = held.get(row.meeting_id)
+                if day is None or live.month_live(row.branch_id, day.year, day.month):
+                    await mark_overdue(uow, row)
+                else:
+                    row.status = "not_in_use"
             await uow.commit()
         flagged += len(rows)
         if len(rows) < BATCH:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
 from event_contracts.events.meetings import ObserverReportFiled, ObserverReportOverdue
+from meetings.meetings.models import BranchMeeting
 from meetings.observers import rules
 from meetings.observers.models import ObserverReport
 from meetings.observers.schemas import ObserverReportIn
@@ -109,6 +114,16 @@ async def file_report(
         subject=f"meetings/{meeting_id}/observer-report",
     )
     return report
+
+
+async def held_on(session: AsyncSession, meeting_ids: list[str]) -> dict[str, date]:
+    """The day each meeting was held."""
+    rows = await session.execute(
+        sa.select(col(BranchMeeting.id), col(BranchMeeting.held_on)).where(
+            col(BranchMeeting.id).in_(meeting_ids)
+        )
+    )
+    return {meeting_id: day for meeting_id, day in rows.all()}
 
 
 async def mark_overdue(uow: UnitOfWork, report: ObserverReport) -> None:

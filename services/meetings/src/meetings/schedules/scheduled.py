@@ -1,5 +1,6 @@
 """The sweep that notices missed meetings: expectations for this month, then every one due and
-still unmet becomes `meetings.meeting.missed.v1`, once (the row's status is the record)."""
+still unmet becomes `meetings.meeting.missed.v1`, once (the row's status is the record) — unless
+the month lies before the branch's go-live (`org_tree.golive`): then it is not in use."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlmodel import col
 from meetings.context import MeetingsContext
 from meetings.schedules import rules, service
 from meetings.schedules.models import MeetingExpectation
+from org_tree import golive
 from service_kit.claims import claim
 from service_kit.clock import vietnam_date
 from service_kit.sweeper import periodic
@@ -33,8 +35,13 @@ async def sweep_once(ctx: MeetingsContext) -> int:
                 order_by=(col(MeetingExpectation.due_at),),
                 limit=BATCH,
             )
+            live = await golive.load(uow.session, today)
             for row in rows:
-                await service.mark_missed(uow, row, now)
+                year, month = (int(x) for x in row.period.split("-"))
+                if live.month_live(row.branch_id, year, month):
+                    await service.mark_missed(uow, row, now)
+                else:
+                    service.mark_not_in_use(row, now)
             await uow.commit()
         missed += len(rows)
         if len(rows) < BATCH:

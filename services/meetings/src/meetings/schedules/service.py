@@ -17,6 +17,7 @@ from meetings.meetings import metrics as meeting_metrics
 from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
+from org_tree import golive
 from org_tree.models import OrgNode
 from service_kit.uow import UnitOfWork
 
@@ -27,7 +28,8 @@ def _insert(session: AsyncSession) -> Any:
 
 
 async def expect_month(session: AsyncSession, period: str, on: date) -> int:
-    """Make sure every branch active on `on` has its expectation for `period`."""
+    """Make sure every branch active on `on` and live in `period` (`org_tree.golive`) has its
+    expectation for `period`: a month before a branch's go-live expects nothing."""
     branches = (
         await session.execute(
             sa.select(OrgNode.id, OrgNode.meeting_day_from, OrgNode.meeting_day_to).where(
@@ -37,6 +39,9 @@ async def expect_month(session: AsyncSession, period: str, on: date) -> int:
             )
         )
     ).all()
+    live = await golive.load(session, on)
+    year, month = (int(x) for x in period.split("-"))
+    branches = [b for b in branches if live.month_live(b[0], year, month)]
     if not branches:
         return 0
     values = []
@@ -88,8 +93,14 @@ async def meeting_held(
                 settled_at=now,
             )
         )
-    elif row.status == "expected":
+    elif row.status in ("expected", "not_in_use"):  # a back-filled month counts as met too
         row.status, row.meeting_id, row.settled_at = "met", meeting_id, now
+
+
+def mark_not_in_use(row: MeetingExpectation, now: datetime) -> None:
+    """Due, yet the branch's go-live (set or moved after the month was expected) makes the
+    month one not judged: settled without a word."""
+    row.status, row.settled_at = "not_in_use", now
 
 
 async def mark_missed(uow: UnitOfWork, row: MeetingExpectation, now: datetime) -> None:

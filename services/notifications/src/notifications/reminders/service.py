@@ -1,4 +1,6 @@
-"""Sending the reminders due today: each key once, through the same inbox/e-mail/digest path."""
+"""Sending the reminders due today: each key once, through the same inbox/e-mail/digest path.
+No reminder concerns a month before the branch's go-live (`org_tree.golive`): nothing is owed
+then, so there is nothing to remind of."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from notifications.reminders.rules import BODIES, SUBJECTS, DueReminder, due_rem
 from notifications.replica import service as replica
 from notifications.rules import service as rule_sets
 from notifications.templates.rendering import render
+from org_tree import golive
 from org_tree.observers import observers_by_branch
 from service_kit.uow import UnitOfWork
 
@@ -29,6 +32,8 @@ async def send_due(
         lead_days=lead_days,
         report_due_day=report_due_day,
     )
+    live = await golive.load(session, today)
+    found = [r for r in found if live.month_live(r.branch_id, *_year_month(r.period))]
     if not found:
         return 0
     active = await rule_sets.in_effect(session, uow.now())
@@ -55,6 +60,11 @@ async def send_due(
         for message in _messages(reminder, names, active.version):
             await place(uow, message, directory, active.document.fatigue, planned)
     return sent
+
+
+def _year_month(period: str) -> tuple[int, int]:
+    year, month = period.split("-")
+    return int(year), int(month)
 
 
 def _messages(reminder: DueReminder, names: dict[str, str], version: int) -> list[Message]:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from event_contracts.vocabulary import is_branch
+from registry.golive.rules import go_live_errors
 from registry.members.rules import STATUS_NAMES_VI, admission_errors
 from registry.organisations.rules import KIND_NAMES_VI, branch_detail_errors, parent_errors
 from registry.periods import in_force
@@ -37,6 +38,7 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
     Column("valid_from", "Ngày hiệu lực", ("ngày thành lập", "valid_from"), required=True),
     Column("branch_kind", "Loại hình", ("loại hình chi bộ", "branch_kind")),
     Column("meeting_days", "Ngày sinh hoạt", ("lịch sinh hoạt", "meeting_days")),
+    Column("go_live_on", "Ngày đưa vào sử dụng", ("ngày triển khai", "go_live_on")),
 )
 
 MEMBER_COLUMNS: tuple[Column, ...] = (
@@ -337,6 +339,7 @@ class OrganisationRow:
     branch_kind: str | None
     meeting_day_from: int | None
     meeting_day_to: int | None
+    go_live_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,7 @@ class ExistingOrganisation:
     branch_kind: str | None
     meeting_day_from: int | None
     meeting_day_to: int | None
+    go_live_on: date | None = None
 
 
 def read_organisation(
@@ -366,12 +370,21 @@ def read_organisation(
         "branch_kind", lambda c: choice(c, BRANCH_KIND_WORDS, BRANCH_KIND_NAMES_VI)
     )
     days = r.read("meeting_days", meeting_days) or (None, None)
+    go_live_on = r.read("go_live_on", day)
     if kind is not None:
         for e in branch_detail_errors(kind, branch_kind, days[0], days[1]):
             r.error(POINTER_FIELDS[e["pointer"]], e["detail"], e["code"])
+    if valid_from is not None:
+        for e in go_live_errors(go_live_on, valid_from, None, "Ngày đưa vào sử dụng"):
+            r.error("go_live_on", e["detail"], e["code"])
     if r.errors:
         return None, r.errors
-    return OrganisationRow(row, org_code, name, kind, parent, valid_from, branch_kind, *days), []
+    return (
+        OrganisationRow(
+            row, org_code, name, kind, parent, valid_from, branch_kind, days[0], days[1], go_live_on
+        ),
+        [],
+    )
 
 
 def _differences(pairs: Sequence[tuple[str, Any, Any]], header: Header, row: int) -> list[RowError]:
@@ -402,6 +415,9 @@ class Plan:
     create: list[Any] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Stored organisations whose go-live date the file changes: (code, date). The one change
+    # an import makes to a stored row, since rolling out by file is what the column is for.
+    go_live: list[tuple[str, date]] = field(default_factory=list)
 
 
 def plan_organisations(
@@ -448,8 +464,16 @@ def plan_organisations(
         )
         if diff:
             plan.errors.extend(diff)
-        else:
-            plan.unchanged += 1
+            continue
+        plan.unchanged += 1
+        if row.go_live_on is not None and row.go_live_on != old.go_live_on:
+            errors = go_live_errors(row.go_live_on, old.valid_from, old.valid_to, old.name)
+            plan.errors += [
+                RowError(row.row, header.names["go_live_on"], e["detail"], e["code"])
+                for e in errors
+            ]
+            if not errors:
+                plan.go_live.append((row.code, row.go_live_on))
     state: dict[str, str] = {}  # code → "visiting" | "ok" | "bad"
 
     def visit(row: OrganisationRow) -> bool:

@@ -27,6 +27,9 @@ class ImportReport(BaseModel):
     partial: bool
     written: bool = Field(description="đã ghi vào cơ sở dữ liệu")
     events: int = Field(description="số sự kiện đã đưa vào outbox")
+    go_live_set: int = Field(
+        default=0, description="số tổ chức được đặt (hoặc sẽ được đặt) ngày đưa vào sử dụng"
+    )
     seconds: float
     ignored_columns: list[str]
     errors: list[RowErrorOut]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit import record as audit
+from registry.golive import service as golive
 from registry.imports import bulk, reader, rules
 from registry.imports.reader import Limits, UnreadableFile, read_table
 from registry.imports.schemas import ImportKind, ImportReport, RowErrorOut
@@ -61,6 +62,7 @@ async def _organisations(session: AsyncSession) -> dict[str, rules.ExistingOrgan
                 org.c.branch_kind,
                 org.c.meeting_day_from,
                 org.c.meeting_day_to,
+                org.c.go_live_on,
             )
         )
     ).all()
@@ -77,6 +79,7 @@ async def _organisations(session: AsyncSession) -> dict[str, rules.ExistingOrgan
             branch_kind=r.branch_kind,
             meeting_day_from=r.meeting_day_from,
             meeting_day_to=r.meeting_day_to,
+            go_live_on=r.go_live_on,
         )
         for r in rows
     }
@@ -185,6 +188,8 @@ async def import_file(
     refused whole (`TooLarge`, 413)."""
     started = time.perf_counter()
 
+    go_live_set = 0
+
     def finish(
         rows: int, created: int, unchanged: int, errors: Sequence[rules.RowError], events: int
     ) -> ImportReport:
@@ -199,6 +204,7 @@ async def import_file(
             partial=partial,
             written=events > 0,
             events=events,
+            go_live_set=go_live_set,
             seconds=round(time.perf_counter() - started, 3),
             ignored_columns=ignored,
             errors=_errors_out(errors),
@@ -232,8 +238,11 @@ async def import_file(
             )
             plan = rules.plan_members(member_rows, branches, stored, header)
         errors += plan.errors
-        if dry_run or (errors and not partial) or not plan.create:
-            created = len(plan.create) if partial or not errors else 0
+        go_live_rows = [r for r in plan.create if getattr(r, "go_live_on", None)]
+        if dry_run or (errors and not partial) or not (plan.create or plan.go_live):
+            writes = partial or not errors
+            created = len(plan.create) if writes else 0
+            go_live_set = len(go_live_rows) + len(plan.go_live) if writes else 0
             return finish(count, created, plan.unchanged, errors, 0)
         done = 0
 
@@ -261,6 +270,15 @@ async def import_file(
                     )
                 )
             await bulk.insert_organisations(uow, new_orgs, progress=step)
+            # Go-live dates of the file (new rows and stored ones): history and events.
+            changes = await golive.set_go_live(
+                uow,
+                [(ids[r.code], r.go_live_on) for r in go_live_rows]
+                + [(ids[code], day) for code, day in plan.go_live],
+                set_by=actor,
+                source="import",
+            )
+            go_live_set = sum(c.changed for c in changes)
         else:
             await bulk.insert_members(uow, plan.create, progress=step)
         events = len(uow.events)
@@ -275,7 +293,12 @@ async def import_file(
             entity="import",
             entity_id=new_id(),
             at=at or uow.now(),
-            after={"rows": count, "created": created_codes, "unchanged": plan.unchanged},
+            after={
+                "rows": count,
+                "created": created_codes,
+                "unchanged": plan.unchanged,
+                **({"go_live_set": go_live_set} if go_live_set else {}),
+            },
         )
         await uow.commit()
     return finish(count, len(plan.create), plan.unchanged, errors, events)

@@ -35,6 +35,7 @@ class OrganisationHistoryOut(BaseModel):
     meeting_day_to: int | None
     valid_from: date
     valid_to: date | None
+    go_live_on: date | None = Field(description="own go-live date (null: inherits)")
     version: int = Field(description="the aggregate version: a replica keeps the newest")
     links: list[LinkOut]
 

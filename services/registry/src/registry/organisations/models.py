@@ -27,6 +27,9 @@ class Organisation(SQLModel, table=True):
     valid_from: date
     valid_to: date | None = None
     end_reason: str | None = Field(default=None, max_length=20)
+    go_live_on: date | None = Field(
+        default=None, description="own go-live date; history in organisation_go_live"
+    )
     version: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 

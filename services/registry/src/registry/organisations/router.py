@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from event_contracts.vocabulary import BRANCH_KINDS
 from registry.audit.edge import write
+from registry.golive import service as golive
 from registry.organisations import queries, service
 from registry.organisations.models import Organisation, OrganisationLink
 from registry.organisations.schemas import (
@@ -169,10 +170,11 @@ async def get_organisation(
     runtime: Runtime,
     on: OnDate = None,
 ) -> OrganisationOut:
+    day = on or today_in_vietnam(runtime.clock)
     async with runtime.db.session() as session:
         org = await queries.require_org(session, organisation_id)
-        link = await queries.link_on(session, org.id, on or today_in_vietnam(runtime.clock))
-    return service.out(org, link.parent_id if link else None)
+        link = await queries.link_on(session, org.id, day)
+        return await service.described(session, org, link.parent_id if link else None, day)
 
 
 @router.get("", response_model=Page[OrganisationOut], summary="Organisations (paged)")
@@ -208,12 +210,14 @@ async def list_organisations(
         stmt = stmt.where(Organisation.id > page.after[0])
     async with runtime.db.session() as session:
         rows = list(await session.execute(stmt))
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+        more = len(rows) > page.limit
+        rows = rows[: page.limit]
+        go_live = await golive.effective_many(session, [org.id for org, _ in rows], day)
     next_cursor = encode_cursor(rows[-1][0].id) if more and rows else None
     link_next(request, response, next_cursor)
     return Page[OrganisationOut](
-        items=[service.out(org, parent) for org, parent in rows], next_cursor=next_cursor
+        items=[service.out(org, parent, go_live[org.id]) for org, parent in rows],
+        next_cursor=next_cursor,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -94,6 +94,22 @@ class OrganisationOut(BaseModel):
     valid_from: date
     valid_to: date | None
     end_reason: str | None
+    go_live_on: date | None = Field(
+        default=None, description="ngày đưa vào sử dụng của chính tổ chức (trống: theo cấp trên)"
+    )
+    effective_go_live_on: date | None = Field(
+        default=None,
+        description="ngày đưa vào sử dụng áp dụng: của chính nó, nếu không thì của cấp trên gần "
+        "nhất; trống khi chưa có kế hoạch (xem go_live_status)",
+    )
+    go_live_status: Literal["live", "planned", "not_planned"] | None = Field(
+        default=None,
+        description="live: đang sử dụng (cũng là mọi tổ chức khi chưa nơi nào có kế hoạch); "
+        "planned: có ngày, chưa đến; not_planned: chưa có kế hoạch",
+    )
+    go_live_from_id: str | None = Field(
+        default=None, description="tổ chức có ngày đưa vào sử dụng đang áp dụng (nó hoặc cấp trên)"
+    )
     version: int
     created_at: datetime
 

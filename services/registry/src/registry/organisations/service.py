@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.registry import (
     OrganisationDissolved,
@@ -16,6 +17,8 @@ from event_contracts.events.registry import (
     OrganisationSplit,
 )
 from event_contracts.vocabulary import is_branch
+from registry.golive import service as golive
+from registry.golive.rules import Effective
 from registry.members import service as members
 from registry.members.models import Member
 from registry.organisations import queries, rules
@@ -37,8 +40,25 @@ from service_kit.ids import new_id
 from service_kit.uow import UnitOfWork
 
 
-def out(org: Organisation, parent_id: str | None) -> OrganisationOut:
-    return OrganisationOut(**org.model_dump(exclude={"parent_id"}), parent_id=parent_id)
+def out(
+    org: Organisation, parent_id: str | None, go_live: Effective | None = None
+) -> OrganisationOut:
+    fields = org.model_dump(exclude={"parent_id"})
+    if go_live is not None:
+        fields |= {
+            "effective_go_live_on": go_live.go_live_on,
+            "go_live_status": go_live.status,
+            "go_live_from_id": go_live.source_id,
+        }
+    return OrganisationOut(**fields, parent_id=parent_id)
+
+
+async def described(
+    session: AsyncSession, org: Organisation, parent_id: str | None, on: date
+) -> OrganisationOut:
+    """`out` with the effective go-live date and status on `on`."""
+    go_live = (await golive.effective_many(session, [org.id], on))[org.id]
+    return out(org, parent_id, go_live)
 
 
 async def _create(
@@ -95,7 +115,7 @@ async def _create(
 
 async def register(uow: UnitOfWork, body: OrganisationIn) -> OrganisationOut:
     org = await _create(uow, body)
-    return out(org, body.parent_id)
+    return await described(uow.session, org, body.parent_id, body.valid_from)
 
 
 async def _require_changeable(uow: UnitOfWork, org: Organisation, on: date) -> None:
@@ -133,7 +153,7 @@ async def rename(uow: UnitOfWork, organisation_id: str, body: RenameIn) -> Organ
         subject=f"organisations/{org.id}",
     )
     link = await queries.link_on(session, org.id, body.on)
-    return out(org, link.parent_id if link else None)
+    return await described(session, org, link.parent_id if link else None, body.on)
 
 
 async def _relink(
@@ -184,7 +204,7 @@ async def move(uow: UnitOfWork, organisation_id: str, body: MoveIn) -> Organisat
         detail = "Tổ chức đã trực thuộc cấp trên này."
         raise invalid(detail, [FieldError("/parent_id", detail, "unchanged")])
     await _relink(uow, org, parent, body.on, "move")
-    return out(org, parent.id)
+    return await described(session, org, parent.id, body.on)
 
 
 async def _end(uow: UnitOfWork, org: Organisation, on: date, reason: str) -> None:

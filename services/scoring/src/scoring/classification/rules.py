@@ -62,6 +62,8 @@ class BranchYear:
     items_total: int
     items_on_time: int
     first_held_on: date | None
+    months_due: int = 12  # live months of the year (scoring.golive): one meeting each
+    quarters_due: int = 4  # quarters with a live month: one thematic meeting each
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def branch_proposal(b: BranchYear, year: int, group: str, rules: ClassificationR
             excluded_reason=f"chưa đủ {rules.months_required} tháng",
         )
     points = round(b.points_sum / b.meetings, 2)
-    tasks = 12 + 4 + b.items_total
+    tasks = b.months_due + b.quarters_due + b.items_total
     done = b.months_met + b.quarters_with_thematic + b.items_on_time
     on_time, exceeding = done / tasks, b.tot_meetings / b.meetings
     level, reason = level_for(points, on_time, exceeding, rules)

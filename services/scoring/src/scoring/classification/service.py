@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.events.scoring import ClassificationDecided, ClassificationProposed
 from event_contracts.vocabulary import OrganisationKind, is_branch
+from scoring import golive
 from scoring.classification import rules
 from scoring.classification.models import Classification
 from scoring.classification.rules import (
@@ -90,7 +91,9 @@ def _year(column: Any, year: int) -> Any:
     return sa.and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))
 
 
-async def _branch_years(session: AsyncSession, scope: Scope) -> list[BranchYear]:
+async def _branch_years(
+    session: AsyncSession, scope: Scope, live: golive.GoLive
+) -> list[BranchYear]:
     rows = (
         await session.execute(
             sa.select(
@@ -140,6 +143,8 @@ async def _branch_years(session: AsyncSession, scope: Scope) -> list[BranchYear]
     ids = set(acc) | set(scope.branch_ids or ())
     out = []
     for branch_id in sorted(ids):
+        months = golive.year_months(live, branch_id, scope.year)  # only live months are owed
+        quarters = golive.quarters_of(months)
         a = acc.get(branch_id) or {
             "n": 0,
             "pts": 0.0,
@@ -155,17 +160,21 @@ async def _branch_years(session: AsyncSession, scope: Scope) -> list[BranchYear]
                 a["n"],
                 a["pts"],
                 a["tot"],
-                len(a["months"]),
-                len(a["q"]),
+                len(set(a["months"]) & months),
+                len(set(a["q"]) & quarters),
                 a["it"],
                 min(a["ok"], a["it"]),
                 first.get(branch_id),
+                len(months),
+                len(quarters),
             )
         )
     return out
 
 
-async def _member_years(session: AsyncSession, scope: Scope) -> list[MemberYear]:
+async def _member_years(
+    session: AsyncSession, scope: Scope, live: golive.GoLive
+) -> list[MemberYear]:
     rows = (
         await session.execute(
             sa.select(A.member_id, A.branch_id, A.held_on, A.attendance, A.counted, A.spoke)
@@ -199,7 +208,7 @@ async def _member_years(session: AsyncSession, scope: Scope) -> list[MemberYear]
         a["p"] += attendance == "present"
         a["e"] += attendance == "excused"
         a["s"] += bool(spoke) and attendance == "present"
-        if attendance == "unexcused":
+        if attendance == "unexcused" and live.month_live(branch_id, held_on.year, held_on.month):
             a["u"].add(held_on.month)
     observed: dict[str, dict[str, Any]] = {}
     for observer_id, branch_id, status, on_time, attended in reports:
@@ -314,9 +323,14 @@ async def run_proposals(
 ) -> dict[str, dict[str, int]]:
     """Propose for the scope, store, announce the changed ones; returns the distributions."""
     session = uow.session
-    proposals = propose(
-        await _branch_years(session, scope), await _member_years(session, scope), scope, rule_set
+    live = await golive.load(session, date(scope.year, 12, 31))
+    branches = await _branch_years(session, scope, live)
+    members = await _member_years(session, scope, live)
+    left_out = golive.not_live_exclusions(
+        live, scope.year, branches, members, rule_set.months_required
     )
+    scope = replace(scope, exclusions={**left_out, **scope.exclusions})
+    proposals = propose(branches, members, scope, rule_set)
     ids = [classification_id(scope.year, p.subject_type, p.subject_id) for p in proposals]
     stored: dict[str, Classification] = {}
     for chunk in range(0, len(ids), 500):

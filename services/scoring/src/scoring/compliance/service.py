@@ -1,5 +1,6 @@
 """Compliance: keep the roll facts, run the detectors after a meeting is scored or on a sweep,
-store each flag once and announce it in the same transaction."""
+store each flag once and announce it in the same transaction. Nothing is flagged for a period
+before the branch's go-live (`scoring.golive`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from event_contracts.events.meetings import (
     ObserverReportOverdue,
 )
 from event_contracts.events.scoring import ComplianceFlagged
-from scoring import metrics
+from scoring import golive, metrics
 from scoring.compliance import rules
 from scoring.compliance.models import ComplianceFlag, MeetingAttendance, ObserverReportFact
 from scoring.compliance.rules import THEMATIC_TYPES, FlagDraft, MeetingFacts
@@ -26,6 +27,7 @@ from scoring.meeting_scores.models import MeetingScore
 from scoring.policy import Policy
 from scoring.rubrics.facts import RollRecord
 from scoring.visible import Visible, everything
+from service_kit.clock import vietnam_date
 from service_kit.uow import UnitOfWork
 
 A, S = MeetingAttendance.__table__.c, MeetingScore.__table__.c
@@ -166,6 +168,7 @@ async def detect_after_meeting(
     session, rule = uow.session, policy.compliance
     branch, current = score.branch_id, _facts(score)
     drafts: list[FlagDraft] = []
+    live = await golive.load_around(session, [branch], vietnam_date(now))
 
     low = rules.low_attendance_flag(branch, current, rule)
     if low is not None:
@@ -177,6 +180,7 @@ async def detect_after_meeting(
     if absent:
         year = score.held_on.year
         for member_id, days in (await _unexcused_by_member(session, absent, year)).items():
+            days = golive.in_live_months(live, branch, days)
             drafts += rules.member_absence_flags(member_id, branch, year, days, rule)
 
     # Neighbours in date order (this meeting may arrive after a later one).
@@ -206,11 +210,13 @@ async def detect_after_meeting(
             flag = rules.follow_up_flag(branch, previous, following, rule)
             if flag is not None:
                 drafts.append(flag)
-    return await raise_flags(uow, drafts, now)
+    return await raise_flags(uow, golive.judged_flags(live, drafts), now)
 
 
 async def detect_missing_thematic(uow: UnitOfWork, policy: Policy, now: datetime) -> int:
-    """Ended quarters in which a branch that met that year held no thematic meeting."""
+    """Ended quarters in which a branch that met that year held no thematic meeting; a quarter
+    without a live month for the branch is not judged, and a thematic meeting back-filled into
+    the quarter (even before go-live) counts."""
     drafts: list[FlagDraft] = []
     for year, quarter in rules.ended_quarters(now.date(), policy.compliance.quarters_checked):
         starts, ends = (
@@ -227,7 +233,8 @@ async def detect_missing_thematic(uow: UnitOfWork, policy: Policy, now: datetime
             await uow.session.execute(known.except_(with_thematic).order_by(S.branch_id))
         ).scalars()
         drafts += [rules.missing_thematic_flag(b, year, quarter) for b in missing]
-    return await raise_flags(uow, drafts, now)
+    live = await golive.load(uow.session, vietnam_date(now))
+    return await raise_flags(uow, golive.judged_flags(live, drafts), now)
 
 
 async def _held_on(session: AsyncSession, meeting_id: str) -> date | None:

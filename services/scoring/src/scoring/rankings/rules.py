@@ -3,7 +3,8 @@
 Branches are compared only with branches of the same sub-kind (a school branch is not ranked
 against a residential one); a sub-kind the registry did not give, or one not in the list, is
 grouped as "unknown". Equal averages share a rank (1, 2, 2, 4); a branch with no scored meeting in
-the period is listed last in its group without a rank.
+the period is listed last in its group without a rank, and after it, without a rank either, a
+branch not yet in use in the period (every month of it before its go-live).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class BranchAverage:
     branch_kind: str | None
     meetings: int
     average_points: float | None
+    in_use: bool = True
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Ranked:
     branch_id: str
     meetings: int
     average_points: float | None
+    in_use: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,22 @@ def kind_of(branch_kind: str | None) -> str:
 
 
 def rank_group(lines: Iterable[BranchAverage]) -> tuple[Ranked, ...]:
+    lines = list(lines)
     scored = sorted(
-        (x for x in lines if x.average_points is not None),
+        (x for x in lines if x.in_use and x.average_points is not None),
         key=lambda x: (-(x.average_points or 0.0), x.branch_id),
     )
-    unscored = sorted((x for x in lines if x.average_points is None), key=lambda x: x.branch_id)
+    unscored = sorted(
+        (x for x in lines if x.in_use and x.average_points is None), key=lambda x: x.branch_id
+    )
+    not_in_use = sorted((x for x in lines if not x.in_use), key=lambda x: x.branch_id)
     out: list[Ranked] = []
     for position, line in enumerate(scored, start=1):
         tied = out and out[-1].average_points == line.average_points
         rank = out[-1].rank if tied else position
         out.append(Ranked(rank, line.branch_id, line.meetings, line.average_points))
     out += [Ranked(None, x.branch_id, x.meetings, None) for x in unscored]
+    out += [Ranked(None, x.branch_id, x.meetings, x.average_points, False) for x in not_in_use]
     return tuple(out)
 
 

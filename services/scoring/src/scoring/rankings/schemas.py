@@ -18,6 +18,9 @@ class RankedBranchOut(BaseModel):
     branch_id: str
     meetings: int
     average_points: float | None = Field(description="official totals normalised to 100")
+    in_use: bool = Field(
+        default=True, description="false: not yet in use in the period (before go-live), unranked"
+    )
 
 
 class RankingGroupOut(BaseModel):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring import golive
 from scoring.meeting_scores.models import MeetingScore
 from scoring.rankings import rules
 from scoring.rankings.models import Ranking
@@ -44,12 +45,14 @@ async def publish(uow: UnitOfWork, organisation_id: str, period: Period, now: da
     session = uow.session
     branches = await branches_in(session, organisation_id, period)
     averages = await _averages(session, [b.id for b in branches], period)
+    live = await golive.load(session, period.ends_before - timedelta(days=1))
     lines = [
         rules.BranchAverage(
             b.id,
             b.branch_kind,
             averages.get(b.id, (0, 0.0))[0],
             averages[b.id][1] if b.id in averages else None,
+            in_use=live.period_use(b.id, period.months) != "not_in_use",
         )
         for b in branches
     ]

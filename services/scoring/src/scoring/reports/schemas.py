@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -13,6 +15,9 @@ class LostCriterionOut(BaseModel):
 
 class BranchLineOut(BaseModel):
     branch_id: str
+    in_use: Literal["in_use", "partly_in_use", "not_in_use"] = Field(
+        default="in_use", description="not_in_use: the whole period before the branch's go-live"
+    )
     meetings: int
     months_met: int
     average_points: float | None = Field(description="official totals; normalised to 100")
@@ -24,7 +29,7 @@ class BranchLineOut(BaseModel):
 class MonthCoverageOut(BaseModel):
     month: str
     branches_met: int
-    coverage: float
+    coverage: float = Field(description="share of the branches live that month that met")
 
 
 class BranchReportOut(BaseModel):
@@ -34,8 +39,11 @@ class BranchReportOut(BaseModel):
         "every branch scoring has seen"
     )
     branches: int
+    branches_in_use: int = Field(default=0, description="branches with a live month in it")
     branches_met: int
-    coverage: float | None = Field(description="share of the branches that met in the period")
+    coverage: float | None = Field(
+        description="share of the branches in use in the period that met in it"
+    )
     months: list[MonthCoverageOut]
     meetings: int
     by_grade: dict[str, int] = Field(description="meetings per grade")

@@ -3,18 +3,22 @@
 The scope is the branch ids given ("given"), the branches of a subtree from the organisation-tree
 replica ("organisation", resolved by the caller), or every branch with a scored meeting on record
 ("known"); a branch that never submitted anything is only counted as not covered when it is in a
-given or organisation scope.
+given or organisation scope. Coverage is counted over the branches in use (`scoring.golive`):
+a branch before its go-live is listed as not in use, not as one that failed to meet.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from org_tree.golive import ALWAYS, first_live_month, period_use
+from scoring import golive
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.reports.schemas import (
     BranchLineOut,
@@ -125,6 +129,14 @@ async def branch_report(
                 )
             )
 
+    live = await golive.load(session, period.ends_before - timedelta(days=1))
+    firsts = {b: first_live_month(live.of(b)) for b in ids} if live.planned else {}
+
+    def live_in(branch_id: str, y: int, m: int) -> bool:
+        first = firsts.get(branch_id, ALWAYS) if live.planned else ALWAYS
+        return first is not None and first <= date(y, m, 1)
+
+    use = {b: period_use(firsts[b], period.months) if live.planned else "in_use" for b in ids}
     lines = []
     for branch_id in ids:
         a: dict[str, Any] | None = acc.get(branch_id)
@@ -132,6 +144,7 @@ async def branch_report(
         lines.append(
             BranchLineOut(
                 branch_id=branch_id,
+                in_use=use[branch_id],
                 meetings=n,
                 months_met=len(a["months"]) if a else 0,
                 average_points=round(a["pts"] / n, 2) if a and n else None,
@@ -146,19 +159,26 @@ async def branch_report(
         )
     total = sum(line.meetings for line in lines)
     met = sum(line.meetings > 0 for line in lines)
+    in_use = [line for line in lines if line.in_use != "not_in_use"]
+    in_use_met = sum(line.meetings > 0 for line in in_use)
+
+    def month_coverage(y: int, m: int) -> float:
+        live_then = {b for b in ids if live_in(b, y, m)}
+        met_then = met_by_month.get(month_label(y, m), set()) & live_then
+        return round(len(met_then) / len(live_then), 4) if live_then else 0.0
+
     return BranchReportOut(
         period=period.label,
         scope=scope,
         branches=len(lines),
+        branches_in_use=len(in_use),
         branches_met=met,
-        coverage=round(met / len(lines), 4) if lines else None,
+        coverage=round(in_use_met / len(in_use), 4) if in_use else None,
         months=[
             MonthCoverageOut(
                 month=month_label(y, m),
                 branches_met=len(met_by_month.get(month_label(y, m), ())),
-                coverage=round(len(met_by_month.get(month_label(y, m), ())) / len(lines), 4)
-                if lines
-                else 0.0,
+                coverage=month_coverage(y, m),
             )
             for y, m in period.months
         ],

@@ -1,5 +1,6 @@
 """Roll-ups computed in the database: two grouped queries per request, whatever the row count, for
-one branch or for every branch of a subtree (`branch_id IN (…)`)."""
+one branch or for every branch of a subtree (`branch_id IN (…)`). Only live months are judged
+(`scoring.golive`): a month before go-live is shown as not in use, never as missed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from org_tree.golive import first_live_month
+from scoring import golive
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.rollups.periods import Period, month_ended, month_label
 from scoring.rollups.schemas import CriterionLossOut, MonthOut, RollupOut, SubtreeRollupOut
@@ -78,29 +81,64 @@ def _rate(present: float, counted: float) -> float | None:
     return round(present / counted, 4) if counted else None
 
 
+async def _first_live_months(
+    session: AsyncSession, branch_ids: Sequence[str], period: Period
+) -> list[date | None] | None:
+    """Each branch's first live month (None: not yet planned); None when nothing is planned at
+    all (every month live)."""
+    live = await golive.load(session, period.ends_before - timedelta(days=1))
+    if not live.planned:
+        return None
+    return [first_live_month(live.of(b)) for b in branch_ids]
+
+
 async def branch_rollup(
     session: AsyncSession, branch_id: str, period: Period, today: date
 ) -> RollupOut:
-    return RollupOut(branch_id=branch_id, **await _summary(session, [branch_id], period, today))
+    firsts = await _first_live_months(session, [branch_id], period)
+    return RollupOut(
+        branch_id=branch_id, **await _summary(session, [branch_id], period, today, firsts)
+    )
 
 
 async def subtree_rollup(
     session: AsyncSession, organisation_id: str, period: Period, today: date
 ) -> SubtreeRollupOut:
     branches = await branches_in(session, organisation_id, period)
-    summary = await _summary(session, [b.id for b in branches], period, today)
-    summary["thematic_required"] *= len(branches)
+    ids = [b.id for b in branches]
+    firsts = await _first_live_months(session, ids, period)
+    summary = await _summary(session, ids, period, today, firsts)
     return SubtreeRollupOut(
         organisation_id=organisation_id,
         tree_on=period.ends_before - timedelta(days=1),
         branches=len(branches),
+        branches_in_use=len(ids)
+        if firsts is None
+        else sum(f is not None and f < period.ends_before for f in firsts),
         **summary,
     )
 
 
 async def _summary(
-    session: AsyncSession, branch_ids: Sequence[str], period: Period, today: date
+    session: AsyncSession,
+    branch_ids: Sequence[str],
+    period: Period,
+    today: date,
+    firsts: list[date | None] | None = None,
 ) -> dict[str, Any]:
+    """`firsts`: each branch's first live month (None for all: everything live). A month is in
+    use when some branch is live in it; a quarter owes each branch live in it a thematic
+    meeting."""
+    known = [f for f in firsts or () if f is not None]
+    earliest = min(known) if known else None
+
+    def in_use(y: int, m: int) -> bool:
+        return firsts is None or (earliest is not None and earliest <= date(y, m, 1))
+
+    def quarters_owed(first: date | None) -> int:
+        return sum(first is not None and first <= date(y, 3 * q, 1) for y, q in period.quarters)
+
+    months_in_use = sum(in_use(y, m) for y, m in period.months)
     by_month = await _months(session, branch_ids, period)
     losses = await _losses(session, branch_ids, period)
 
@@ -122,6 +160,7 @@ async def _summary(
         months.append(
             MonthOut(
                 month=label,
+                in_use=in_use(y, m),
                 meetings=int(row["meetings"]) if row else 0,
                 average_points=round(float(row["points"]) / row["meetings"], 2) if row else None,
                 attendance_rate=_rate(float(row["present"]), float(row["counted"]))
@@ -144,6 +183,10 @@ async def _summary(
         kind=period.kind,
         starts_on=period.starts_on,
         ends_on=period.ends_before - timedelta(days=1),
+        in_use="not_in_use"
+        if months_in_use == 0
+        else ("in_use" if months_in_use == len(period.months) else "partly_in_use"),
+        months_in_use=months_in_use,
         meetings=meetings,
         confirmed_meetings=sum(int(r["confirmed"]) for r in rows),
         average_points=(
@@ -154,16 +197,18 @@ async def _summary(
             sum(float(r["present"]) for r in rows), sum(float(r["counted"]) for r in rows)
         ),
         thematic_held=sum(int(r["thematic"]) for r in rows),
-        thematic_required=len(period.quarters),
+        thematic_required=len(period.quarters) * len(branch_ids)
+        if firsts is None
+        else sum(quarters_owed(f) for f in firsts),
         quarters_without_thematic=[
             f"{y}-Q{q}"
             for y, q in period.quarters
-            if month_ended(y, 3 * q, today) and not thematic_by_quarter[q]
+            if month_ended(y, 3 * q, today) and in_use(y, 3 * q) and not thematic_by_quarter[q]
         ],
         missed_months=[
             month_label(y, m)
             for y, m in period.months
-            if month_ended(y, m, today) and month_label(y, m) not in by_month
+            if month_ended(y, m, today) and in_use(y, m) and month_label(y, m) not in by_month
         ],
         months=months,
         criteria_lost=sorted(
