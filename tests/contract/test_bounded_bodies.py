@@ -3,7 +3,7 @@
 byte limit still cannot ask for unbounded work item by item. Raw file bodies (an import's CSV or
 XLSX) are bounded by the body limit of their path and the import's own caps.
 
-Registry, scoring and notifications; meetings joins with its own bounds (#19)."""
+All four services."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def unbounded(
             yield from unbounded(sub, where, components, seen)
 
 
-@pytest.mark.parametrize("service", ["registry", "scoring", "notifications"])
+@pytest.mark.parametrize("service", ["registry", "meetings", "scoring", "notifications"])
 def test_every_list_map_and_string_of_a_request_body_is_bounded(service: str) -> None:
     spec = importlib.import_module(f"{service}.main").build_app().openapi()
     components = spec.get("components", {}).get("schemas", {})

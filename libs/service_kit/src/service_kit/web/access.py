@@ -225,9 +225,10 @@ async def caller(request: Request, principal: Principal = Depends(principal_of))
     return access
 
 
-async def _targets(request: Request, access: Access) -> list[str]:
+async def _targets(request: Request, access: Access, *, missing_ok: bool = False) -> list[str]:
     """The organisation of each path parameter that names a resource; 404 when one names
-    nothing (its resolver found no such resource)."""
+    nothing (its resolver found no such resource), unless `missing_ok` (the handler answers:
+    its own 404, or a 422 for a malformed parameter beside it)."""
     resolvers: Resolvers = request.app.state.scope_resolvers
     params = request.path_params
     found: list[str] = []
@@ -238,6 +239,8 @@ async def _targets(request: Request, access: Access) -> list[str]:
         async with access.runtime.db.session() as session:
             target = await resolver(session, value, params)
         if target is None:
+            if missing_ok:
+                continue
             raise not_found(name, value)
         found.append(target)
     return found
@@ -264,7 +267,7 @@ async def superior(request: Request, access: Access = Depends(caller)) -> None:
     """Route-level, on top of `guard`: acts of the superior committee (confirming a score,
     deciding a classification) — the resource's organisation must lie strictly under a grant
     giving the permission; a branch never confirms or decides for itself."""
-    for target in await _targets(request, access):
+    for target in await _targets(request, access, missing_ok=access.everywhere):
         if not await access.within(target, strictly=True):
             raise forbidden("Việc này do cấp ủy cấp trên thực hiện; tổ chức không tự làm cho mình.")
 

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from service_kit.web.dates import PlausibleDate
 from service_kit.web.models import ApiModel
 
+# A plausible date (from 1930 to the configured horizon ahead, service_kit.web.dates) or null.
 GoLiveDate = Annotated[
-    date | None,
+    PlausibleDate | None,
     Field(
-        ge=date(2000, 1, 1),
-        le=date(2100, 12, 31),
         description="ngày đưa vào sử dụng; null: bỏ ngày riêng (theo cấp trên)",
         examples=["2026-11-01"],
     ),

@@ -23,7 +23,7 @@ class ExclusionIn(BaseModel):
 class MemberInputIn(BaseModel):
     """What scoring does not record itself about a member's year, as the committee gives it."""
 
-    member_id: str
+    member_id: Id
     self_assessment: Level | None = Field(default=None, description="the member's own level")
     residence_comment: Literal["good", "not_good"] | None = Field(
         default=None, description="the residence branch committee's comment (QĐ 213)"
@@ -58,6 +58,7 @@ class ProposalRunIn(BaseModel):
     )
     member_inputs: list[MemberInputIn] = Field(
         default_factory=list,
+        max_length=MAX_EXCLUSIONS,
         description="Per member, the inputs of the review beside attendance and the branch's "
         "result: self-assessment, residence-branch comment, discipline. Each proposal names all "
         "five in `basis.inputs` (null where there is no data).",
