@@ -34,7 +34,7 @@ from service_kit.processes import ServiceProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
-EXAMPLES = int(os.environ.get("CHIBO_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("CHIBO_FUZZ_EXAMPLES", "8"))
 SERVICES = ("registry", "meetings", "scoring", "notifications")
 # Routes whose effect would end the run rather than test it (a new signing key every example
 # would only make the admin's token the previous key's), fuzzed without a body of consequence.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from notifications.context import Ctx
 from notifications.rules import service
@@ -46,7 +46,10 @@ async def list_versions(runtime: Runtime) -> list[RuleSetVersionOut]:
 
 
 @router.get("/versions/{version}", response_model=RuleSetOut, summary="One version")
-async def get_version(version: int, runtime: Runtime) -> RuleSetOut:
+async def get_version(
+    runtime: Runtime,
+    version: int = Path(ge=0, le=2**31 - 1, description="số phiên bản (0: mặc định)"),
+) -> RuleSetOut:
     async with runtime.db.session() as session:
         found = await service.version(session, version)
     if found is None:
