@@ -60,7 +60,8 @@ class ObserverReportOut(BaseModel):
         details = row.details or {}
         out = cls.model_validate(row, from_attributes=True)
         out.strengths, out.shortcomings = details.get("strengths"), details.get("shortcomings")
-        out.month_due_at = details.get("month_due_at")
+        month_due = details.get("month_due_at")
+        out.month_due_at = datetime.fromisoformat(month_due) if month_due else None
         out.logged_late = bool(details.get("logged_late"))
         out.late_by = rules.late_by(row.status, row.filed_at, row.due_at, out.logged_late)
         return out
