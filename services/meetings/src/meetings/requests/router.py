@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Response
@@ -193,8 +193,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def consolidation(
     runtime: Runtime,
     access: Caller,
+    month: Annotated[Month, Query(description="tháng YYYY-MM")],
     organisation_id: str = Query(min_length=1, max_length=64),
-    month: Month = Query(description="tháng YYYY-MM"),
     output: Literal["json", "xlsx"] = Query("json", alias="format"),
 ) -> Any:
     """Every organisation under `organisation_id` that owed answers in the month: raised to it,
