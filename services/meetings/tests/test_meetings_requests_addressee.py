@@ -103,6 +103,8 @@ async def test_a_department_outside_the_chain_forwards_answers_and_is_consolidat
     trail = next(t for t in body["timeline"] if t["kind"] == "forward")
     assert trail["details"]["from_organisation_id"] == "so-giao-thong"
     assert trail["details"]["to_organisation_id"] == "so-xay-dung"
+    # Forwarded is not overdue: it moved up a hop with a fresh deadline.
+    assert (await env.client.get("/v1/requests", params={"overdue": True})).json()["items"] == []
     # Now the competent department sees and answers it; the first one still sees the trail.
     mine = (await env.client.get("/v1/requests", headers=DEPT_OFFICER)).json()["items"]
     assert [r["id"] for r in mine] == [raised["id"]]

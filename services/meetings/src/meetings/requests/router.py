@@ -15,7 +15,7 @@ from meetings.context import Ctx
 from meetings.requests import grouping, service
 from meetings.requests.consolidation import ConsolidationOut, Entry, consolidate, to_xlsx
 from meetings.requests.lifecycle import BRANCH_SIDE, OPEN, RequestStatus
-from meetings.requests.models import Request, RequestTimelineEntry
+from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
 from meetings.requests.schemas import (
     LevelSummary,
     RequestActionIn,
@@ -83,9 +83,14 @@ async def list_requests(
     if open_only or overdue:
         stmt = stmt.where(col(Request.status).in_([s.value for s in OPEN]))
     if overdue:
-        stmt = stmt.where(
-            col(Request.level).__gt__(0) | (col(Request.next_check_at) <= runtime.clock.now())
+        # Escalated for want of an answer (a request forwarded to the competent body also
+        # moves up a level, but is not late for that).
+        breached = sa.exists().where(
+            RequestActionDone.request_id == Request.id,
+            col(RequestActionDone.key).like("escalate:%")
+            | col(RequestActionDone.key).like("overdue_at_top:%"),
         )
+        stmt = stmt.where(breached | (col(Request.next_check_at) <= runtime.clock.now()))
     async with runtime.db.session() as session:
         rows, next_cursor = await keyset_page(session, stmt, col(Request.id), page)
     link_next(request, response, next_cursor)
