@@ -132,6 +132,30 @@ PROBES = [
         lambda w, n: Call("GET", "/v1/requests/summary", [n], params={"organisation_id": n}),
     ),
     Probe(
+        "GET /v1/requests/grouped",
+        lambda w, n: Call("GET", "/v1/requests/grouped", [n], params={"addressee_id": n}),
+        items=lambda body: [r for g in body for r in g["requests"]],
+        # The addressee sees what it owes, whatever branch raised it.
+        visible=lambda w, c, item: True,
+    ),
+    Probe(
+        "GET /v1/requests/consolidation",
+        lambda w, n: Call(
+            "GET",
+            "/v1/requests/consolidation",
+            [n],
+            params={"organisation_id": n, "month": "2026-11"},
+        ),
+        items=lambda body: body["lines"],
+        row_org=lambda item: item["organisation_id"],
+    ),
+    Probe(
+        "GET /v1/observers/{member_id}/duty",
+        lambda w, n: Call("GET", f"/v1/observers/uv-{n}/duty", [], params={"year": 2026}),
+        items=lambda body: body["reports"],
+        row_org=lambda item: item["branch_id"],
+    ),
+    Probe(
         "GET /v1/requests/{request_id}",
         lambda w, b: Call("GET", f"/v1/requests/{w.resource('request', b)}", [b]),
         "request",

@@ -6,6 +6,8 @@ import json
 
 from registry_factories import Registry, province_with_district
 
+from chibo_testing.tokens import holding
+
 
 async def test_member_status_and_transfer_history_make_the_roster(api: Registry) -> None:
     t = await province_with_district(api)
@@ -277,3 +279,42 @@ async def test_clusters_and_households(api: Registry) -> None:
     assert again.status_code == 422 and again.json()["errors"][0]["pointer"] == "/household_codes/1"
     page = await api.get(f"/v1/organisations/{t['dh']['id']}/households", on="2024-05-01")
     assert [h["household_code"] for h in page["items"]] == ["H01", "H02", "H03"]
+
+
+async def test_the_province_names_a_department_head_as_observer(api: Registry) -> None:
+    """Ninh Bình assigns heads of provincial departments to follow village branches: not on a
+    committee above the branch, named by the province, the assignment dated as any other."""
+    t = await province_with_district(api)
+    dept = await api.org("HT.SXD", "sectoral", t["ht"], name="Đảng bộ Sở Xây dựng")
+    office = await api.org(
+        "HT.SXD.01", "grassroots_branch", dept, name="Chi bộ Văn phòng Sở", branch_kind="agency"
+    )
+    head = await api.member(office, "Giám đốc Sở D")
+    body = {"member_id": head["id"], "branch_id": t["dh"]["id"], "valid_from": "2022-01-01"}
+    # Without being named by the province, the committee rule still holds.
+    plain = await api.client.post(
+        "/v1/observer-assignments", json=body, headers={"Idempotency-Key": "plain"}
+    )
+    assert plain.status_code == 422 and plain.json()["errors"][0]["code"] == "not-upper-committee"
+    # A commune office may not name someone from outside the committees above the branch.
+    commune = holding(("officer", t["tl"]["id"]))
+    refused = await api.client.post(
+        "/v1/observer-assignments",
+        json={**body, "named_by_province": True},
+        headers={"Idempotency-Key": "commune", **commune},
+    )
+    assert refused.status_code == 403, refused.text
+    named = await api.post(
+        "/v1/observer-assignments",
+        {**body, "valid_to": "2023-01-01", "named_by_province": True},
+        201,
+    )
+    assert (named["member_id"], named["valid_to"]) == (head["id"], "2023-01-01")
+    on = await api.get(f"/v1/organisations/{t['dh']['id']}/observers", on="2022-06-01")
+    assert [o["member_id"] for o in on["items"]] == [head["id"]]
+    after = await api.get(f"/v1/organisations/{t['dh']['id']}/observers", on="2023-06-01")
+    assert after["items"] == []
+    [assigned] = await api.events("observer.assigned")
+    assert (
+        assigned["data"]["member_id"] == head["id"] and "named_by_province" not in assigned["data"]
+    )

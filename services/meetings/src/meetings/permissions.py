@@ -36,6 +36,9 @@ ROUTES = {
     "GET /v1/observer-reports": "observer_report.read",
     "GET /v1/requests": "request.read",
     "GET /v1/requests/summary": "request.read",
+    "GET /v1/requests/grouped": "request.read",
+    "GET /v1/requests/consolidation": "request.read",
+    "GET /v1/observers/{member_id}/duty": "observer_report.read",
     "GET /v1/requests/{request_id}": "request.read",
     "POST /v1/requests/{request_id}/actions": "request.act",
 }

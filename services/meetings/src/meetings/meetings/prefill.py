@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -10,6 +12,7 @@ from meetings.meetings.models import BranchMeeting
 from meetings.meetings.schemas import NextMeetingOut
 from meetings.requests.lifecycle import OPEN, RequestStatus
 from meetings.requests.models import Request
+from service_kit.clock import start_of_vietnam_day
 
 
 def _request_brief(row: Request) -> dict[str, object]:
@@ -20,6 +23,8 @@ def _request_brief(row: Request) -> dict[str, object]:
         "level": row.level,
         "level_organisation_id": row.level_organisation_id,
         "answer": row.answer,
+        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+        "addressee_id": row.addressee_id,
         "version": row.version,
     }
 
@@ -33,6 +38,8 @@ async def next_meeting(session: AsyncSession, branch_id: str) -> NextMeetingOut:
             .limit(1)
         )
     ).scalar_one_or_none()
+    # Answers received since the last meeting, even those the branch already accepted.
+    since = start_of_vietnam_day(last.held_on) if last else datetime(1970, 1, 1, tzinfo=UTC)
     requests = (
         (
             await session.execute(
@@ -41,6 +48,10 @@ async def next_meeting(session: AsyncSession, branch_id: str) -> NextMeetingOut:
                     Request.branch_id == branch_id,
                     col(Request.status).in_(
                         [*(s.value for s in OPEN), RequestStatus.ANSWERED.value]
+                    )
+                    | (
+                        (Request.status == RequestStatus.CLOSED.value)
+                        & (col(Request.answered_at) >= since)
                     ),
                 )
                 .order_by(col(Request.created_at))
@@ -55,4 +66,5 @@ async def next_meeting(session: AsyncSession, branch_id: str) -> NextMeetingOut:
         previous_action_items=list(last.record.get("action_items", [])) if last else [],
         open_requests=[_request_brief(r) for r in requests if r.status != "answered"],
         answers_to_review=[_request_brief(r) for r in requests if r.status == "answered"],
+        answers_received=[_request_brief(r) for r in requests if r.answer is not None],
     )

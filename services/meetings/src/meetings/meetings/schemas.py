@@ -152,3 +152,8 @@ class NextMeetingOut(BaseModel):
     previous_action_items: list[dict[str, Any]]
     open_requests: list[dict[str, Any]]
     answers_to_review: list[dict[str, Any]]
+    answers_received: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="answers the branch received since its last meeting (whoever answered: "
+        "the addressee or the body it was forwarded to), to read out at the meeting",
+    )

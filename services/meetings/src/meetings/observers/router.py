@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col
 
 from meetings.context import Ctx
+from meetings.meetings.models import BranchMeeting
 from meetings.observers import service
 from meetings.observers.models import ObserverReport
-from meetings.observers.schemas import ObserverReportIn, ObserverReportOut
+from meetings.observers.schemas import ObserverDutyOut, ObserverReportIn, ObserverReportOut
 from service_kit.uow import UnitOfWork
 from service_kit.web.deps import Caller, IdempotencyKey, Runtime
 from service_kit.web.idempotency import Created, create_once
 
 router = APIRouter(prefix="/v1", tags=["observer reports"])
+DUTY_LIMIT = 2000
 
 
 @router.post(
@@ -36,7 +40,7 @@ async def file_report(
         report = await service.file_report(
             uow, meeting_id, access.principal.member_id, body, ctx.now(), ctx.request_rules
         )
-        out = ObserverReportOut.model_validate(report, from_attributes=True)
+        out = ObserverReportOut.of(report)
         return Created(201, out.model_dump(mode="json"))
 
     return await create_once(request, runtime, idempotency_key, body, create)
@@ -64,4 +68,36 @@ async def list_reports(
         stmt = stmt.where(ObserverReport.status == status)
     async with runtime.db.session() as session:
         rows = (await session.execute(stmt)).scalars().all()
-    return [ObserverReportOut.model_validate(r, from_attributes=True) for r in rows]
+    return [ObserverReportOut.of(r) for r in rows]
+
+
+@router.get(
+    "/observers/{member_id}/duty",
+    response_model=ObserverDutyOut,
+    summary="An observer's duty over a year: reports on time, meetings attended",
+)
+async def duty(
+    member_id: str,
+    runtime: Runtime,
+    access: Caller,
+    year: int = Query(ge=1930, le=2199, description="năm của các cuộc họp"),
+) -> ObserverDutyOut:
+    """For the observer's own annual rating. The observer sees all of their own; anyone else
+    the reports on branches in their scope. A report made late only by the branch's late
+    logging is not counted against the observer."""
+    stmt = (
+        sa.select(ObserverReport)
+        .join(BranchMeeting, col(BranchMeeting.id) == col(ObserverReport.meeting_id))
+        .where(
+            ObserverReport.observer_member_id == member_id,
+            col(BranchMeeting.held_on) >= date(year, 1, 1),
+            col(BranchMeeting.held_on) < date(year + 1, 1, 1),
+        )
+        .order_by(col(BranchMeeting.held_on), col(ObserverReport.meeting_id))
+        .limit(DUTY_LIMIT)
+    )
+    if access.principal.member_id != member_id:
+        stmt = access.restrict(stmt, col(ObserverReport.branch_id))
+    async with runtime.db.session() as session:
+        rows = list((await session.execute(stmt)).scalars())
+    return service.duty(member_id, year, [ObserverReportOut.of(r) for r in rows])

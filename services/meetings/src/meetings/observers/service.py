@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,12 @@ from event_contracts.events.meetings import ObserverReportFiled, ObserverReportO
 from meetings.meetings.models import BranchMeeting
 from meetings.observers import rules
 from meetings.observers.models import ObserverReport
-from meetings.observers.schemas import ObserverReportIn
+from meetings.observers.schemas import (
+    ObserverDutyOut,
+    ObserverReportIn,
+    ObserverReportOut,
+    ObserverYearReport,
+)
 from meetings.requests.service import RequestRules, raise_requests
 from service_kit.errors import Conflict, FieldError, Forbidden, Invalid
 from service_kit.ids import new_id
@@ -24,6 +30,13 @@ def expect_reports(
 ) -> None:
     """A new meeting expects a report from each observer assigned to the branch that day
     (`org_tree.observers.observers_of`, read before the write)."""
+    logged_at = uow.now()
+    due = rules.observer_due(held_on, logged_at)
+    details: dict[str, Any] = {
+        "month_due_at": due.month_due_at.isoformat(),
+        "logged_at": logged_at.isoformat(),
+        "logged_late": due.logged_late,
+    }
     for member_id in dict.fromkeys(observers):
         uow.session.add(
             ObserverReport(
@@ -31,7 +44,8 @@ def expect_reports(
                 observer_member_id=member_id,
                 id=new_id(),
                 branch_id=branch_id,
-                due_at=rules.report_due_at(held_on),
+                due_at=due.due_at,
+                details=dict(details),
             )
         )
 
@@ -75,19 +89,27 @@ async def file_report(
             report_url=f"/v1/observer-reports?observer_member_id={report.observer_member_id}"
             f"&branch_id={report.branch_id}",
         )
-    unknown = sorted(set(body.scores) - set(rules.MANUAL_CRITERIA))
-    if unknown:
+    malformed = sorted(code for code in body.scores if not rules.CRITERION_CODE.match(code))
+    if malformed:
         raise Invalid(
             "observer-report-invalid",
-            "Chỉ chấm các tiêu chí chấm tay.",
+            "Mã tiêu chí không hợp lệ (ví dụ C5, N3).",
             errors=[
-                FieldError(f"/scores/{code}", "Không phải tiêu chí chấm tay.", "not-manual")
-                for code in unknown
+                FieldError(f"/scores/{code}", "Không phải mã tiêu chí.", "not-a-criterion")
+                for code in malformed
             ],
         )
     report.status, report.attended, report.scores = "filed", body.attended, body.scores
     report.comments, report.filed_at = body.comments, now
     report.filed_on_time = now <= report.due_at
+    report.details = {
+        **(report.details or {}),
+        "strengths": body.strengths,
+        "shortcomings": body.shortcomings,
+        "late_by": rules.late_by(
+            "filed", now, report.due_at, bool((report.details or {}).get("logged_late"))
+        ),
+    }
     uow.session.add(report)
     for item in body.requests_raised:
         item.raised_by = item.raised_by or observer_member_id
@@ -128,6 +150,7 @@ async def held_on(session: AsyncSession, meeting_ids: list[str]) -> dict[str, da
 
 async def mark_overdue(uow: UnitOfWork, report: ObserverReport) -> None:
     report.status = "overdue"
+    report.details = {**(report.details or {}), "late_by": "observer"}
     uow.emit(
         ObserverReportOverdue.produce(
             aggregate_version=1,
@@ -137,4 +160,37 @@ async def mark_overdue(uow: UnitOfWork, report: ObserverReport) -> None:
             due_at=report.due_at,
         ),
         subject=f"meetings/{report.meeting_id}/observer-report",
+    )
+
+
+def duty(member_id: str, year: int, reports: list[ObserverReportOut]) -> ObserverDutyOut:
+    """An observer's year summed up (pure over their reports)."""
+    filed = [r for r in reports if r.status == "filed"]
+    on_time = sum(1 for r in filed if r.filed_on_time)
+    owed = [r for r in reports if r.status != "not_in_use"]
+    attended = sum(1 for r in filed if r.attended)
+    return ObserverDutyOut(
+        member_id=member_id,
+        year=year,
+        reports_expected=len(owed),
+        reports_filed=len(filed),
+        filed_on_time=on_time,
+        late_or_missing_by_observer=sum(1 for r in owed if r.late_by == "observer"),
+        late_by_branch_logging=sum(1 for r in owed if r.late_by == "branch"),
+        still_expected=sum(1 for r in owed if r.status == "expected"),
+        meetings_attended=attended,
+        attendance_rate=round(attended / len(owed), 3) if owed else None,
+        on_time_rate=round(on_time / len(owed), 3) if owed else None,
+        reports=[
+            ObserverYearReport(
+                meeting_id=r.meeting_id,
+                branch_id=r.branch_id,
+                status=r.status,
+                due_at=r.due_at,
+                attended=r.attended,
+                filed_on_time=r.filed_on_time,
+                late_by=r.late_by,
+            )
+            for r in reports
+        ],
     )

@@ -34,6 +34,9 @@ class EscalationPolicy(BaseModel):
     acknowledge_working_days: int = Field(ge=1)
     answer_days: dict[str, int]
     reminder_fractions: tuple[float, ...] = (0.5, 0.8)
+    forward_restarts_deadline: bool = Field(
+        default=True, description="forwarded to the competent body: its own full time limit"
+    )
 
     def answer_days_for(self, kind: str) -> int:
         return self.answer_days.get(kind, self.answer_days["default"])

@@ -75,3 +75,15 @@ class LevelSummary(BaseModel):
     level: int = Field(description="0 = still with the addressee; n = escalated n levels")
     open: int
     escalated: int
+
+
+class RequestGroupOut(BaseModel):
+    """Requests on one subject raised by several branches, for their addressee: one item
+    "raised by N branches", each branch's request kept (and answered) on its own."""
+
+    addressee_id: str
+    subject: str
+    label: str = Field(description='"Kiến nghị của N chi bộ"')
+    branch_count: int
+    branch_ids: list[str]
+    requests: list[RequestOut]

@@ -398,6 +398,7 @@ async def act(
             "Cần ghi nội dung (trả lời, lý do, giải trình).",
             errors=[FieldError("/text", "Bắt buộc với thao tác này.", "text-required")],
         )
+    details: dict[str, Any] = {}
     try:
         status = next_status(RequestStatus(row.status), body.action)
     except TransitionError as exc:
@@ -415,9 +416,21 @@ async def act(
                 ],
             )
         target = lad.levels[0]
+        # The trail keeps who passed it on to whom; the deadline restarts at the competent
+        # body when the policy says so (else it keeps running from the first receipt).
+        restart = rules.policy(row.created_at).forward_restarts_deadline
+        details = {
+            "from_organisation_id": row.level_organisation_id,
+            "to_organisation_id": target.organisation_id,
+            "deadline_restarted": restart,
+        }
         row.level += 1
         row.level_organisation_id, row.level_kind = target.organisation_id, target.kind
-        row.level_started_at, row.acknowledged_at = now, None
+        row.acknowledged_at = None
+        if restart:
+            row.level_started_at = now
+    elif body.action == RequestAction.ANSWER:
+        details = await _answer_details(session, row, now, rules)
     row.status = status.value
     if body.action == RequestAction.ACKNOWLEDGE:
         row.acknowledged_at = now
@@ -429,12 +442,30 @@ async def act(
         row.level_started_at, row.acknowledged_at, row.answered_at = now, None, None
         row.closed_at = None
     row.version += 1
-    _timeline(session, row, now, body.action.value, actor=body.actor, text=body.text)
+    _timeline(session, row, now, body.action.value, actor=body.actor, text=body.text, **details)
     await _reschedule(session, row, now, rules, await _done_keys(session, row.id))
     event = EVENT_FOR_STATUS.get(body.action)
     if event is not None:
         uow.emit(event.produce(**_facts(row)), subject=f"requests/{row.id}")
     return row
+
+
+async def _answer_details(
+    session: AsyncSession, row: Request, now: datetime, rules: RequestRules
+) -> dict[str, Any]:
+    """Whether the answer came in time for the level giving it (a request that already climbed
+    the ladder for want of an answer is late whatever), and how many days it took."""
+    _, answer = escalation.deadlines(
+        row.level_kind, row.level_started_at, rules.policy(row.created_at), rules.calendar
+    )
+    breached = any(
+        k.startswith(("escalate:", "overdue_at_top:")) for k in await _done_keys(session, row.id)
+    )
+    return {
+        "due_at": answer.due_at.isoformat(),
+        "late": breached or now > answer.due_at,
+        "days_to_answer": round((now - row.created_at).total_seconds() / 86400, 1),
+    }
 
 
 async def timeline(session: AsyncSession, request_id: str) -> list[RequestTimelineEntry]:

@@ -92,6 +92,9 @@ async def assign_observer(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require(body.branch_id)
+    if body.named_by_province:
+        # Naming someone outside the committees above the branch is the province's call.
+        access.require_province()
     return await write(
         request,
         runtime,

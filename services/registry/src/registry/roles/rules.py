@@ -91,16 +91,19 @@ def observer_errors(
     valid_to: date | None,
     committee_organisation_ids: set[str],
     branch_ancestor_ids: Sequence[str],
+    named_by_province: bool = False,
 ) -> list[FieldError]:
-    """The observer sits on the committee of an organisation above the branch on `valid_from`."""
+    """The observer sits on the committee of an organisation above the branch on `valid_from`,
+    or is a person the province names (Ninh Bình assigns heads of provincial departments)."""
     errors: list[FieldError] = []
     if valid_to is not None and valid_to <= valid_from:
         errors.append(FieldError("/valid_to", "Phải sau ngày bắt đầu.", "period-order"))
-    if not committee_organisation_ids & set(branch_ancestor_ids):
+    if not named_by_province and not committee_organisation_ids & set(branch_ancestor_ids):
         errors.append(
             FieldError(
                 "/member_id",
-                "Người được phân công phải là cấp ủy viên của tổ chức cấp trên chi bộ.",
+                "Người được phân công phải là cấp ủy viên của tổ chức cấp trên chi bộ, "
+                "hoặc do tỉnh cử (named_by_province).",
                 "not-upper-committee",
             )
         )

@@ -29,6 +29,12 @@ class ObserverIn(ApiModel):
     branch_id: Id
     valid_from: PlausibleDate
     valid_to: PlausibleEndDate | None = None
+    named_by_province: bool = Field(
+        default=False,
+        description="the province names this person (any member, e.g. a department head), "
+        "whether or not they sit on a committee above the branch; only a province-wide "
+        "caller may; the assignment stays dated",
+    )
 
 
 class EndIn(ApiModel):

@@ -152,16 +152,18 @@ async def assign_observer(uow: UnitOfWork, body: ObserverIn) -> ObserverOut:
         body.valid_to,
         set(committees),
         await ancestor_ids(session, body.branch_id, body.valid_from),
+        body.named_by_province,
     )
     if errors:
         raise invalid("Không phân công được người dự sinh hoạt.", errors, "observer-invalid")
-    assignment = ObserverAssignment(id=new_id(), **body.model_dump())
+    period = body.model_dump(exclude={"named_by_province"})
+    assignment = ObserverAssignment(id=new_id(), **period)
     session.add(assignment)
     uow.emit(
         ObserverAssigned.produce(
             aggregate_version=assignment.version,
             observer_assignment_id=assignment.id,
-            **body.model_dump(),
+            **period,
         ),
         subject=f"observer-assignments/{assignment.id}",
     )
