@@ -177,6 +177,8 @@ def _facts(meeting: BranchMeeting, sub: MeetingSubmissionIn) -> dict[str, Any]:
         "resolution_voted": sub.resolution_voted,
         "request_count": len(sub.requests_raised),
         "self_score": sub.self_score,
+        "focal_issue": sub.focal_issue,
+        "theme": sub.theme,
     }
 
 
