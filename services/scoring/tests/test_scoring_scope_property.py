@@ -119,6 +119,12 @@ PROBES = [
         lambda w, n: Call("GET", f"/v1/organisations/{n}/roll-out", [n]),
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/formality",
+        lambda w, n: Call(
+            "GET", f"/v1/organisations/{n}/formality", [n], params={"month": "2026-11"}
+        ),
+    ),
+    Probe(
         "POST /v1/organisations/{organisation_id}/rankings",
         lambda w, n: Call("POST", f"/v1/organisations/{n}/rankings", [n], {"period": "2026-Q4"}),
     ),
