@@ -51,6 +51,12 @@ class MeetingSubmitted(EventData):
     self_score: dict[str, float] = Field(
         default_factory=dict, description="Manual criteria scored by the branch itself, by code."
     )
+    action_items_total: int | None = Field(
+        default=None, ge=0, description="tasks this meeting's resolution set (None: not told)"
+    )
+    action_items_with_owner_and_due: int | None = Field(
+        default=None, ge=0, description="of those, tasks with both an owner and a due date"
+    )
     focal_issue: str | None = Field(
         default=None, max_length=1000, description="the meeting's focal issue (vấn đề trọng tâm)"
     )
