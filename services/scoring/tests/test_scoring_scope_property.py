@@ -211,6 +211,12 @@ PROBES = [
         "member",
     ),
     Probe(
+        "GET /v1/reports/thematic",
+        lambda w, n: Call(
+            "GET", "/v1/reports/thematic", [n], params={"period": "2026", "organisation_id": n}
+        ),
+    ),
+    Probe(
         "GET /v1/reports/branches",
         lambda w, n: Call("GET", "/v1/reports/branches", [], params={"period": "2026"}),
         row_org=lambda line: line["branch_id"],

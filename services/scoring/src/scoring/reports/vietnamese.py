@@ -28,3 +28,9 @@ def period_label(period: Period | str) -> str:
 def criterion_label(code: str, name: str | None) -> str:
     """ "C6 – Kết quả thực hiện nghị quyết tháng trước"; the code alone when it has no name."""
     return f"{code} – {name}" if name else code
+
+
+def percent(share: float) -> str:
+    """0.875 → "87,5%", 1 → "100%" (a decimal comma, no trailing zeros)."""
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',')}%"

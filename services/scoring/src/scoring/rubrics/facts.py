@@ -67,6 +67,8 @@ CATALOG: dict[str, tuple[str, FactValue]] = {
         True,
     ),
     "request_count": ("số kiến nghị nêu tại cuộc họp", 0),
+    "theme": ("chủ đề sinh hoạt chuyên đề (trống nếu không nêu)", "Tự soi, tự sửa"),
+    "focal_issue": ("vấn đề trọng tâm của cuộc họp (trống nếu không nêu)", "Đường giao thông"),
 }
 STEP_FACT = re.compile(r"^step\.[a-z][a-z0-9_]*$")
 # HD 12 (2018): a meeting is of quality only if no member was absent, even with a reason, "more
@@ -120,6 +122,8 @@ def meeting_facts(
         "resolution_voted": meeting.resolution_voted,
         "request_count": meeting.request_count,
         **task_facts(meeting, steps),
+        "theme": meeting.theme,
+        "focal_issue": meeting.focal_issue,
     }
     facts.update({f"step.{name}": True for name in steps if STEP_FACT.match(f"step.{name}")})
     facts.update(settings_facts(facts, minimum_minutes=minimum_minutes, agenda_steps=agenda_steps))
