@@ -98,3 +98,20 @@ def test_c7_a_record_without_the_counts_falls_back_on_the_ticked_step() -> None:
     meeting = facts(held_on=JANUARY)  # an older producer: no counts in the event
     assert meeting.action_items_total is None
     assert tasks_points(on(meeting, "C7")) == 2
+
+
+@pytest.mark.parametrize(("run", "points"), [(3, 1), (4, 0)])
+def test_c2_long_absence_run_is_rule_data(run: int, points: int) -> None:
+    """Absent (even excused) 3 meetings running keeps the point, 4 loses it: the 3 is in the
+    rubric file (`longest_absence_run at_most 3`), not in code."""
+    item = next(
+        i
+        for i in next(c for c in FIXED.criteria if c.code == "C2").sub_items
+        if i.id == "no_long_absence"
+    )
+    assert item.bands[0].when.fact == "longest_absence_run"
+    assert item.bands[0].when.at_most == 3
+    from scoring.rubrics.engine import score_sub_item
+
+    facts_ = {"longest_absence_run": run}
+    assert score_sub_item(item, facts_, {}, "C2").points == points

@@ -4,9 +4,11 @@ the theme matched however it was typed; Vietnamese period labels."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from scoring_factories import deliver_registry, envelope, facts, organisation, scoring_app
 
 from chibo_testing.tokens import signed_client
@@ -116,4 +118,17 @@ async def test_thach_ha_statement_per_commune_and_for_the_district(db_url: str) 
             "/v1/reports/thematic", params={"organisation_id": "thach-ha", "period": "2026-Q5"}
         )
         assert bad.status_code == 422
+        # The branch report's XLSX in the same words: names, "Quý III/2026", criteria named.
+        xlsx = await client.get(
+            "/v1/reports/branches",
+            params={"organisation_id": "thach-ha", "period": "2026-Q3", "format": "xlsx"},
+        )
+        book = load_workbook(io.BytesIO(xlsx.content))
+        assert book["Tổng hợp"]["B1"].value == "Quý III/2026"
+        assert book["Tổng hợp"]["A10"].value == "Tháng" or any(
+            row[0].value == "Tháng 7/2026" for row in book["Tổng hợp"].iter_rows()
+        )
+        names = [row[0].value for row in book["Chi bộ"].iter_rows(min_row=2)]
+        assert names == [f"Tên {b}" for b in ("ngoc-0", "ngoc-1", "ngoc-2", "son-0", "son-1")]
+        assert book["Chi bộ"].cell(1, book["Chi bộ"].max_column).value == "Mã chi bộ"
     await runtime.db.dispose()

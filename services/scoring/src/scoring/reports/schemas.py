@@ -15,6 +15,7 @@ class LostCriterionOut(BaseModel):
 
 class BranchLineOut(BaseModel):
     branch_id: str
+    branch_name: str | None = Field(default=None, description="as the tree replica names it")
     in_use: Literal["in_use", "partly_in_use", "not_in_use"] = Field(
         default="in_use", description="not_in_use: the whole period before the branch's go-live"
     )
