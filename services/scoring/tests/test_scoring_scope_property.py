@@ -119,6 +119,15 @@ PROBES = [
         lambda w, n: Call("GET", f"/v1/organisations/{n}/roll-out", [n]),
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/scoring-dry-run",
+        lambda w, n: Call(
+            "GET",
+            f"/v1/organisations/{n}/scoring-dry-run",
+            [n],
+            params={"period": "2026-Q4", "as_of": "2027-01-01"},
+        ),
+    ),
+    Probe(
         "GET /v1/organisations/{organisation_id}/formality",
         lambda w, n: Call(
             "GET", f"/v1/organisations/{n}/formality", [n], params={"month": "2026-11"}

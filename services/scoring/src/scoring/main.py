@@ -11,6 +11,7 @@ from scoring.classification.router import router as classification_router
 from scoring.compliance.router import router as compliance_router
 from scoring.compliance.scheduled import compliance_sweeper
 from scoring.context import scoring_context
+from scoring.dryrun.router import router as dryrun_router
 from scoring.formality.router import router as formality_router
 from scoring.meeting_scores.router import router as scores_router
 from scoring.permissions import PERMISSIONS
@@ -54,6 +55,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             subtree_rollups_router,
             rollout_router,
             formality_router,
+            dryrun_router,
             rankings_router,
             compliance_router,
             classification_router,

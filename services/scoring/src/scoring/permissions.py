@@ -46,6 +46,7 @@ ROUTES = {
     "GET /v1/branches/{branch_id}/rubric": "score.read",
     "GET /v1/organisations/{organisation_id}/roll-out": "score.read",
     "GET /v1/organisations/{organisation_id}/formality": "score.read",
+    "GET /v1/organisations/{organisation_id}/scoring-dry-run": "score.read",
 }
 
 READ = ["score.read", "compliance.read", "classification.read", "rescoring.read"]

@@ -12,6 +12,7 @@ from scoring.formality.schemas import PersistingFormalityOut
 from scoring.formality.service import persisting
 from scoring.rollups.periods import PeriodError, parse_period
 from service_kit.errors import FieldError
+from service_kit.web.dates import Month
 from service_kit.web.deps import Runtime
 from service_kit.web.problems import Problem
 
@@ -28,7 +29,7 @@ async def get_persisting(
     organisation_id: str,
     runtime: Runtime,
     ctx: Ctx,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-07"])],
+    month: Annotated[Month, Query(description="YYYY-MM (1930-01 – 2199-12)")],
 ) -> PersistingFormalityOut:
     try:
         period = parse_period(month)

@@ -151,6 +151,22 @@ def task_facts(meeting: MeetingSubmitted, steps: set[str]) -> dict[str, FactValu
     }
 
 
+def backfilled_facts(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    """Facts added to the catalog after a score was stored, derived from the stored ones so a
+    rubric reading them (re-scoring, dry run) judges an older score as it would a new one."""
+    out: dict[str, FactValue] = {}
+    if "outside_regular_window" not in facts and "within_scheduled_window" in facts:
+        out["outside_regular_window"] = (
+            facts.get("meeting_type") in WINDOWED_TYPES
+            and facts["within_scheduled_window"] is False
+        )
+    if "action_items_all_owned_and_due" not in facts:
+        out["action_items_all_owned_and_due"] = facts.get("step.tasks_assigned") is True
+        out["action_items_total"] = None
+        out["action_items_with_owner_and_due"] = None
+    return out
+
+
 def settings_facts(
     facts: Mapping[str, FactValue], *, minimum_minutes: int, agenda_steps: list[str]
 ) -> dict[str, FactValue]:
