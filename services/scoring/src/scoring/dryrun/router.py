@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from scoring.context import Ctx
 from scoring.dryrun.schemas import DryRunOut
 from scoring.dryrun.service import dry_run
-from scoring.rollups.periods import PeriodError, parse_period
+from scoring.rollups.periods import PeriodError, PeriodLabel, parse_period
 from service_kit.errors import FieldError
 from service_kit.web.dates import QueryDate
 from service_kit.web.deps import Runtime
@@ -28,7 +28,7 @@ async def get_dry_run(
     organisation_id: str,
     runtime: Runtime,
     ctx: Ctx,
-    period: Annotated[str, Query(description="2026-07, 2026-Q3, 2026-H2 or 2026")],
+    period: Annotated[PeriodLabel, Query(description="2026-07, 2026-Q3, 2026-H2 or 2026")],
     as_of: Annotated[QueryDate, Query(description="the day whose rubric is applied")],
 ) -> DryRunOut:
     try:

@@ -5,7 +5,7 @@ neither reports the known branches of that subtree only."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -13,7 +13,7 @@ from scoring.reports.export import to_csv, to_xlsx
 from scoring.reports.schemas import BranchReportOut, ThematicReportOut
 from scoring.reports.service import S, branch_report
 from scoring.reports.thematic import thematic_report
-from scoring.rollups.periods import PeriodError, parse_period
+from scoring.rollups.periods import PeriodError, PeriodLabel, parse_period
 from scoring.subtree import branches_in
 from scoring.visible import visible_to
 from service_kit.web.deps import Caller, Runtime
@@ -90,8 +90,10 @@ async def get_branch_report(
 async def get_thematic_report(
     runtime: Runtime,
     access: Caller,
-    organisation_id: str = Query(description="the commune, district or province reported on"),
-    period: str = Query(description="2026-07, 2026-Q3, 2026-H2 or 2026"),
+    organisation_id: Annotated[
+        str, Query(description="the commune, district or province reported on")
+    ],
+    period: Annotated[PeriodLabel, Query(description="2026-07, 2026-Q3, 2026-H2 or 2026")],
     theme: str | None = Query(
         default=None,
         min_length=1,
