@@ -3,6 +3,7 @@
 # The models modules register their tables with the metadata.
 import scoring.classification.models
 import scoring.compliance.models
+import scoring.formality.models
 import scoring.meeting_scores.models
 import scoring.rankings.models
 import scoring.rescoring.models  # noqa: F401

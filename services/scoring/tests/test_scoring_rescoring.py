@@ -29,7 +29,7 @@ from scoring.settings import ScoringSettings
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
-OLD, NEW = "2025-10-28", "2026-12-01"
+OLD, NEW = "2025-10-28", "2027-06-01"  # after the shipped 2027-01-01
 OFFICER = bearer("tinh", "province", subject="can-bo-tinh")
 JOB = {
     "period": "2026-Q3",
@@ -53,9 +53,9 @@ def rubrics_with_a_new_version(directory: Path) -> Path:
         (directory / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     text = (RUBRICS_DIR / f"default-hd42-{OLD}.yaml").read_text(encoding="utf-8")
     text = text.replace(f'version: "{OLD}"', f'version: "{NEW}"')
-    text = text.replace(f"effective_on: {OLD}", "effective_on: 2026-12-01")
+    text = text.replace(f"effective_on: {OLD}", f"effective_on: {NEW}")
     text = text.replace("{default: 90, combined: 120}", "{default: 120, combined: 150}")
-    (directory / "default-hd42-2026-12.yaml").write_text(text, encoding="utf-8")
+    (directory / f"default-hd42-{NEW}.yaml").write_text(text, encoding="utf-8")
     return directory
 
 

@@ -130,6 +130,7 @@ def test_shipped_rubrics_and_their_selection() -> None:
         ("hd12-2018", "2018-07-06", None),
         ("hd42-default", "2025-07-01", None),  # withdrawn, kept for the scores pinned to it
         ("hd42-default", "2025-10-28", None),
+        ("hd42-default", "2027-01-01", None),  # C1, C6, C7 corrected (#14)
         ("nghe-an-2021", "2021-09-15", "nghe-an"),
     }
     assert book.select(held_on=date(2026, 7, 1)).id == "hd42-default"

@@ -119,6 +119,21 @@ PROBES = [
         lambda w, n: Call("GET", f"/v1/organisations/{n}/roll-out", [n]),
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/scoring-dry-run",
+        lambda w, n: Call(
+            "GET",
+            f"/v1/organisations/{n}/scoring-dry-run",
+            [n],
+            params={"period": "2026-Q4", "as_of": "2027-01-01"},
+        ),
+    ),
+    Probe(
+        "GET /v1/organisations/{organisation_id}/formality",
+        lambda w, n: Call(
+            "GET", f"/v1/organisations/{n}/formality", [n], params={"month": "2026-11"}
+        ),
+    ),
+    Probe(
         "POST /v1/organisations/{organisation_id}/rankings",
         lambda w, n: Call("POST", f"/v1/organisations/{n}/rankings", [n], {"period": "2026-Q4"}),
     ),
@@ -203,6 +218,12 @@ PROBES = [
         "POST /v1/classifications/{year}/{subject_type}/{subject_id}/decision",
         lambda w, b: Call("POST", f"{_member(w, b)}/decision", [b], DECIDE, superior=True),
         "member",
+    ),
+    Probe(
+        "GET /v1/reports/thematic",
+        lambda w, n: Call(
+            "GET", "/v1/reports/thematic", [n], params={"period": "2026", "organisation_id": n}
+        ),
     ),
     Probe(
         "GET /v1/reports/branches",

@@ -86,6 +86,12 @@ CATALOG: tuple[EventSpec, ...] = (
         "follow the latest version.",
     ),
     EventSpec(
+        meetings.MeetingFormalityAssessed,
+        public=False,
+        description="Signals that a meeting was held for form's sake (copied minutes, no "
+        "measurable target, speakers not named, unchanged attendance); never change the score.",
+    ),
+    EventSpec(
         meetings.ObserverReportFiled,
         public=False,
         description="An observer filed the report on a meeting (attendance, scores, requests).",

@@ -1,6 +1,7 @@
 """What the meetings service consumes: queue → routing key → handler."""
 
 from meetings.replica import handlers as replica
+from meetings.signals import handlers as signals
 from org_tree import handlers as tree
 from org_tree import observers
 from service_kit.bus.consumer import Subscription
@@ -16,5 +17,11 @@ SUBSCRIPTIONS = [
         },
         description="replica of the organisation tree, rosters, observer assignments and "
         "rotation clusters",
+    ),
+    Subscription(
+        purpose="formality",
+        handlers=dict.fromkeys(signals.MEETING_KEYS, signals.on_meeting_recorded),
+        description="signals that a meeting was held for form's sake, computed after it was "
+        "submitted or amended and announced to scoring",
     ),
 ]

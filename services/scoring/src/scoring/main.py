@@ -11,6 +11,8 @@ from scoring.classification.router import router as classification_router
 from scoring.compliance.router import router as compliance_router
 from scoring.compliance.scheduled import compliance_sweeper
 from scoring.context import scoring_context
+from scoring.dryrun.router import router as dryrun_router
+from scoring.formality.router import router as formality_router
 from scoring.meeting_scores.router import router as scores_router
 from scoring.permissions import PERMISSIONS
 from scoring.rankings.router import router as rankings_router
@@ -52,6 +54,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             rollups_router,
             subtree_rollups_router,
             rollout_router,
+            formality_router,
+            dryrun_router,
             rankings_router,
             compliance_router,
             classification_router,

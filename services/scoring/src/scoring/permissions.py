@@ -37,6 +37,7 @@ ROUTES = {
     "POST /v1/organisations/{organisation_id}/rankings": "ranking.publish",
     "GET /v1/rankings/{ranking_id}": "score.read",
     "GET /v1/reports/branches": "score.read",
+    "GET /v1/reports/thematic": "score.read",
     "POST /v1/rescoring-jobs": "rescoring.run",
     "GET /v1/rescoring-jobs/{job_id}": "rescoring.read",
     "GET /v1/rescoring-jobs": "rescoring.read",
@@ -44,6 +45,8 @@ ROUTES = {
     "GET /v1/organisations/{organisation_id}/rollups": "score.read",
     "GET /v1/branches/{branch_id}/rubric": "score.read",
     "GET /v1/organisations/{organisation_id}/roll-out": "score.read",
+    "GET /v1/organisations/{organisation_id}/formality": "score.read",
+    "GET /v1/organisations/{organisation_id}/scoring-dry-run": "score.read",
 }
 
 READ = ["score.read", "compliance.read", "classification.read", "rescoring.read"]

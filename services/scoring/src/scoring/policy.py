@@ -31,6 +31,13 @@ class ComplianceRules(_Strict):
     consecutive_kem: int = Field(ge=2)
     follow_up_after_step: str
     quarters_checked: int = Field(ge=1, le=8)
+    formality_persist_months: int = Field(
+        default=3,
+        ge=1,
+        le=12,
+        description="a branch is listed when a formality signal was seen in each of this many "
+        "months running",
+    )
 
     @model_validator(mode="after")
     def _warning_before_removal(self) -> ComplianceRules:

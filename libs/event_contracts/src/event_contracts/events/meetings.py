@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,18 @@ class MeetingSubmitted(EventData):
     self_score: dict[str, float] = Field(
         default_factory=dict, description="Manual criteria scored by the branch itself, by code."
     )
+    action_items_total: int | None = Field(
+        default=None, ge=0, description="tasks this meeting's resolution set (None: not told)"
+    )
+    action_items_with_owner_and_due: int | None = Field(
+        default=None, ge=0, description="of those, tasks with both an owner and a due date"
+    )
+    focal_issue: str | None = Field(
+        default=None, max_length=1000, description="the meeting's focal issue (vấn đề trọng tâm)"
+    )
+    theme: str | None = Field(
+        default=None, max_length=500, description="the theme of a thematic meeting (chuyên đề)"
+    )
 
 
 class MeetingAmended(MeetingSubmitted):
@@ -59,6 +71,29 @@ class MeetingAmended(MeetingSubmitted):
     event_type: ClassVar[str] = "vn.chibo.meetings.meeting.amended.v1"
 
     amendment_reason: str
+
+
+class FormalitySignalFact(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    code: str = Field(description="e.g. minutes_repeated, resolution_without_target")
+    explanation: str = Field(description="Vietnamese, for the official reading the meeting")
+    evidence: dict[str, Any] = Field(default_factory=dict, description="ids, figures, no names")
+
+
+class MeetingFormalityAssessed(EventData):
+    """The signals that a meeting was held for form's sake (hình thức), computed from its record
+    and the branch's earlier months after it was submitted or amended; they never change the
+    score. `aggregate_version` is the meeting's version assessed."""
+
+    event_type: ClassVar[str] = "vn.chibo.meetings.meeting.formality_assessed.v1"
+
+    meeting_id: str
+    branch_id: str
+    held_on: date
+    rules_id: str
+    rules_version: str
+    signals: list[FormalitySignalFact] = Field(default_factory=list)
 
 
 class MeetingMissed(EventData):

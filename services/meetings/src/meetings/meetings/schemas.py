@@ -104,6 +104,19 @@ class MeetingSubmissionIn(ApiModel):
         description='manual criteria the branch scored itself, e.g. {"C5": 4}',
     )
     minutes: str | None = Field(default=None, max_length=100_000)
+    resolution: str | None = Field(
+        default=None, max_length=50_000, description="the text of the resolution (nghị quyết)"
+    )
+    focal_issue: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="the meeting's focal issue (vấn đề trọng tâm), free text",
+    )
+    theme: str | None = Field(
+        default=None,
+        max_length=500,
+        description='the theme of a thematic meeting (chuyên đề), e.g. "Tự soi, tự sửa"',
+    )
 
 
 class AttendanceCounts(BaseModel):

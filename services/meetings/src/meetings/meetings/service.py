@@ -177,6 +177,12 @@ def _facts(meeting: BranchMeeting, sub: MeetingSubmissionIn) -> dict[str, Any]:
         "resolution_voted": sub.resolution_voted,
         "request_count": len(sub.requests_raised),
         "self_score": sub.self_score,
+        "action_items_total": len(sub.action_items),
+        "action_items_with_owner_and_due": sum(
+            bool(i.owner_member_id and i.due_on) for i in sub.action_items
+        ),
+        "focal_issue": sub.focal_issue,
+        "theme": sub.theme,
     }
 
 

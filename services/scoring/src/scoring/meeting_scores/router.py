@@ -8,6 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 
 from scoring.context import Ctx
+from scoring.formality.models import MeetingFormality
+from scoring.formality.service import formality_out
 from scoring.meeting_scores import service
 from scoring.meeting_scores.models import MeetingScore, UnscoredMeeting
 from scoring.meeting_scores.schemas import (
@@ -39,14 +41,15 @@ def _sheet(
     )
 
 
-def score_out(score: MeetingScore) -> MeetingScoreOut:
+def score_out(score: MeetingScore, formality: MeetingFormality | None = None) -> MeetingScoreOut:
     own = _sheet(score.self_total, score.self_grade, score.self_manual, score.self_total)
     assert own is not None
     return MeetingScoreOut(
         **score.model_dump(
             include=set(MeetingScoreOut.model_fields)
-            - {"self_score", "observer_score", "confirmed_score"}
+            - {"self_score", "observer_score", "confirmed_score", "formality"}
         ),
+        formality=formality_out(formality),
         self_score=own,
         observer_score=_sheet(
             score.observer_total, score.observer_grade, score.observer_manual, score.self_total
@@ -67,6 +70,7 @@ async def get_score(meeting_id: str, runtime: Runtime) -> MeetingScoreOut | Unsc
     async with runtime.db.session() as session:
         score = await session.get(MeetingScore, meeting_id)
         unscored = None if score else await session.get(UnscoredMeeting, meeting_id)
+        formality = await session.get(MeetingFormality, meeting_id) if score else None
     if unscored is not None:
         return UnscoredMeetingOut.model_validate(unscored, from_attributes=True)
     if score is None:
@@ -75,7 +79,7 @@ async def get_score(meeting_id: str, runtime: Runtime) -> MeetingScoreOut | Unsc
             "score-not-found",
             f"Chưa có điểm cho cuộc họp {meeting_id} (có thể đang được chấm).",
         )
-    return score_out(score)
+    return score_out(score, formality)
 
 
 @router.get(

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scoring.formality.schemas import FormalityOut
+
 ItemKey = Annotated[str, Field(min_length=1, max_length=32)]
 
 
@@ -41,6 +43,11 @@ class MeetingScoreOut(BaseModel):
     confirmation_reason: str | None
     confirmed_at: datetime | None
     scored_at: datetime
+    formality: FormalityOut | None = Field(
+        default=None,
+        description="signals that the meeting was held for form's sake, beside the score and "
+        "never part of it; null until meetings has assessed the record",
+    )
 
 
 class UnscoredMeetingOut(BaseModel):

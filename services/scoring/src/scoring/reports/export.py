@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from scoring.reports.schemas import BranchLineOut, BranchReportOut
+from scoring.reports.vietnamese import criterion_label, period_label
 from scoring.rollups.service import GRADES
 
 GRADE_NAMES = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "kem": "Kém"}
@@ -20,18 +21,22 @@ HEADER = [
     *GRADE_NAMES.values(),
     "Tỷ lệ dự họp",
     "Tiêu chí mất điểm nhiều nhất",
+    "Mã chi bộ",
 ]
 
 
 def _row(line: BranchLineOut) -> list[object]:
     return [
-        line.branch_id,
+        line.branch_name or line.branch_id,
         line.meetings,
         line.months_met,
         line.average_points if line.average_points is not None else "",
         *(line.by_grade[g] for g in GRADES),
         line.attendance_rate if line.attendance_rate is not None else "",
-        "; ".join(f"{c.code} {c.name} (-{c.points_lost:g})" for c in line.criteria_lost),
+        "; ".join(
+            f"{criterion_label(c.code, c.name)} (-{c.points_lost:g})" for c in line.criteria_lost
+        ),
+        line.branch_id,
     ]
 
 
@@ -48,7 +53,7 @@ def to_xlsx(report: BranchReportOut) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = "Tổng hợp"
-    summary.append(["Kỳ báo cáo", report.period])
+    summary.append(["Kỳ báo cáo", period_label(report.period)])
     summary.append(["Số chi bộ", report.branches])
     summary.append(["Số chi bộ có sinh hoạt", report.branches_met])
     summary.append(["Tỷ lệ chi bộ sinh hoạt", report.coverage])
@@ -61,7 +66,7 @@ def to_xlsx(report: BranchReportOut) -> bytes:
     summary.append([])
     summary.append(["Tháng", "Số chi bộ có họp", "Tỷ lệ"])
     for month in report.months:
-        summary.append([month.month, month.branches_met, month.coverage])
+        summary.append([period_label(month.month), month.branches_met, month.coverage])
     for title, lines in (("Chi bộ", report.lines), ("Yếu nhất", report.weakest)):
         sheet = book.create_sheet(title)
         sheet.append(HEADER)

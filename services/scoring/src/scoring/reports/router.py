@@ -5,14 +5,15 @@ neither reports the known branches of that subtree only."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from scoring.reports.export import to_csv, to_xlsx
-from scoring.reports.schemas import BranchReportOut
+from scoring.reports.schemas import BranchReportOut, ThematicReportOut
 from scoring.reports.service import S, branch_report
-from scoring.rollups.periods import PeriodError, parse_period
+from scoring.reports.thematic import thematic_report
+from scoring.rollups.periods import PeriodError, PeriodLabel, parse_period
 from scoring.subtree import branches_in
 from scoring.visible import visible_to
 from service_kit.web.deps import Caller, Runtime
@@ -78,3 +79,34 @@ async def get_branch_report(
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@router.get(
+    "/thematic",
+    response_model=ThematicReportOut,
+    summary="Share of a subtree's branches that held a thematic meeting (on a theme) in a "
+    'period, per organisation directly under it: "100% chi bộ tổ chức sinh hoạt chuyên đề «…»"',
+)
+async def get_thematic_report(
+    runtime: Runtime,
+    access: Caller,
+    organisation_id: Annotated[
+        str, Query(description="the commune, district or province reported on")
+    ],
+    period: Annotated[PeriodLabel, Query(description="2026-07, 2026-Q3, 2026-H2 or 2026")],
+    theme: str | None = Query(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="the theme as the records name it; any thematic meeting when omitted",
+    ),
+) -> ThematicReportOut:
+    await access.require(organisation_id)
+    try:
+        parsed = parse_period(period)
+    except PeriodError as exc:
+        raise Problem(
+            422, "validation-error", str(exc), errors=[FieldError("#query/period", str(exc))]
+        ) from None
+    async with runtime.db.session() as session:
+        return await thematic_report(session, organisation_id, parsed, theme)

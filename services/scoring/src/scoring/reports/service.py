@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org_tree.golive import ALWAYS, first_live_month, period_use
+from org_tree.models import OrgNode
 from scoring import golive
 from scoring.meeting_scores.models import MeetingCriterionScore, MeetingScore
 from scoring.reports.schemas import (
@@ -35,6 +36,18 @@ S, C = MeetingScore.__table__.c, MeetingCriterionScore.__table__.c
 
 def _count_if(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+async def _names(session: AsyncSession, ids: Collection[str]) -> dict[str, str]:
+    """Branch names from the tree replica, in chunks (a province report names thousands)."""
+    out: dict[str, str] = {}
+    listed = list(ids)
+    for i in range(0, len(listed), 500):
+        rows = await session.execute(
+            sa.select(OrgNode.id, OrgNode.name).where(OrgNode.id.in_(listed[i : i + 500]))  # type: ignore[attr-defined]
+        )
+        out.update({k: v for k, v in rows.all() if v})
+    return out
 
 
 async def branch_report(
@@ -137,6 +150,7 @@ async def branch_report(
         return first is not None and first <= date(y, m, 1)
 
     use = {b: period_use(firsts[b], period.months) if live.planned else "in_use" for b in ids}
+    names = await _names(session, ids)
     lines = []
     for branch_id in ids:
         a: dict[str, Any] | None = acc.get(branch_id)
@@ -144,6 +158,7 @@ async def branch_report(
         lines.append(
             BranchLineOut(
                 branch_id=branch_id,
+                branch_name=names.get(branch_id),
                 in_use=use[branch_id],
                 meetings=n,
                 months_met=len(a["months"]) if a else 0,

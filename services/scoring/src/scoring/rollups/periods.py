@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 _PATTERNS = (
     (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "month"),
@@ -75,3 +78,12 @@ def month_label(year: int, month: int) -> str:
 
 def month_ended(year: int, month: int, today: date) -> bool:
     return (year, month) < (today.year, today.month)
+
+
+def _checked_label(text: str) -> str:
+    parse_period(text)  # PeriodError is a ValueError: a 422 naming the parameter
+    return text
+
+
+PeriodLabel = Annotated[str, AfterValidator(_checked_label)]
+"""A query parameter holding a period label, checked with the other parameters."""

@@ -13,6 +13,7 @@ from scoring.rubrics.facts import (
     FactValue,
     RollRecord,
     absence_facts,
+    backfilled_facts,
     fact_value,
     longest_absence_runs,
     meeting_facts,
@@ -250,6 +251,7 @@ def refit_facts(rubric: Rubric, facts: Mapping[str, FactValue]) -> dict[str, Fac
     meeting_type = str(facts["meeting_type"])
     return {
         **facts,
+        **backfilled_facts(facts),
         **settings_facts(
             facts,
             minimum_minutes=rubric.settings.minimum_for(meeting_type),

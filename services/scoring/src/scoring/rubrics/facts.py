@@ -25,6 +25,11 @@ CATALOG: dict[str, tuple[str, FactValue]] = {
     "duration_shortfall_minutes": ("số phút thiếu so với tối thiểu (âm nếu dư)", -10),
     "duration_share_of_minimum": ("thời lượng ÷ tối thiểu", 1.1),
     "within_scheduled_window": ("họp trong khung ngày sinh hoạt định kỳ", True),
+    "outside_regular_window": (
+        "cuộc họp thường kỳ (kể cả kết hợp) họp ngoài khung ngày sinh hoạt định kỳ; chuyên đề, "
+        "bất thường và các loại khác không có khung",
+        False,
+    ),
     "counted_count": ("số đảng viên tính tỷ lệ (trừ miễn, trừ làm nhiệm vụ)", 20),
     "present_count": ("số có mặt", 19),
     "excused_count": ("số vắng có lý do", 1),
@@ -51,7 +56,19 @@ CATALOG: dict[str, tuple[str, FactValue]] = {
         0.9,
     ),
     "resolution_voted": ("nghị quyết đã biểu quyết", True),
+    "action_items_total": ("số việc nghị quyết kỳ này giao (trống nếu không rõ)", 5),
+    "action_items_with_owner_and_due": (
+        "số việc có cả người phụ trách và thời hạn (trống nếu không rõ)",
+        5,
+    ),
+    "action_items_all_owned_and_due": (
+        "có giao việc và mọi việc đều có người phụ trách và thời hạn (khi bản ghi không nói số "
+        "việc: theo bước 'giao việc' của trình tự)",
+        True,
+    ),
     "request_count": ("số kiến nghị nêu tại cuộc họp", 0),
+    "theme": ("chủ đề sinh hoạt chuyên đề (trống nếu không nêu)", "Tự soi, tự sửa"),
+    "focal_issue": ("vấn đề trọng tâm của cuộc họp (trống nếu không nêu)", "Đường giao thông"),
 }
 STEP_FACT = re.compile(r"^step\.[a-z][a-z0-9_]*$")
 # HD 12 (2018): a meeting is of quality only if no member was absent, even with a reason, "more
@@ -84,6 +101,9 @@ def meeting_facts(
         "meeting_type": meeting.meeting_type,
         "duration_minutes": meeting.duration_minutes,
         "within_scheduled_window": meeting.within_scheduled_window,
+        "outside_regular_window": (
+            meeting.meeting_type in WINDOWED_TYPES and not meeting.within_scheduled_window
+        ),
         "counted_count": len(counted),
         "present_count": present,
         "excused_count": sum(e.attendance == "excused" for e in counted),
@@ -101,10 +121,50 @@ def meeting_facts(
         ),
         "resolution_voted": meeting.resolution_voted,
         "request_count": meeting.request_count,
+        **task_facts(meeting, steps),
+        "theme": meeting.theme,
+        "focal_issue": meeting.focal_issue,
     }
     facts.update({f"step.{name}": True for name in steps if STEP_FACT.match(f"step.{name}")})
     facts.update(settings_facts(facts, minimum_minutes=minimum_minutes, agenda_steps=agenda_steps))
     return facts
+
+
+# Meeting types held in the branch's regular monthly window; the others have no window.
+WINDOWED_TYPES = frozenset({"regular", "combined"})
+
+
+def task_facts(meeting: MeetingSubmitted, steps: set[str]) -> dict[str, FactValue]:
+    """C7's tasks: only tasks with both an owner and a due date count. A record that does not
+    tell the counts (an older producer) falls back on the ticked agenda step."""
+    total, complete = meeting.action_items_total, meeting.action_items_with_owner_and_due
+    if total is None or complete is None:
+        return {
+            "action_items_total": None,
+            "action_items_with_owner_and_due": None,
+            "action_items_all_owned_and_due": "tasks_assigned" in steps,
+        }
+    return {
+        "action_items_total": total,
+        "action_items_with_owner_and_due": complete,
+        "action_items_all_owned_and_due": total > 0 and complete >= total,
+    }
+
+
+def backfilled_facts(facts: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    """Facts added to the catalog after a score was stored, derived from the stored ones so a
+    rubric reading them (re-scoring, dry run) judges an older score as it would a new one."""
+    out: dict[str, FactValue] = {}
+    if "outside_regular_window" not in facts and "within_scheduled_window" in facts:
+        out["outside_regular_window"] = (
+            facts.get("meeting_type") in WINDOWED_TYPES
+            and facts["within_scheduled_window"] is False
+        )
+    if "action_items_all_owned_and_due" not in facts:
+        out["action_items_all_owned_and_due"] = facts.get("step.tasks_assigned") is True
+        out["action_items_total"] = None
+        out["action_items_with_owner_and_due"] = None
+    return out
 
 
 def settings_facts(
