@@ -31,8 +31,10 @@ def test_source_district_shapes() -> None:
         if o.kind == "grassroots_branch" or o.kind == "grassroots_organisation"
     ]
     assert len(grassroots) == 59
-    assert sum(is_branch(o.kind) for o in bac_me.organisations) == 214
-    assert len(bac_me.members) == 3_643
+    # "59 chi, đảng bộ cơ sở và 214 chi bộ trực thuộc các đảng ủy cơ sở" (seed 003)
+    assert sum(o.kind == "affiliated_branch" for o in bac_me.organisations) == 214
+    assert sum(is_branch(o.kind) for o in bac_me.organisations) == 260
+    assert len(bac_me.members) == 3_834
     thach_ha = build("thach-ha", 1)
     assert sum(o.kind == "grassroots_organisation" for o in thach_ha.organisations) == 36
     assert sum(is_branch(o.kind) for o in thach_ha.organisations) == 369
