@@ -30,7 +30,7 @@ async def watch(
         exchange = await channel.declare_exchange("events", "topic", durable=True)
         queue = await channel.declare_queue("", exclusive=True)
         await queue.bind(exchange, "meetings.request.#")
-        await queue.bind(exchange, "scoring.meeting.scored.v1")
+        await queue.bind(exchange, "scoring.meeting.scored.v1.#")  # the branch path follows
 
         async def keep(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             async with message.process():

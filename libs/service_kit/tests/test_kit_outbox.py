@@ -115,3 +115,73 @@ async def test_failed_publishes_back_off_and_keep_the_row(amqp_url: str, db_url:
 
 async def _zero(runtime) -> bool:
     return await runtime.relay.pending_count() == 0
+
+
+async def test_public_events_leave_with_their_organisations_path(
+    amqp_url: str, db_url: str
+) -> None:
+    """The relay puts the path of a public event's organisation after the type (one lookup per
+    organisation and batch); internal events keep their type key; a consumer bound `<type>.#`
+    gets both."""
+    from datetime import UTC, date, datetime
+
+    from event_contracts.events.meetings import MeetingMissed
+    from service_kit.bus.paths import OrganisationPaths
+
+    tree = {"cb-1": ["xa-1", "tinh"], "cb-2": ["xa-2", "tinh"]}
+    asked: list[str] = []
+
+    async def ancestors(_: object, org: str, on: date) -> list[str]:
+        asked.append(org)
+        if org == "cb-broken":
+            raise RuntimeError("tree unavailable")
+        return tree.get(org, [])
+
+    runtime = make_runtime("paths", amqp_url, db_url, {})
+    runtime.relay.paths = OrganisationPaths(ancestors, lambda: date(2026, 11, 1))
+    await create_kit_tables(runtime)
+    conn = await aio_pika.connect(amqp_url)
+    async with conn:
+        channel = await conn.channel()
+        events = await channel.declare_exchange("events", "topic", durable=True)
+        queue = await channel.declare_queue("", exclusive=True)
+        for key in ("meetings.meeting.missed.v1.#", "meetings.meeting.submitted.v1.#"):
+            await queue.bind(events, key)
+        async with runtime.uow() as uow:
+            for branch in ("cb-1", "cb-2", "cb-1", "cb-unknown", "cb-broken"):
+                uow.emit(
+                    MeetingMissed.produce(
+                        aggregate_version=1,
+                        branch_id=branch,
+                        period="2026-10",
+                        window_from_day=1,
+                        window_to_day=10,
+                        due_at=datetime(2026, 10, 13, tzinfo=UTC),
+                    ),
+                    subject=f"branches/{branch}",
+                )
+            uow.emit(submitted("m-1"), subject="meetings/m-1")
+            await uow.commit()
+        await runtime.start()
+        try:
+            keys: list[str] = []
+            for _ in range(100):
+                message = await queue.get(no_ack=True, fail=False)
+                if message is not None:
+                    keys.append(message.routing_key or "")
+                elif len(keys) == 6:
+                    break
+                else:
+                    await asyncio.sleep(0.1)
+        finally:
+            await runtime.stop()
+    missed = "meetings.meeting.missed.v1"
+    assert keys == [
+        f"{missed}.tinh.xa-1.cb-1",
+        f"{missed}.tinh.xa-2.cb-2",
+        f"{missed}.tinh.xa-1.cb-1",
+        f"{missed}.cb-unknown",  # placed nowhere above: no province in the path, no subtree
+        missed,  # the lookup failed: the type only, and the relay went on
+        "meetings.meeting.submitted.v1",  # internal: the type only
+    ]
+    assert sorted(asked) == ["cb-1", "cb-2", "cb-broken", "cb-unknown"]  # once per batch

@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit import metrics
 from service_kit.auth import TokenVerifier
+from service_kit.bus.paths import OrganisationPaths
+from service_kit.clock import today_in_vietnam
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
@@ -105,6 +107,10 @@ def create_app(
     the paths that take more (`service_kit.web.limits`)."""
     check_routes(routers, scope_resolvers)
     check_permissions(routers, permissions)
+    # The tree that scopes callers also places public events: their keys carry its path.
+    runtime.relay.paths = OrganisationPaths(
+        scope_tree.ancestors, lambda: today_in_vietnam(runtime.clock)
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
