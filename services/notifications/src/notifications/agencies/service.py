@@ -83,7 +83,10 @@ async def grant_paths(
         chain = await chain_on(session, org, on)  # nearest first
         if chain[-1].kind != "province":
             continue
-        paths.append(tuple(node.organisation_id for node in reversed(chain[:-1])))
+        if len(chain) == 1:  # the province itself: everything, placed or not
+            paths.append(())
+        else:
+            paths.append(tuple(node.organisation_id for node in reversed(chain)))
     return paths
 
 
