@@ -80,7 +80,8 @@ def keyed(event: CloudEvent) -> str:
 
 
 def request(cls: type[mt.RequestFacts], request_id: str, branch: str, version: int) -> Any:
-    commune = path_to(branch)[1]
+    path = path_to(branch)
+    commune = path[1] if len(path) > 1 else PROVINCE
     return cls.produce(
         request_id=request_id,
         aggregate_version=version,

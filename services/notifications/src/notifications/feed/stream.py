@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC_STREAM = "events.public.stream"
 Start = int | datetime | str  # an offset, a time, or "first"
+ACK_EVERY = 100
 
 
 @dataclass
@@ -84,6 +85,8 @@ async def read_page(
         stream = await channel.get_queue(queue, ensure=False)
         tag = await stream.consume(arrived.put, arguments={"x-stream-offset": start})
         wait = bounds.first_wait
+        unacked: AbstractIncomingMessage | None = None
+        received = 0
         while page.scanned < bounds.scan and len(page.events) < bounds.page:
             try:
                 message = await asyncio.wait_for(arrived.get(), wait)
@@ -91,7 +94,11 @@ async def read_page(
                 break  # nothing more for now: the end of the stream
             wait = bounds.idle
             offset = _offset(message)
-            await message.ack()
+            received += 1
+            unacked = message
+            if received % ACK_EVERY == 0:  # credit back to the stream, in batches
+                await message.ack(multiple=True)
+                unacked = None
             if offset is None:
                 continue
             if page.first_offset is None:
@@ -107,6 +114,8 @@ async def read_page(
             page.complete = False
         with contextlib.suppress(Exception):
             await stream.cancel(tag)
+            if unacked is not None:
+                await unacked.ack(multiple=True)
     finally:
         with contextlib.suppress(Exception):
             await channel.close()
