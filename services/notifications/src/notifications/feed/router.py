@@ -127,13 +127,10 @@ async def agency_feed(
         page = await read_page(
             connection, start, lambda key: entitled(type_keys, grants, key), bounds
         )
+    lost = page.lost_from(start)
     truncated = None
-    if isinstance(start, int) and page.first_offset is not None and page.first_offset > start:
-        truncated = Truncated(
-            requested=start,
-            first_available=page.first_offset,
-            lost=page.first_offset - start,
-        )
+    if isinstance(start, int) and lost and page.first_offset is not None:
+        truncated = Truncated(requested=start, first_available=page.first_offset, lost=lost)
     if page.next_offset is not None:
         next_cursor = str(page.next_offset)
     elif isinstance(start, int):

@@ -54,6 +54,12 @@ class Page:
     scanned: int = 0
     first_offset: int | None = None  # the first offset the stream gave
 
+    def lost_from(self, start: Start) -> int:
+        """How many offsets from `start` retention dropped before they could be read."""
+        if isinstance(start, int) and self.first_offset is not None and self.first_offset > start:
+            return self.first_offset - start
+        return 0
+
 
 @dataclass(frozen=True)
 class Bounds:
