@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
@@ -11,6 +12,7 @@ import pytest
 from kit_helpers import count, create_kit_tables, eventually, make_runtime, submitted
 
 from chibo_testing.tcp_proxy import TcpProxy
+from event_contracts import make_event
 from service_kit.outbox import OutboxEvent
 
 pytestmark = pytest.mark.broker
@@ -120,22 +122,19 @@ async def _zero(runtime) -> bool:
 async def test_public_events_leave_with_their_organisations_path(
     amqp_url: str, db_url: str
 ) -> None:
-    """The relay puts the path of a public event's organisation after the type (one lookup per
-    organisation and batch); internal events keep their type key; a consumer bound `<type>.#`
-    gets both."""
-    from datetime import UTC, date, datetime
+    """The relay puts the path of a public event's organisation after the type (one lookup for
+    the batch's organisations); internal events keep their type key; a consumer bound
+    `<type>.#` gets both."""
+    from datetime import date
 
-    from event_contracts.events.meetings import MeetingMissed
     from service_kit.bus.paths import OrganisationPaths
 
     tree = {"cb-1": ["xa-1", "tinh"], "cb-2": ["xa-2", "tinh"]}
-    asked: list[str] = []
+    asked: list[list[str]] = []
 
-    async def ancestors(_: object, org: str, on: date) -> list[str]:
-        asked.append(org)
-        if org == "cb-broken":
-            raise RuntimeError("tree unavailable")
-        return tree.get(org, [])
+    async def ancestors(_: object, orgs: list[str], on: date) -> dict[str, list[str]]:
+        asked.append(list(orgs))
+        return {org: tree.get(org, []) for org in orgs}
 
     runtime = make_runtime("paths", amqp_url, db_url, {})
     runtime.relay.paths = OrganisationPaths(ancestors, lambda: date(2026, 11, 1))
@@ -148,18 +147,8 @@ async def test_public_events_leave_with_their_organisations_path(
         for key in ("meetings.meeting.missed.v1.#", "meetings.meeting.submitted.v1.#"):
             await queue.bind(events, key)
         async with runtime.uow() as uow:
-            for branch in ("cb-1", "cb-2", "cb-1", "cb-unknown", "cb-broken"):
-                uow.emit(
-                    MeetingMissed.produce(
-                        aggregate_version=1,
-                        branch_id=branch,
-                        period="2026-10",
-                        window_from_day=1,
-                        window_to_day=10,
-                        due_at=datetime(2026, 10, 13, tzinfo=UTC),
-                    ),
-                    subject=f"branches/{branch}",
-                )
+            for branch in ("cb-1", "cb-2", "cb-1", "cb-unknown"):
+                uow.emit(missed(branch), subject=f"branches/{branch}")
             uow.emit(submitted("m-1"), subject="meetings/m-1")
             await uow.commit()
         await runtime.start()
@@ -169,19 +158,49 @@ async def test_public_events_leave_with_their_organisations_path(
                 message = await queue.get(no_ack=True, fail=False)
                 if message is not None:
                     keys.append(message.routing_key or "")
-                elif len(keys) == 6:
+                elif len(keys) == 5:
                     break
                 else:
                     await asyncio.sleep(0.1)
         finally:
             await runtime.stop()
-    missed = "meetings.meeting.missed.v1"
+    missed_key = "meetings.meeting.missed.v1"
     assert keys == [
-        f"{missed}.tinh.xa-1.cb-1",
-        f"{missed}.tinh.xa-2.cb-2",
-        f"{missed}.tinh.xa-1.cb-1",
-        f"{missed}.cb-unknown",  # placed nowhere above: no province in the path, no subtree
-        missed,  # the lookup failed: the type only, and the relay went on
+        f"{missed_key}.tinh.xa-1.cb-1",
+        f"{missed_key}.tinh.xa-2.cb-2",
+        f"{missed_key}.tinh.xa-1.cb-1",
+        f"{missed_key}.cb-unknown",  # placed nowhere above: no province in the path, no subtree
         "meetings.meeting.submitted.v1",  # internal: the type only
     ]
-    assert sorted(asked) == ["cb-1", "cb-2", "cb-broken", "cb-unknown"]  # once per batch
+    assert asked == [["cb-1", "cb-2", "cb-unknown"]]  # one lookup for the batch
+
+
+async def test_a_failed_lookup_never_stalls_the_relay() -> None:
+    """Without the tree the events leave with their type key: internal consumers and
+    province-wide agencies get them, no subtree they might not be in."""
+    from datetime import date
+
+    from service_kit.bus.paths import OrganisationPaths
+
+    async def broken(*_: object) -> dict[str, list[str]]:
+        raise RuntimeError("tree unavailable")
+
+    event = make_event(missed("cb-1"), source="/t", subject="s")
+    paths = OrganisationPaths(broken, lambda: date(2026, 11, 1))
+    keys = await paths.routing_keys(None, [(event.routing_key, event.to_json().decode())])  # type: ignore[arg-type]
+    assert keys == ["meetings.meeting.missed.v1"]
+
+
+def missed(branch: str) -> Any:
+    from datetime import UTC, datetime
+
+    from event_contracts.events.meetings import MeetingMissed
+
+    return MeetingMissed.produce(
+        aggregate_version=1,
+        branch_id=branch,
+        period="2026-10",
+        window_from_day=1,
+        window_to_day=10,
+        due_at=datetime(2026, 10, 13, tzinfo=UTC),
+    )

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit import metrics
 from service_kit.auth import TokenVerifier
-from service_kit.bus.paths import OrganisationPaths
+from service_kit.bus.paths import OrganisationPaths, one_by_one
 from service_kit.clock import today_in_vietnam
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
@@ -108,9 +108,8 @@ def create_app(
     check_routes(routers, scope_resolvers)
     check_permissions(routers, permissions)
     # The tree that scopes callers also places public events: their keys carry its path.
-    runtime.relay.paths = OrganisationPaths(
-        scope_tree.ancestors, lambda: today_in_vietnam(runtime.clock)
-    )
+    many = getattr(scope_tree, "ancestors_many", None) or one_by_one(scope_tree.ancestors)
+    runtime.relay.paths = OrganisationPaths(many, lambda: today_in_vietnam(runtime.clock))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
