@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from event_contracts import CATALOG
+from event_contracts.routing import any_path
 from service_kit.bus import topology
 from service_kit.settings import ServiceSettings
 
@@ -36,13 +37,22 @@ def definitions() -> dict[str, Any]:
         {"name": topology.PUBLIC, "type": "topic"},
         {"name": topology.DLX, "type": "direct"},
     ]
-    queues: list[dict[str, Any]] = [{"name": topology.AUDIT, "arguments": topology.AUDIT_ARGS}]
+    from notifications.feed.stream import PUBLIC_STREAM, public_stream_arguments
+    from notifications.settings import NotificationsSettings
+
+    public_stream = public_stream_arguments(
+        NotificationsSettings(database_url="sqlite+aiosqlite:///unused")
+    )
+    queues: list[dict[str, Any]] = [
+        {"name": topology.AUDIT, "arguments": topology.AUDIT_ARGS},
+        {"name": PUBLIC_STREAM, "arguments": public_stream},
+    ]
     bindings: list[dict[str, Any]] = [
         {
             "source": topology.EVENTS,
             "destination": topology.PUBLIC,
             "destination_type": "exchange",
-            "routing_key": spec.routing_key,
+            "routing_key": any_path(spec.routing_key),
         }
         for spec in CATALOG
         if spec.public
@@ -51,6 +61,14 @@ def definitions() -> dict[str, Any]:
         {
             "source": topology.EVENTS,
             "destination": topology.AUDIT,
+            "destination_type": "queue",
+            "routing_key": "#",
+        }
+    )
+    bindings.append(
+        {
+            "source": topology.PUBLIC,
+            "destination": PUBLIC_STREAM,
             "destination_type": "queue",
             "routing_key": "#",
         }
@@ -64,7 +82,7 @@ def definitions() -> dict[str, Any]:
                     "source": topology.EVENTS,
                     "destination": name,
                     "destination_type": "queue",
-                    "routing_key": key,
+                    "routing_key": any_path(key),
                 }
                 for key in sub.routing_keys
             ]

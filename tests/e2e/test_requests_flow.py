@@ -30,11 +30,12 @@ async def watch(
         exchange = await channel.declare_exchange("events", "topic", durable=True)
         queue = await channel.declare_queue("", exclusive=True)
         await queue.bind(exchange, "meetings.request.#")
-        await queue.bind(exchange, "scoring.meeting.scored.v1")
+        await queue.bind(exchange, "scoring.meeting.scored.v1.#")  # the branch path follows
 
         async def keep(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             async with message.process():
-                seen.append(json.loads(message.body))
+                # The routing key as published, beside the CloudEvent (never part of it).
+                seen.append({**json.loads(message.body), "_key": message.routing_key})
 
         await queue.consume(keep)
         ready.set()
@@ -119,6 +120,12 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
             what="both requests escalated",
         )
         assert {e["data"]["level_organisation_id"] for e in escalated} == {province}
+        # Public events leave with their branch's path from the province down (meetings' relay
+        # placed them in its replica), so an agency can be bound to a subtree.
+        path = f"{province}.{commune}.{branch}"
+        assert {e["_key"] for e in escalated} == {f"meetings.request.escalated.v1.{path}"}
+        scored = [e for e in seen if e["type"].endswith("meeting.scored.v1")]
+        assert {e["_key"] for e in scored} == {f"scoring.meeting.scored.v1.{path}"}
         assert {e["data"]["from_level_organisation_id"] for e in escalated} == {commune}
         listed = client.get(f"{meetings}/v1/requests?level_organisation_id={province}").json()
         assert len(listed["items"]) == 2

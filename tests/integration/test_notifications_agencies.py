@@ -1,5 +1,5 @@
-"""Agencies: public events only, only their subtree by webhook, only their own queue by AMQP —
-the broker itself refuses the rest (ACCESS_REFUSED)."""
+"""Agencies: public events only, only their subtree on every channel, only their own stream by
+AMQP — the broker itself refuses the rest (ACCESS_REFUSED)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
+import agency_world as aw
 import aio_pika
 import aiormq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from notifications_events import escalated, event, register_tree
 from notifications_registry import running_registry
 from notifications_servers import Service, WebhookReceiver, fast_settings, service, worker_running
@@ -20,50 +23,99 @@ from notifications_servers import Service, WebhookReceiver, fast_settings, servi
 from chibo_testing.plugin import migrated
 from chibo_testing.servers import Broker
 from chibo_testing.tokens import bearer
-from event_contracts import make_event
+from event_contracts.events import meetings as mt
 from event_contracts.events import registry as rg
 from notifications.agencies.provisioning import deprovision, provision, vhost_of
-from notifications.agencies.rules import amqp_grant, pattern_problem, topic_matches, wants
+from notifications.agencies.rules import (
+    PUBLIC,
+    amqp_grant,
+    binding_keys,
+    entitled,
+    pattern_problem,
+    stream_name,
+    subscribed_types,
+    topic_matches,
+)
 from notifications.deliveries.models import Delivery
 from notifications.email.sink import SmtpSink
+from notifications.feed.stream import PUBLIC_STREAM, declare_public_stream
 from notifications.main import MIGRATIONS
-from service_kit.bus.topology import EVENTS, PUBLIC, declare_exchanges
+from service_kit.bus.topology import EVENTS, declare_exchanges
 
 NEXT_LEVEL = "committee:tinh-ht"
 
 
-def test_topic_patterns_and_what_an_agency_may_see() -> None:
+def test_topic_patterns_and_what_an_agency_is_entitled_to() -> None:
     assert topic_matches("meetings.request.#", "meetings.request.escalated.v1")
     assert topic_matches("meetings.*.missed.v1", "meetings.meeting.missed.v1")
     assert not topic_matches("meetings.*", "meetings.request.raised.v1")
     assert topic_matches("#", "scoring.meeting.scored.v1")
-    chains = [["cb-thon-1", "xa-binh-phu", "tinh-ht"]]
+    types = subscribed_types(["meetings.request.#"])
     key = "meetings.request.escalated.v1"
-    assert wants(["meetings.request.#"], ["xa-binh-phu"], key, chains)
-    assert not wants(["meetings.request.#"], ["xa-thach-ha"], key, chains)
-    assert not wants(["#"], ["tinh-ht"], "registry.member.admitted.v1", chains)  # internal
-    assert not wants(["#"], ["tinh-ht"], key, [])  # where it happened is unknown
+    commune = ("tinh-ht", "xa-binh-phu")
+    assert entitled(types, [commune], f"{key}.tinh-ht.xa-binh-phu.cb-thon-1")
+    assert entitled(types, [commune], f"{key}.tinh-ht.xa-binh-phu")  # the commune itself
+    assert not entitled(types, [commune], f"{key}.tinh-ht.xa-thach-ha.cb-thon-9")
+    assert not entitled(types, [commune], f"{key}.tinh-ht")  # above it
+    assert not entitled(types, [commune], key)  # placed nowhere: province-wide agencies only
+    assert entitled(types, [()], key) and entitled(types, [()], f"{key}.tinh-ht.x")
+    assert not entitled(types, [()], "meetings.meeting.missed.v1.tinh-ht")  # not subscribed
+    everything = subscribed_types(["#"])
+    assert "registry.member.admitted.v1" not in everything  # internal types never
     assert pattern_problem("registry.member.#") is not None  # matches internal types only
     assert pattern_problem("meetings..x") is not None
     assert pattern_problem("meetings.request.#") is None
+    assert subscribed_types(["meetings.#"], ["meetings.request.raised.v1"]) == [
+        "meetings.request.raised.v1"
+    ]
 
 
-def test_the_amqp_grant_is_limited_to_the_agencys_own_queues() -> None:
+@settings(max_examples=25, deadline=None)
+@given(
+    grants=st.lists(st.lists(st.sampled_from(["p", "a", "b", "c"]), max_size=3), max_size=3),
+    path=st.lists(st.sampled_from(["p", "a", "b", "c"]), max_size=4),
+    key=st.sampled_from(["meetings.request.raised.v1", "scoring.meeting.scored.v1"]),
+)
+def test_the_broker_bindings_say_what_the_rule_says(
+    grants: list[list[str]], path: list[str], key: str
+) -> None:
+    """The feed and the push apply `entitled`; the broker applies the binding keys: the same
+    answer for every key and grant."""
+    granted = [tuple(g) for g in grants]
+    types = subscribed_types(["meetings.request.#"])
+    routing_key = ".".join([key, *path])
+    by_broker = any(topic_matches(b, routing_key) for b in binding_keys(types, granted))
+    assert by_broker == entitled(types, granted, routing_key)
+
+
+def test_the_amqp_grant_reads_its_own_stream_only() -> None:
+    keys = binding_keys(subscribed_types(["meetings.request.#"]), [("tinh-ht", "xa-binh-phu")])
+    assert "meetings.request.raised.v1.tinh-ht.xa-binh-phu.#" in keys and len(keys) == 10
     grant = amqp_grant(
-        "ubkt", ["meetings.request.#"], "/", max_length=10, max_length_bytes=2048, delivery_limit=5
+        "ubkt", keys, "/", max_age="7D", max_length_bytes=2 * 1024**2, segment_bytes=4 * 1024**2
     )
-    assert grant.user == "ext.ubkt" and grant.queue == "ext.ubkt.events"
-    assert grant.permissions["configure"] == "^$"  # declares and deletes no queue
-    assert grant.topic_permissions["read"] == r"^(meetings\.request\.\#)$"
-    assert grant.queue_arguments["x-overflow"] == "drop-head"
-    assert grant.queue_arguments["x-queue-type"] == "quorum"
-    assert grant.policy["pattern"] == r"^ext\.ubkt\."
-    assert grant.policy["definition"] == {
-        "max-length": 10,
-        "max-length-bytes": 2048,
-        "delivery-limit": 5,
+    assert grant.user == "ext.ubkt" and grant.stream == "ext.ubkt.stream"
+    assert grant.permissions == {
+        "configure": "^$",  # declares and deletes no queue
+        "write": "^$",  # publishes nothing, binds nothing
+        "read": r"^ext\.ubkt\.stream$",
+    }
+    assert grant.topic_permissions["read"].startswith(
+        r"^(meetings\.request\.raised\.v1\.tinh\-ht\.xa\-binh\-phu\.\#|"
+    )
+    assert grant.stream_arguments == {
+        "x-queue-type": "stream",
+        "x-max-age": "7D",
+        "x-max-length-bytes": 2 * 1024**2,
+        "x-stream-max-segment-size-bytes": 2 * 1024**2,  # never above the size kept
     }
     assert grant.user_limits == {"max-connections": 5, "max-channels": 20}
+    # A grant inside another adds nothing; a province grant is every event of the type.
+    assert binding_keys(["k.a.b.v1"], [("p", "a"), ("p", "a", "b"), ("p", "c")]) == [
+        "k.a.b.v1.p.a.#",
+        "k.a.b.v1.p.c.#",
+    ]
+    assert binding_keys(["k.a.b.v1"], [("p", "a"), ()]) == ["k.a.b.v1.#"]
 
 
 async def register(svc: Service, **body: object) -> dict[str, object]:
@@ -187,12 +239,6 @@ async def test_an_escalation_sends_one_email_and_one_signed_webhook_to_the_right
         ]
 
 
-def _as_user(amqp_url: str, user: str, password: str) -> str:
-    parts = urlsplit(amqp_url)
-    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.hostname}:{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 @pytest.fixture
 def agency_names(broker: Broker, amqp_url: str) -> Iterator[tuple[str, str]]:
     suffix = uuid.uuid4().hex[:8]
@@ -208,133 +254,120 @@ async def _ignore(message: aio_pika.abc.AbstractIncomingMessage) -> None:
 
 async def _refused(connection: aio_pika.abc.AbstractConnection, action: str, *args: str) -> None:
     channel = await connection.channel()
-    queue = await channel.get_queue(args[0], ensure=False)
+    await channel.set_qos(prefetch_count=10)
     with pytest.raises(aiormq.exceptions.ChannelAccessRefused):
         if action == "bind":
+            queue = await channel.get_queue(args[0], ensure=False)
             await queue.bind(args[1], routing_key=args[2])
+        elif action == "consume":
+            queue = await channel.get_queue(args[0], ensure=False)
+            await queue.consume(_ignore, arguments={"x-stream-offset": "first"})
+        elif action == "declare":
+            await channel.declare_queue(args[0], durable=True)
         else:
-            await queue.consume(_ignore)
+            events = await channel.get_exchange(args[0], ensure=False)
+            await events.publish(aio_pika.Message(b"{}"), routing_key=args[1])
+            await channel.get_exchange(args[0])  # the refusal arrives on the next round trip
+
+
+STREAM_LIMITS = {"max_age": "7D", "max_length_bytes": 10 * 1024**2, "segment_bytes": 1024**2}
 
 
 @pytest.mark.broker
-async def test_an_agency_amqp_user_consumes_its_queue_and_is_refused_everything_else(
+async def test_an_agency_reads_its_own_stream_of_its_subtree_and_is_refused_everything_else(
     broker: Broker, amqp_url: str, agency_names: tuple[str, str]
 ) -> None:
     mine, other = agency_names
     vhost = vhost_of(amqp_url)
-    limits = {"max_length": 1000, "max_length_bytes": 10 * 1024**2, "delivery_limit": 5}
     admin = await aio_pika.connect(amqp_url)
     async with admin:
-        channel = await admin.channel()
+        channel = await admin.channel(publisher_confirms=True)
         await declare_exchanges(channel)  # events → events.public, as the services declare it
+        await declare_public_stream(admin, fast_settings("sqlite+aiosqlite://", 25))
         internal = await channel.declare_queue(
             "scoring.meeting-events", durable=True, arguments={"x-queue-type": "quorum"}
         )
         await internal.bind(EVENTS, routing_key="#")
         api = str(broker.api_url)
-        provision(api, amqp_grant(mine, ["meetings.request.#"], vhost, **limits), "pw-mine")
-        provision(api, amqp_grant(other, ["meetings.meeting.#"], vhost, **limits), "pw-other")
+        requests = subscribed_types(["meetings.request.#"])
+        commune = tuple(aw.path_to(aw.COMMUNES[0]))
+        provision(
+            api, amqp_grant(mine, binding_keys(requests, [commune]), vhost, **STREAM_LIMITS), "pw"
+        )
+        everything = binding_keys(subscribed_types(["meetings.meeting.#"]), [()])
+        provision(api, amqp_grant(other, everything, vhost, **STREAM_LIMITS), "pw-other")
 
-        events = await channel.get_exchange(EVENTS)
-        for data in (
-            escalated(),
-            rg.MemberAdmitted(
-                member_id="m-1",
-                aggregate_version=1,
-                branch_id="cb-thon-1",
-                status="full",
-                admitted_on=rg.date(2020, 1, 1),
-                on=rg.date(2020, 1, 1),
+        inside, outside = aw.BRANCHES[aw.COMMUNES[0]][0], aw.BRANCHES[aw.COMMUNES[1]][0]
+        sent = [
+            aw.event(aw.request(mt.RequestRaised, "r-in", inside, 1), "requests/r-in"),
+            aw.event(aw.request(mt.RequestRaised, "r-out", outside, 1), "requests/r-out"),
+            aw.event(aw.missed(inside, "2026-10"), f"branches/{inside}"),
+            aw.event(
+                rg.MemberAdmitted(
+                    member_id="m-1",
+                    aggregate_version=1,
+                    branch_id=inside,
+                    status="full",
+                    admitted_on=rg.date(2020, 1, 1),
+                    on=rg.date(2020, 1, 1),
+                ),
+                "members/m-1",
             ),
-        ):
-            ev = make_event(data, source="/test", subject="x")
-            await events.publish(
-                aio_pika.Message(ev.to_json(), type=ev.type, message_id=ev.id),
-                routing_key=ev.routing_key,
-            )
+            aw.event(aw.request(mt.RequestAnswered, "r-in", inside, 2), "requests/r-in"),
+        ]
+        await aw.publish(await channel.get_exchange(EVENTS), sent)
 
-        agency = await aio_pika.connect(_as_user(amqp_url, f"ext.{mine}", "pw-mine"))
+        agency = await aio_pika.connect(aw.as_user(amqp_url, f"ext.{mine}", "pw"))
         async with agency:
-            own = await (await agency.channel()).get_queue(f"ext.{mine}.events", ensure=False)
-            received = []
-            for _ in range(50):
-                message = await own.get(no_ack=False, fail=False)
-                if message is not None:
-                    received.append(message.type)
-                    await message.ack()
-                elif received:
-                    break
-                else:
-                    await asyncio.sleep(0.1)
-            assert received == ["vn.chibo.meetings.request.escalated.v1"]  # no internal type
+            got = await aw.read_stream(agency, stream_name(mine), "first", lambda g: len(g) >= 2)
+            assert [json.loads(r.body)["id"] for r in got] == [sent[0].id, sent[4].id]
+            assert [r.offset for r in got] == [0, 1]
+            # From where it stopped: its own offset, stored by itself.
+            again = await aw.read_stream(agency, stream_name(mine), 1, lambda g: len(g) >= 1)
+            assert [r.offset for r in again] == [1]
 
-            await _refused(agency, "bind", f"ext.{mine}.events", EVENTS, "#")
-            await _refused(agency, "bind", f"ext.{mine}.events", PUBLIC, "#")  # widen: topic perm
-            await _refused(agency, "bind", f"ext.{other}.events", PUBLIC, "meetings.request.#")
-            await _refused(agency, "consume", f"ext.{other}.events")
+            await _refused(agency, "consume", stream_name(other))
+            await _refused(agency, "consume", PUBLIC_STREAM)  # every subtree: never an agency's
             await _refused(agency, "consume", "scoring.meeting-events")
-            # Re-binding what it was granted is allowed (write on its queue, read on public).
-            ok = await (await agency.channel()).get_queue(f"ext.{mine}.events", ensure=False)
-            await ok.bind(PUBLIC, routing_key="meetings.request.#")
+            await _refused(agency, "bind", stream_name(mine), PUBLIC, "#")  # no write: no bind
+            await _refused(agency, "declare", f"ext.{mine}.more")
+            await _refused(agency, "publish", PUBLIC, "meetings.request.raised.v1.x")
+        province_wide = await aio_pika.connect(aw.as_user(amqp_url, f"ext.{other}", "pw-other"))
+        async with province_wide:
+            got = await aw.read_stream(
+                province_wide, stream_name(other), "first", lambda g: len(g) >= 1
+            )
+            assert [json.loads(r.body)["id"] for r in got] == [sent[2].id]
 
 
 @pytest.mark.broker
-async def test_an_agency_is_limited_in_queues_queue_length_and_connections(
+async def test_an_agency_is_limited_in_connections_and_channels(
     broker: Broker, amqp_url: str, agency_names: tuple[str, str]
 ) -> None:
-    """The broker enforces it: no queue of its own making, the oldest messages dropped past
-    the cap (never our publishers refused), and no more connections or channels than granted."""
     mine, _ = agency_names
     vhost = vhost_of(amqp_url)
-    api = str(broker.api_url)
-    grant = amqp_grant(
-        mine,
-        ["meetings.request.#"],
-        vhost,
-        max_length=3,
-        max_length_bytes=10 * 1024**2,
-        delivery_limit=5,
-        max_connections=2,
-        max_channels=2,
-    )
+    keys = binding_keys(subscribed_types(["meetings.request.#"]), [()])
+    grant = amqp_grant(mine, keys, vhost, **STREAM_LIMITS, max_connections=2, max_channels=2)
     admin = await aio_pika.connect(amqp_url)
     async with admin:
-        channel = await admin.channel(publisher_confirms=True)
-        await declare_exchanges(channel)
-        provision(api, grant, "pw-mine")
-        policy = broker._request(
-            "GET", f"/operator-policies/{quote(vhost, safe='')}/{grant.policy_name}"
-        ).json()
-        assert policy["definition"]["max-length"] == 3
+        await declare_exchanges(await admin.channel())
+        provision(str(broker.api_url), grant, "pw-mine")
+        provision(str(broker.api_url), grant, "pw-mine")  # idempotent
         limits = broker._request("GET", f"/user-limits/{quote(grant.user, safe='')}").json()
         assert limits[0]["value"] == {"max-connections": 2, "max-channels": 2}
+        bound = broker._request(
+            "GET", f"/queues/{quote(vhost, safe='')}/{quote(grant.stream, safe='')}/bindings"
+        ).json()
+        assert sorted(b["routing_key"] for b in bound if b["source"] == PUBLIC) == sorted(keys)
 
-        events = await channel.get_exchange(EVENTS)
-        sent = [make_event(escalated(), source="/test", subject=str(i)) for i in range(6)]
-        for ev in sent:  # every publish confirmed: a full agency queue never refuses ours
-            await events.publish(
-                aio_pika.Message(ev.to_json(), type=ev.type, message_id=ev.id),
-                routing_key=ev.routing_key,
-            )
-        for _ in range(50):
-            if broker.queue_depth(vhost, grant.queue) == 3:
-                break
-            await asyncio.sleep(0.1)
-        assert broker.queue_depth(vhost, grant.queue) == 3
-
-        agency = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+        agency = await aio_pika.connect(aw.as_user(amqp_url, grant.user, "pw-mine"))
         async with agency:
-            reading = await agency.channel()
-            own = await reading.get_queue(grant.queue)  # a passive declare needs no configure
-            first = await own.get(no_ack=True)
-            assert first.message_id == sent[3].id  # the oldest three were dropped
-            with pytest.raises(aiormq.exceptions.ChannelAccessRefused):
-                await (await agency.channel()).declare_queue(f"ext.{mine}.more", durable=True)
-            second = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+            second = await aio_pika.connect(aw.as_user(amqp_url, grant.user, "pw-mine"))
             async with second:  # two connections: the third is refused when it opens
                 with pytest.raises(aiormq.exceptions.AMQPError):
-                    third = await aio_pika.connect(_as_user(amqp_url, grant.user, "pw-mine"))
+                    third = await aio_pika.connect(aw.as_user(amqp_url, grant.user, "pw-mine"))
                     await third.close()
+            await agency.channel()
             await agency.channel()  # two channels open: the third closes the connection
             with pytest.raises(aiormq.exceptions.ConnectionNotAllowed, match="channels"):
                 await agency.channel()

@@ -304,7 +304,13 @@ PROBES = [
         "POST /v1/agencies", lambda w, n: Call("POST", "/v1/agencies", [PROVINCE], _agency(w, n))
     ),
     Probe("GET /v1/agencies", lambda w, n: Call("GET", "/v1/agencies", [PROVINCE])),
+    # An agency's own feed: its role anywhere lets it in (a caller that is no registered agency
+    # client then gets 404); everyone else is refused. What the feed holds is filtered by the
+    # agency's registered subtrees (tests/integration/test_agency_feed.py).
+    Probe("GET /v1/agency-feed", lambda w, n: Call("GET", "/v1/agency-feed", [])),
 ]
+# The event contract's documents are public (no token): JSON Schemas and AsyncAPI.
+PUBLIC_ROUTES = ["/schemas/events/asyncapi.json", "/schemas/events/{file}"]
 
 
 async def _seed_tree(app: FastAPI, world: World) -> None:
@@ -409,7 +415,7 @@ async def scenario(rng: random.Random) -> None:
             try:
                 world = random_tree(rng)
                 await seed(app, world, registry)
-                check_coverage(app, PROBES)
+                check_coverage(app, PROBES, public=PUBLIC_ROUTES)
                 async with signed_client(app, "http://notifications", headers={}) as client:
                     for probe in PROBES:
                         await check_probe(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
@@ -11,6 +12,7 @@ import pytest
 from kit_helpers import count, create_kit_tables, eventually, make_runtime, submitted
 
 from chibo_testing.tcp_proxy import TcpProxy
+from event_contracts import make_event
 from service_kit.outbox import OutboxEvent
 from service_kit.tasks import cancel_and_wait
 
@@ -118,3 +120,90 @@ async def test_failed_publishes_back_off_and_keep_the_row(amqp_url: str, db_url:
 
 async def _zero(runtime) -> bool:
     return await runtime.relay.pending_count() == 0
+
+
+async def test_public_events_leave_with_their_organisations_path(
+    amqp_url: str, db_url: str
+) -> None:
+    """The relay puts the path of a public event's organisation after the type (one lookup for
+    the batch's organisations); internal events keep their type key; a consumer bound
+    `<type>.#` gets both."""
+    from datetime import date
+
+    from service_kit.bus.paths import OrganisationPaths
+
+    tree = {"cb-1": ["xa-1", "tinh"], "cb-2": ["xa-2", "tinh"]}
+    asked: list[list[str]] = []
+
+    async def ancestors(_: object, orgs: list[str], on: date) -> dict[str, list[str]]:
+        asked.append(list(orgs))
+        return {org: tree.get(org, []) for org in orgs}
+
+    runtime = make_runtime("paths", amqp_url, db_url, {})
+    runtime.relay.paths = OrganisationPaths(ancestors, lambda: date(2026, 11, 1))
+    await create_kit_tables(runtime)
+    conn = await aio_pika.connect(amqp_url)
+    async with conn:
+        channel = await conn.channel()
+        events = await channel.declare_exchange("events", "topic", durable=True)
+        queue = await channel.declare_queue("", exclusive=True)
+        for key in ("meetings.meeting.missed.v1.#", "meetings.meeting.submitted.v1.#"):
+            await queue.bind(events, key)
+        async with runtime.uow() as uow:
+            for branch in ("cb-1", "cb-2", "cb-1", "cb-unknown"):
+                uow.emit(missed(branch), subject=f"branches/{branch}")
+            uow.emit(submitted("m-1"), subject="meetings/m-1")
+            await uow.commit()
+        await runtime.start()
+        try:
+            keys: list[str] = []
+            for _ in range(100):
+                message = await queue.get(no_ack=True, fail=False)
+                if message is not None:
+                    keys.append(message.routing_key or "")
+                elif len(keys) == 5:
+                    break
+                else:
+                    await asyncio.sleep(0.1)
+        finally:
+            await runtime.stop()
+    missed_key = "meetings.meeting.missed.v1"
+    assert keys == [
+        f"{missed_key}.tinh.xa-1.cb-1",
+        f"{missed_key}.tinh.xa-2.cb-2",
+        f"{missed_key}.tinh.xa-1.cb-1",
+        f"{missed_key}.cb-unknown",  # placed nowhere above: no province in the path, no subtree
+        "meetings.meeting.submitted.v1",  # internal: the type only
+    ]
+    assert asked == [["cb-1", "cb-2", "cb-unknown"]]  # one lookup for the batch
+
+
+async def test_a_failed_lookup_never_stalls_the_relay() -> None:
+    """Without the tree the events leave with their type key: internal consumers and
+    province-wide agencies get them, no subtree they might not be in."""
+    from datetime import date
+
+    from service_kit.bus.paths import OrganisationPaths
+
+    async def broken(*_: object) -> dict[str, list[str]]:
+        raise RuntimeError("tree unavailable")
+
+    event = make_event(missed("cb-1"), source="/t", subject="s")
+    paths = OrganisationPaths(broken, lambda: date(2026, 11, 1))
+    keys = await paths.routing_keys(None, [(event.routing_key, event.to_json().decode())])  # type: ignore[arg-type]
+    assert keys == ["meetings.meeting.missed.v1"]
+
+
+def missed(branch: str) -> Any:
+    from datetime import UTC, datetime
+
+    from event_contracts.events.meetings import MeetingMissed
+
+    return MeetingMissed.produce(
+        aggregate_version=1,
+        branch_id=branch,
+        period="2026-10",
+        window_from_day=1,
+        window_to_day=10,
+        due_at=datetime(2026, 10, 13, tzinfo=UTC),
+    )

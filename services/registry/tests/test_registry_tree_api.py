@@ -266,3 +266,21 @@ async def test_demo_request_shape_still_works_and_subtree_pages(api: Registry) -
     assert len(children["items"]) == 7
     first = (await api.events("organisation.registered"))[0]
     assert first["data"]["kind"] == "province" and first["data"]["parent_id"] is None
+
+
+async def test_the_relays_batch_ancestors_say_what_the_walk_says(api: Registry) -> None:
+    """Public events leave with their organisation's path (the outbox relay asks the tree for a
+    batch at once): the same ancestors as one by one, across a dissolution and its moves."""
+    from datetime import date
+
+    from registry.scope import RegistryScopeTree
+
+    t = await province_with_district(api)
+    await api.post(f"/v1/organisations/{t['th']['id']}/dissolve", {"on": "2025-07-01"}, 200)
+    tree = RegistryScopeTree()
+    ids = [o["id"] for o in t.values()] + ["nobody"]
+    async with api.runtime.db.session() as session:
+        for day in (date(2025, 6, 30), date(2025, 7, 1), date(2026, 1, 1)):
+            many = await tree.ancestors_many(session, ids, day)
+            assert many == {o: list(await tree.ancestors(session, o, day)) for o in ids}, day
+        assert many[t["th"]["id"]] == [t["ht"]["id"]]  # dissolved: its last day's parents

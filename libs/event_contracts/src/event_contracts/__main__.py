@@ -1,10 +1,11 @@
-"""`python -m event_contracts generate|check`: keep committed schemas in step with models."""
+"""`python -m event_contracts generate|check|release <version>`: keep committed schemas in step
+with models, and with the public schemas of every release."""
 
 from __future__ import annotations
 
 import sys
 
-from event_contracts.schemas import generate, problems
+from event_contracts.schemas import generate, problems, release
 
 
 def main(argv: list[str]) -> int:
@@ -18,7 +19,11 @@ def main(argv: list[str]) -> int:
         for line in found:
             print(line, file=sys.stderr)
         return 1 if found else 0
-    print("usage: python -m event_contracts [generate|check]", file=sys.stderr)
+    if command == "release" and len(argv) == 2:
+        for path in release(argv[1]):
+            print(f"wrote {path}")
+        return 0
+    print("usage: python -m event_contracts [generate|check|release <version>]", file=sys.stderr)
     return 2
 
 

@@ -16,6 +16,11 @@ class UnknownEventType(LookupError):
     pass
 
 
+# The data field naming the organisation an event is about, in order of preference: the branch
+# (meetings, requests, scores), else the organisation itself (the registry's tree events).
+ABOUT_FIELDS = ("branch_id", "organisation_id")
+
+
 @dataclass(frozen=True)
 class EventSpec:
     model: type[EventData]
@@ -37,6 +42,12 @@ class EventSpec:
     @property
     def dataschema(self) -> str:
         return f"{SCHEMA_BASE}{self.routing_key}.json"
+
+    @property
+    def organisation_field(self) -> str | None:
+        """The field of `data` naming the organisation the event is about; a public event's
+        routing key carries that organisation's path (`event_contracts.routing`)."""
+        return next((f for f in ABOUT_FIELDS if f in self.model.model_fields), None)
 
 
 CATALOG: tuple[EventSpec, ...] = (

@@ -16,6 +16,8 @@ from event_contracts.envelope import CONTENT_TYPE
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 ASYNCAPI_FILE = SCHEMA_DIR / "asyncapi.json"
+# One folder per release of the contract: the public schemas as agencies received them.
+RELEASED_DIR = Path(__file__).resolve().parents[2] / "released"
 
 
 def schema_for(spec: EventSpec) -> dict[str, Any]:
@@ -30,11 +32,22 @@ def schema_for(spec: EventSpec) -> dict[str, Any]:
     }
 
 
-def asyncapi() -> dict[str, Any]:
+PATH_PARAMETER = {
+    "description": "The ids of the organisation the event is about (its branch, else its "
+    "organisation) and of its ancestors, from the province down, separated by dots; absent "
+    "when the producer could not place it. Bind `<type>.#` for every event of the type, "
+    "`<type>.<province id>.<commune id>.#` for one commune's subtree."
+}
+
+
+def asyncapi(*, public_only: bool = False) -> dict[str, Any]:
+    """The document of every event type (committed), or of the public ones (served)."""
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     for spec in CATALOG:
+        if public_only and not spec.public:
+            continue
         name = spec.routing_key.replace(".", "_")
         messages[name] = {
             "name": spec.type,
@@ -45,7 +58,10 @@ def asyncapi() -> dict[str, Any]:
             "x-public": spec.public,
         }
         channels[name] = {
-            "address": spec.routing_key,
+            "address": f"{spec.routing_key}.{{organisationPath}}"
+            if spec.public
+            else spec.routing_key,
+            **({"parameters": {"organisationPath": PATH_PARAMETER}} if spec.public else {}),
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
             "bindings": {
                 "amqp": {
@@ -70,8 +86,11 @@ def asyncapi() -> dict[str, Any]:
             "title": "chibo events",
             "version": "1.0.0",
             "description": "CloudEvents 1.0 (structured JSON mode) published on the topic "
-            "exchange `events`; public types are also routed to `events.public`, the only "
-            "exchange agencies can read.",
+            "exchange `events`; public types are also routed to `events.public`, from which each "
+            "AMQP agency's own stream `ext.<agency>.stream` is bound to its granted subtrees. "
+            "A public event's routing key is its type followed by the path of the organisation "
+            "it is about. The same events are served over HTTP by `GET /v1/agency-feed` of "
+            "notifications and pushed by signed webhooks. Guide: docs/agencies.md.",
         },
         "defaultContentType": CONTENT_TYPE,
         "channels": channels,
@@ -111,7 +130,7 @@ def problems() -> list[str]:
     for path in SCHEMA_DIR.glob("*.json"):
         if path not in expected:
             found.append(f"{path.name} has no event type in the catalog any more")
-    return found
+    return found + released_problems()
 
 
 def generate() -> list[Path]:
@@ -126,3 +145,40 @@ def generate() -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def release(version: str) -> list[Path]:
+    """Snapshot the public schemas as release `version` (run when a release is cut)."""
+    folder = RELEASED_DIR / version
+    folder.mkdir(parents=True, exist_ok=False)
+    written = []
+    for spec in CATALOG:
+        if spec.public:
+            path = folder / f"{spec.routing_key}.json"
+            path.write_text(_dump(schema_for(spec)), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def released_problems() -> list[str]:
+    """A public event released before must still be published under the same type, and every
+    event valid under the new schema must be valid for a consumer of the released one: an
+    incompatible change needs a new type `….v<N+1>` (published beside the old one until the
+    old one's sunset, docs/agencies.md)."""
+    found: list[str] = []
+    current = {spec.routing_key: spec for spec in CATALOG}
+    for folder in sorted(p for p in RELEASED_DIR.glob("*") if p.is_dir()):
+        for path in sorted(folder.glob("*.json")):
+            key = path.name.removesuffix(".json")
+            spec = current.get(key)
+            if spec is None or not spec.public:
+                found.append(
+                    f"{key} (released in {folder.name}) is no longer published as a public type"
+                )
+                continue
+            for reason in incompatibilities(json.loads(path.read_text("utf-8")), schema_for(spec)):
+                found.append(
+                    f"{key}: incompatible with release {folder.name} ({reason}); "
+                    "publish a new type ….v<N+1> instead"
+                )
+    return found

@@ -8,7 +8,7 @@ aggregate_version and an older one never overwrites a newer one.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from sqlmodel import col
 from event_contracts.events import registry as ev
 from event_contracts.vocabulary import BRANCH_KINDS
 from org_tree.models import OrgGoLive, OrgLink, OrgNode
+from org_tree.walk import walk_up
 
 MAX_DEPTH = 16
 
@@ -173,6 +174,30 @@ async def chain_on(session: AsyncSession, org_id: str, on: date) -> list[TreeNod
         chain.append(await node_on(session, parent, on) or TreeNode(parent, "unknown", False))
         current = parent
     return chain
+
+
+async def ancestors_many(
+    session: AsyncSession, org_ids: Sequence[str], on: date
+) -> dict[str, list[str]]:
+    """What `chain_on` says above each organisation (ids, nearest first), in one query per
+    distinct day: an unknown organisation has none, one that has ended is followed up from its
+    last day."""
+    wanted = sorted(set(org_ids))
+    nodes = {
+        n.id: n
+        for n in (
+            await session.execute(sa.select(OrgNode).where(col(OrgNode.id).in_(wanted)))
+        ).scalars()
+    }
+    starts: dict[str, date] = {}
+    for org in wanted:
+        node = nodes.get(org)
+        if node is None or node.kind == "unknown":
+            continue
+        ended = node.valid_to is not None and node.valid_to <= on
+        starts[org] = node.valid_to - timedelta(days=1) if ended and node.valid_to else on
+    found = await walk_up(session, OrgLink.__table__, starts, MAX_DEPTH)
+    return {org: found.get(org, []) for org in wanted}
 
 
 async def meeting_window(session: AsyncSession, branch_id: str) -> tuple[int, int] | None:

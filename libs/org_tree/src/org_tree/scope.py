@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from org_tree.replica import chain_on, subtree_cte
+from org_tree.replica import ancestors_many, chain_on, subtree_cte
 
 _names = itertools.count()
 
@@ -21,6 +21,12 @@ class ReplicaScopeTree:
 
     async def ancestors(self, session: AsyncSession, org_id: str, on: date) -> Sequence[str]:
         return [node.organisation_id for node in (await chain_on(session, org_id, on))[1:]]
+
+    async def ancestors_many(
+        self, session: AsyncSession, org_ids: Sequence[str], on: date
+    ) -> dict[str, list[str]]:
+        """`ancestors` of many at once (one query per distinct day): the outbox relay's."""
+        return await ancestors_many(session, org_ids, on)
 
     def subtree(self, org_id: str, on: date) -> sa.Select[Any]:
         # A fresh CTE name each time: one query may restrict by scope and filter by a subtree.

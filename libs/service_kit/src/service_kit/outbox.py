@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel, col
 from event_contracts import CloudEvent
 from service_kit import metrics
 from service_kit.bus.connection import Bus, OutgoingMessage
+from service_kit.bus.paths import OrganisationPaths
 from service_kit.claims import claim
 from service_kit.db import Database, UTCDateTime, utcnow
 
@@ -50,8 +51,8 @@ class OutboxEvent(SQLModel, table=True):
         )
 
 
-def to_message(row: OutboxEvent) -> OutgoingMessage:
-    return OutgoingMessage(routing_key=row.routing_key, body=row.payload.encode())
+def to_message(row: OutboxEvent, routing_key: str | None = None) -> OutgoingMessage:
+    return OutgoingMessage(routing_key=routing_key or row.routing_key, body=row.payload.encode())
 
 
 class OutboxRelay:
@@ -73,6 +74,8 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff_seconds
         self._wake = asyncio.Event()
+        # Public events leave with their organisation's path in the key (`bus.paths`).
+        self.paths: OrganisationPaths | None = None
 
     def nudge(self) -> None:
         self._wake.set()
@@ -109,9 +112,10 @@ class OutboxRelay:
                     limit=self.batch_size,
                     lock=False,
                 )
+                messages = await self._messages(session, rows)
             if not rows:
                 return 0
-            outcomes = await self.bus.publish_many([to_message(r) for r in rows])
+            outcomes = await self.bus.publish_many(messages)
             async with self.db.transaction() as session:
                 await self._record(session, rows, outcomes)
             return len(rows)
@@ -121,9 +125,15 @@ class OutboxRelay:
             )
             if not rows:
                 return 0
-            outcomes = await self.bus.publish_many([to_message(r) for r in rows])
+            outcomes = await self.bus.publish_many(await self._messages(session, rows))
             await self._record(session, rows, outcomes)
         return len(rows)
+
+    async def _messages(self, session: Any, rows: list[OutboxEvent]) -> list[OutgoingMessage]:
+        if self.paths is None or not rows:
+            return [to_message(r) for r in rows]
+        keys = await self.paths.routing_keys(session, [(r.routing_key, r.payload) for r in rows])
+        return [to_message(r, k) for r, k in zip(rows, keys, strict=True)]
 
     async def _record(
         self, session: Any, rows: list[OutboxEvent], outcomes: list[BaseException | None]

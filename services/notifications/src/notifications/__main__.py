@@ -6,13 +6,16 @@ import secrets
 from pathlib import Path
 from typing import cast
 
+from notifications.agencies import service as agencies
 from notifications.agencies.provisioning import provision, vhost_of
-from notifications.agencies.rules import NAME, amqp_grant, pattern_problem
+from notifications.agencies.rules import AmqpGrant
 from notifications.email.sink import serve
 from notifications.main import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
 from org_tree import backfill
 from service_kit.cli import ServiceCli, run
+from service_kit.clock import today_in_vietnam
+from service_kit.runtime import ServiceRuntime
 from service_kit.settings import ServiceSettings
 
 
@@ -29,34 +32,36 @@ def _sink(settings: ServiceSettings, args: argparse.Namespace) -> int:
 
 
 def _agency_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="agency slug: user ext.<name>, queue ext.<name>.<queue>")
-    parser.add_argument("--patterns", nargs="+", required=True, help="e.g. 'meetings.request.#'")
-    parser.add_argument("--queue", default="events", help="queue suffix (default: events)")
+    parser.add_argument("name", help="a registered AMQP agency: user ext.<name>, ext.<name>.stream")
     parser.add_argument("--password", default=None, help="default: a new random one, printed")
 
 
 def _provision_agency(settings: ServiceSettings, args: argparse.Namespace) -> int:
+    """What the agency's registration says (patterns, granted organisations), placed in the
+    replica's tree today, becomes its user, its stream and the stream's bindings."""
     s = cast(NotificationsSettings, settings)
-    problems = [p for p in map(pattern_problem, args.patterns) if p]
-    if not NAME.match(args.name) or not NAME.match(args.queue):
-        problems.append("name and queue: lower-case letters, digits and dashes")
-    if problems:
-        print("\n".join(problems))
+
+    async def grant_of() -> AmqpGrant | str:
+        runtime: ServiceRuntime = build_app(s).state.runtime
+        try:
+            async with runtime.db.session() as session:
+                return await agencies.amqp_grant_of(
+                    session,
+                    args.name,
+                    s,
+                    vhost_of(s.amqp_url.get_secret_value()),
+                    today_in_vietnam(runtime.clock),
+                )
+        finally:
+            await runtime.db.dispose()
+
+    grant = asyncio.run(grant_of())
+    if isinstance(grant, str):
+        print(grant)
         return 2
-    grant = amqp_grant(
-        args.name,
-        args.patterns,
-        vhost_of(s.amqp_url.get_secret_value()),
-        queue_suffix=args.queue,
-        max_length=s.agency_queue_max_length,
-        max_length_bytes=s.agency_queue_max_length_bytes,
-        delivery_limit=s.agency_queue_delivery_limit,
-        max_connections=s.agency_max_connections,
-        max_channels=s.agency_max_channels,
-    )
     password = args.password or secrets.token_urlsafe(24)
     provision(s.rabbitmq_api_url.get_secret_value(), grant, password)
-    print(f"user {grant.user} (vhost {grant.vhost}) consumes {grant.queue}")
+    print(f"user {grant.user} (vhost {grant.vhost}) reads {grant.stream}")
     print(f"bound to events.public with: {' '.join(grant.binding_keys)}")
     if not args.password:
         print(f"password (shown once): {password}")
@@ -72,7 +77,7 @@ run(
             "smtp-sink": ("a local SMTP sink to read the mails sent", _sink_arguments, _sink),
             "replica-backfill": backfill.command(build_app),
             "provision-agency": (
-                "create an agency's RabbitMQ user and queue (management HTTP API)",
+                "create or update an AMQP agency's RabbitMQ user and stream (management HTTP API)",
                 _agency_arguments,
                 _provision_agency,
             ),

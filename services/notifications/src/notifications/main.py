@@ -10,12 +10,15 @@ from fastapi import FastAPI
 
 from notifications.agencies.router import router as agencies_router
 from notifications.context import NotificationsContext
+from notifications.contract.router import router as contract_router
 from notifications.deliveries.router import router as deliveries_router
 from notifications.deliveries.scheduled import deliver
 from notifications.directory.registry import RegistryPeople, connect
 from notifications.directory.router import router as directory_router
 from notifications.directory.service import CONFIGURED, Directory, RegistryDirectory
 from notifications.fatigue.scheduled import send_digests
+from notifications.feed.router import router as feed_router
+from notifications.feed.stream import declare_public_stream
 from notifications.inbox.router import router as inbox_router
 from notifications.permissions import PERMISSIONS
 from notifications.reminders.scheduled import send_reminders
@@ -63,6 +66,7 @@ def build_app(
             rt, directory=directory, registry=registry, resolver=resolver
         ),
     )
+    runtime.bus.on_connected(lambda connection: declare_public_stream(connection, settings))
     app = create_app(
         runtime,
         title="chibo notifications",
@@ -74,7 +78,9 @@ def build_app(
             webhooks_router,
             deliveries_router,
             agencies_router,
+            feed_router,
         ],
+        public_routers=[contract_router],
         scope_tree=ReplicaScopeTree(),
         permissions=PERMISSIONS,
         scope_resolvers=RESOLVERS,

@@ -25,11 +25,13 @@ CATALOG = [
     Permission("delivery.replay", "gửi lại lần gửi thất bại", write=True),
     Permission("agency.read", "xem cơ quan đăng ký nhận sự kiện", write=False),
     Permission("agency.write", "đăng ký cơ quan nhận sự kiện", write=True),
+    Permission("feed.read", "đọc lại sự kiện công khai mình được nhận (cơ quan)", write=False),
 ]
 
 ROUTES = {
     "POST /v1/agencies": "agency.write",
     "GET /v1/agencies": "agency.read",
+    "GET /v1/agency-feed": "feed.read",
     "GET /v1/deliveries": "delivery.read",
     "GET /v1/deliveries/{delivery_id}": "delivery.read",
     "POST /v1/deliveries/{delivery_id}/replay": "delivery.replay",
@@ -81,6 +83,6 @@ PERMISSIONS = permissions(
             "delivery.read",
             "agency.read",
         ],
-        R.AGENCY: [],
+        R.AGENCY: ["feed.read"],
     },
 )

@@ -80,9 +80,25 @@ class NotificationsSettings(ServiceSettings):
         default=SecretStr("http://guest:guest@127.0.0.1:15672/api"),
         description="management HTTP API used by provision-agency (credentials in the URL)",
     )
-    agency_queue_max_length: int = Field(default=100_000, ge=1)
-    agency_queue_max_length_bytes: int = Field(default=256 * 1024**2, ge=1024)
-    agency_queue_delivery_limit: int = Field(default=10, ge=1)
+    # Each AMQP agency reads its own stream (ext.<name>.stream), kept by time and by size.
+    agency_stream_max_age: str = Field(
+        default="7D", pattern=r"^[0-9]{1,6}[YMDhms]$", description="RabbitMQ x-max-age"
+    )
+    agency_stream_max_length_bytes: int = Field(default=1024**3, ge=1024**2)
+    agency_stream_segment_bytes: int = Field(
+        default=32 * 1024**2, ge=1024**2, description="retention drops whole segments"
+    )
+    # The public stream (events.public.stream) the HTTP feed reads, for every agency.
+    public_stream_max_age: str = Field(default="14D", pattern=r"^[0-9]{1,6}[YMDhms]$")
+    public_stream_max_length_bytes: int = Field(default=4 * 1024**3, ge=1024**2)
+    public_stream_segment_bytes: int = Field(default=64 * 1024**2, ge=1024**2)
+    feed_scan_max: int = Field(
+        default=5000, ge=100, le=100_000, description="events one feed page reads at most"
+    )
+    feed_first_wait_seconds: float = Field(default=1.0, gt=0, le=10)
+    feed_idle_seconds: float = Field(
+        default=0.25, gt=0, le=5, description="a pause this long ends a page (the stream's end)"
+    )
     agency_max_connections: int = Field(default=5, ge=1, description="per agency broker user")
     agency_max_channels: int = Field(default=20, ge=1, description="per agency broker user")
 

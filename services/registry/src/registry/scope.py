@@ -11,11 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from org_tree.walk import walk_up
 from registry.identity.models import UserAccount
 from registry.members import service as members
 from registry.members.models import Member
 from registry.organisations import queries
-from registry.organisations.models import Organisation
+from registry.organisations.models import Organisation, OrganisationLink
 from registry.roles.models import ObserverAssignment, RoleAssignment
 from service_kit.clock import today_in_vietnam
 from service_kit.runtime import ServiceRuntime
@@ -40,6 +41,18 @@ class RegistryScopeTree:
         if org is None:
             return []
         return await queries.ancestor_ids(session, org_id, existing_day(org, on))
+
+    async def ancestors_many(
+        self, session: AsyncSession, org_ids: Sequence[str], on: date
+    ) -> dict[str, list[str]]:
+        """`ancestors` of many at once (one query per distinct day): the outbox relay's."""
+        wanted = sorted(set(org_ids))
+        orgs = (
+            await session.execute(sa.select(Organisation).where(Organisation.id.in_(wanted)))
+        ).scalars()
+        starts = {org.id: existing_day(org, on) for org in orgs}
+        found = await walk_up(session, OrganisationLink.__table__, starts, queries.MAX_DEPTH)
+        return {org: found.get(org, []) for org in wanted}
 
     def subtree(self, org_id: str, on: date) -> sa.Select[Any]:
         # A fresh CTE name each time: a query may restrict by several grants' subtrees.

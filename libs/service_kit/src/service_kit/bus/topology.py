@@ -1,7 +1,9 @@
 """Exchange and queue names and arguments, the same in code and in deploy/rabbitmq/definitions.json.
 
 - `events` (topic): every event is published here, routing key = type without `vn.chibo.`.
-- `events.public` (topic): bound from `events` once per public type; agencies read only here.
+- `events.public` (topic): bound from `events` once per public type (`<type>.#`); agencies read
+  only here. Public events' keys carry their organisation's path after the type
+  (`event_contracts.routing`), so every binding is `<type>.#`.
 - `events.dlx` (direct): dead letters, routed by the name of the queue they died in.
 - `events.audit` (stream, bound with `#`): every event stays routable and replayable for a while.
 - per subscription `<service>.<purpose>` (quorum) + `<queue>.retry.<n>` (TTL back-off,
@@ -17,6 +19,7 @@ from aio_pika import ExchangeType
 from aio_pika.abc import AbstractChannel, AbstractQueue
 
 from event_contracts import CATALOG
+from event_contracts.routing import any_path
 
 EVENTS = "events"
 PUBLIC = "events.public"
@@ -71,7 +74,7 @@ async def declare_exchanges(channel: AbstractChannel) -> None:
     await channel.declare_exchange(DLX, ExchangeType.DIRECT, durable=True)
     for spec in CATALOG:
         if spec.public:
-            await public.bind(events, routing_key=spec.routing_key)
+            await public.bind(events, routing_key=any_path(spec.routing_key))
     audit = await channel.declare_queue(AUDIT, durable=True, arguments=AUDIT_ARGS)
     await audit.bind(events, routing_key="#")
 
@@ -85,7 +88,7 @@ async def declare_subscription_queue(
         queue, durable=True, arguments=main_queue_args(queue, policy)
     )
     for key in routing_keys:
-        await main.bind(EVENTS, routing_key=key)
+        await main.bind(EVENTS, routing_key=any_path(key))
     for step, delay in enumerate(policy.retry_delays_seconds):
         await channel.declare_queue(
             retry_queue(queue, step), durable=True, arguments=retry_queue_args(queue, delay)

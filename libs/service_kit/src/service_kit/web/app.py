@@ -16,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit import metrics
 from service_kit.auth import TokenVerifier
+from service_kit.bus.paths import OrganisationPaths, one_by_one
+from service_kit.clock import today_in_vietnam
 from service_kit.logging import request_id_var
 from service_kit.runtime import ServiceRuntime
 from service_kit.web.access import Resolvers, ScopeTree, check_routes, guard
@@ -106,6 +108,9 @@ def create_app(
     the paths that take more (`service_kit.web.limits`)."""
     check_routes(routers, scope_resolvers)
     check_permissions(routers, permissions)
+    # The tree that scopes callers also places public events: their keys carry its path.
+    many = getattr(scope_tree, "ancestors_many", None) or one_by_one(scope_tree.ancestors)
+    runtime.relay.paths = OrganisationPaths(many, lambda: today_in_vietnam(runtime.clock))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

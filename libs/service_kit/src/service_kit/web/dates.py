@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Query
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -128,6 +128,23 @@ def _query_day(day: date) -> date:
     return day
 
 
+def _rfc3339_only(value: object) -> object:
+    """A query's time is written as RFC 3339 (`2026-11-01T00:00:00+07:00`), never as a bare
+    number, which pydantic would read as seconds since 1970."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise PydanticCustomError(
+            "datetime-invalid",
+            "Thời điểm «{text}» không hợp lệ; dùng RFC 3339, ví dụ 2026-11-01T00:00:00+07:00.",
+            {"text": value[:40]},
+        )
+    return value
+
+
+def _query_moment(moment: datetime) -> datetime:
+    _query_day(_day_of(moment))
+    return moment
+
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -149,6 +166,9 @@ PlausibleDateTime = Annotated[datetime, AfterValidator(_plausible_moment)]
 PlausibleAwareDateTime = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
 BirthDate = Annotated[date, AfterValidator(_birth)]
 QueryDate = Annotated[date, AfterValidator(_query_day)]
+QueryDateTime = Annotated[
+    AwareDatetime, BeforeValidator(_rfc3339_only), AfterValidator(_query_moment)
+]
 Month = Annotated[str, Field(examples=["2026-11"]), AfterValidator(_month)]
 MonthQuery = Annotated[Month | None, Query(description="tháng YYYY-MM (1930-01 – 2199-12)")]
 

@@ -1,4 +1,5 @@
-"""Provisioning an AMQP agency through the RabbitMQ management HTTP API (idempotent PUTs)."""
+"""Provisioning an AMQP agency through the RabbitMQ management HTTP API (idempotent: run it again
+after the agency's registration or a granted organisation changed)."""
 
 from __future__ import annotations
 
@@ -39,46 +40,47 @@ def _check(response: httpx.Response, what: str) -> None:
 
 
 def provision(api_url: str, grant: AmqpGrant, password: str) -> None:
-    """User and its limits, permissions, topic permissions, the operator policy over its
-    queues, the queue and its bindings to `events.public`."""
-    v, u, q = (quote(x, safe="") for x in (grant.vhost, grant.user, grant.queue))
-    p = quote(grant.policy_name, safe="")
+    """The user and its limits, permissions and topic permissions, the agency's stream and its
+    bindings from `events.public` (the bindings no longer granted are removed)."""
+    v, u, q = (quote(x, safe="") for x in (grant.vhost, grant.user, grant.stream))
+    public = quote(PUBLIC, safe="")
     with _client(api_url) as api:
         _check(api.put(f"/users/{u}", json={"password": password, "tags": ""}), "user")
         for limit, value in grant.user_limits.items():
             _check(api.put(f"/user-limits/{u}/{limit}", json={"value": value}), f"limit {limit}")
-        _check(api.put(f"/operator-policies/{v}/{p}", json=grant.policy), "operator policy")
         _check(api.put(f"/permissions/{v}/{u}", json=grant.permissions), "permissions")
         _check(
             api.put(f"/topic-permissions/{v}/{u}", json=grant.topic_permissions),
             "topic permissions",
         )
+        _check(api.put(f"/exchanges/{v}/{public}", json={"type": "topic", "durable": True}), PUBLIC)
         _check(
             api.put(
-                f"/exchanges/{v}/{quote(PUBLIC, safe='')}", json={"type": "topic", "durable": True}
+                f"/queues/{v}/{q}", json={"durable": True, "arguments": grant.stream_arguments}
             ),
-            "exchange events.public",
+            "stream",
         )
-        _check(
-            api.put(f"/queues/{v}/{q}", json={"durable": True, "arguments": grant.queue_arguments}),
-            "queue",
-        )
+        listed = api.get(f"/bindings/{v}/e/{public}/q/{q}")
+        _check(listed, "bindings")
+        for old in listed.json():
+            if old["routing_key"] not in grant.binding_keys:
+                props = quote(old["properties_key"], safe="")
+                _check(api.delete(f"/bindings/{v}/e/{public}/q/{q}/{props}"), "unbinding")
         for key in grant.binding_keys:
             _check(
-                api.post(
-                    f"/bindings/{v}/e/{quote(PUBLIC, safe='')}/q/{q}", json={"routing_key": key}
-                ),
+                api.post(f"/bindings/{v}/e/{public}/q/{q}", json={"routing_key": key}),
                 f"binding {key}",
             )
 
 
 def deprovision(api_url: str, user: str, vhost: str = "/") -> None:
-    """Remove the user and its limits (its queues stay for an operator to drain or delete,
-    under the operator policy, which goes too)."""
+    """Remove the user and its limits (its stream stays for an operator to delete once the
+    agency has read what it needs; retention bounds it meanwhile)."""
     with _client(api_url) as api:
         response = api.delete(f"/users/{quote(user, safe='')}")
         if response.status_code not in (204, 404):
             raise ProvisioningError(f"user: HTTP {response.status_code} {response.text[:300]}")
+        # Agencies provisioned before streams had an operator policy over their queues.
         policy = f"/operator-policies/{quote(vhost, safe='')}/{quote(user, safe='')}"
         response = api.delete(policy)
         if response.status_code not in (204, 404):

@@ -29,13 +29,13 @@ router = APIRouter(prefix="/v1/agencies", tags=["agencies"], dependencies=[Depen
 
 
 class AgencyIn(ApiModel):
-    name: str = Field(description="slug, e.g. ubkt-tinh: its queues are ext.<name>.*")
+    name: str = Field(description="slug, e.g. ubkt-tinh: its stream is ext.<name>.stream")
     client_id: str = Field(min_length=1, max_length=200, description="registry client id")
     channel: Literal["webhook", "amqp"]
     webhook_url: str | None = Field(default=None, max_length=2000)
     patterns: list[str] = Field(min_length=1, max_length=50, description="e.g. meetings.request.#")
     organisation_ids: list[str] = Field(
-        min_length=1, max_length=500, description="subtrees it may see (webhooks filter on them)"
+        min_length=1, max_length=500, description="the subtrees it may see, on every channel"
     )
 
 
@@ -53,7 +53,7 @@ class AgencyOut(BaseModel):
 class AgencyCreated(AgencyOut):
     secret: str | None = Field(default=None, description="webhook signing secret, shown once")
     provision_command: str | None = Field(
-        default=None, description="for AMQP: what an operator runs to create the user and queue"
+        default=None, description="for AMQP: what an operator runs to create the user and stream"
     )
 
 
@@ -142,8 +142,7 @@ async def register_agency(
     response.headers["Location"] = f"/v1/agencies/{row.id}"
     command = None
     if body.channel == "amqp":
-        patterns = " ".join(f"'{p}'" for p in body.patterns)
-        command = f"python -m notifications provision-agency {body.name} --patterns {patterns}"
+        command = f"python -m notifications provision-agency {body.name}"
     return AgencyCreated(**out.model_dump(), secret=secret, provision_command=command)
 
 

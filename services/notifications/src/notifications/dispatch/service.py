@@ -185,9 +185,7 @@ async def plan(
         )
         await place(uow, message, directory, document.fatigue, planned)
     on = vietnam_date(event.time)
-    for name in await agencies.webhook_subscribers(
-        uow.session, event.routing_key, organisation_ids(event.data), on
-    ):
+    for name in await agencies.webhook_subscribers(uow.session, event.routing_key, event.data, on):
         message = Message(
             event_id=event.id,
             event_type=event.type,

@@ -1,0 +1,1 @@
+"""The public event contract served to integrators: JSON Schemas and the AsyncAPI document."""
