@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ MakeUow = Callable[[Any], Any]
 
 MAX_GROUP = 64
 POSTGRES_WRITERS = 3
+# CHIBO_GROUP_COMMIT=0 turns the opted-in call sites back to a transaction each (a same-run
+# baseline for the benchmarks; an escape hatch).
+ENABLED_ENV = "CHIBO_GROUP_COMMIT"
 
 
 class SyncSessionFacade:
@@ -148,6 +152,7 @@ class GroupWriter:
         self.units = 0
         self.last_group_size = 0
         self._held = False
+        self.enabled = os.environ.get(ENABLED_ENV, "1") not in ("0", "false", "off")
 
     @property
     def writers(self) -> int:

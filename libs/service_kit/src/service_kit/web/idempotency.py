@@ -210,5 +210,5 @@ async def create_once(
         fp=_fingerprint(request, body),
         ttl_seconds=runtime.settings.idempotency_ttl_seconds,
         create=create,
-        grouped=runtime.grouped if grouped else None,
+        grouped=runtime.grouped if grouped and runtime.db.group.enabled else None,
     )
