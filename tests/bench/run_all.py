@@ -84,7 +84,9 @@ def write_path(database: str) -> list[Row]:
         ["services/meetings/bench/store_bench.py", "--meetings", n, "--database", database], 900
     )
     base = num(re.search(rf"baseline .*?: {NUM}/s", out).group(1))  # type: ignore[union-attr]
-    rates = {label: num(v) for label, v in re.findall(rf"write path .*?, ([^:]+): {NUM}/s", out)}
+    rates = {
+        label: num(v) for label, v in re.findall(rf"write path \(.*?\), ([^:]+): {NUM}/s", out)
+    }
     suffix = "" if database == "sqlite" else "_postgres"
     names = {
         "16 callers, group commit": f"write_path{suffix}",
@@ -201,6 +203,10 @@ def main() -> None:
         rows += got
     out = ROOT / ".data" / "bench"
     out.mkdir(parents=True, exist_ok=True)
+    if only and (out / "results.json").exists():  # a partial run replaces its own rows only
+        fresh = {str(r["name"]) for r in rows} | only
+        kept = json.loads((out / "results.json").read_text())
+        rows = [r for r in kept if r["name"] not in fresh] + rows  # fmt: skip
     (out / "results.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False))
     (ROOT / "docs" / "bench.md").write_text(markdown(rows, started, time.monotonic() - t0))
     print(f"wrote {out / 'results.json'} and docs/bench.md in {time.monotonic() - t0:.0f} s")
