@@ -181,6 +181,19 @@ def markdown(rows: list[Row], started: datetime, seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def save(rows: list[Row], replaced: set[str], started: datetime, seconds: float) -> None:
+    """Write the JSON and the Markdown; rows of benches not run this time are kept from the
+    last run (a partial run, `make bench BENCH_ARGS="e2e sweep"`, replaces its own rows only)."""
+    out = ROOT / ".data" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "results.json"
+    kept = json.loads(path.read_text()) if path.exists() else []
+    fresh = {str(r["name"]) for r in rows} | replaced
+    merged = [r for r in kept if r["name"] not in fresh] + rows
+    path.write_text(json.dumps(merged, indent=2, ensure_ascii=False))
+    (ROOT / "docs" / "bench.md").write_text(markdown(merged, started, seconds))
+
+
 def main() -> None:
     started, t0 = datetime.now(UTC), time.monotonic()
     only = set(sys.argv[1:])
@@ -201,15 +214,8 @@ def main() -> None:
                 flush=True,
             )
         rows += got
-    out = ROOT / ".data" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    if only and (out / "results.json").exists():  # a partial run replaces its own rows only
-        fresh = {str(r["name"]) for r in rows} | only
-        kept = json.loads((out / "results.json").read_text())
-        rows = [r for r in kept if r["name"] not in fresh] + rows  # fmt: skip
-    (out / "results.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False))
-    (ROOT / "docs" / "bench.md").write_text(markdown(rows, started, time.monotonic() - t0))
-    print(f"wrote {out / 'results.json'} and docs/bench.md in {time.monotonic() - t0:.0f} s")
+        save(rows, {name}, started, time.monotonic() - t0)  # after each bench: partial is usable
+    print(f"wrote .data/bench/results.json and docs/bench.md in {time.monotonic() - t0:.0f} s")
 
 
 if __name__ == "__main__":

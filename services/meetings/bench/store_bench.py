@@ -111,10 +111,8 @@ async def concurrent(runtime, rules, subs: list[MeetingSubmissionIn], grouped: b
     queue = list(enumerate(subs))
 
     async def one(i: int, sub: MeetingSubmissionIn) -> None:
-        checked = None  # as the route does: on SQLite a group checks on its own thread
-        if not (grouped and runtime.db.is_sqlite):
-            async with runtime.db.session() as session:
-                checked = await service.check_submission(session, sub, NOW)
+        async with runtime.db.session() as session:
+            checked = await service.check_submission(session, sub, NOW)
 
         async def unit(uow) -> None:  # type: ignore[no-untyped-def]
             out = await service.submit_meeting(

@@ -50,12 +50,8 @@ async def submit(
     if replay is not None:
         return replay
     now = ctx.now()
-    checked = None
-    if not (runtime.db.is_sqlite and runtime.db.group.enabled):
-        async with runtime.db.session() as session:
-            checked = await service.check_submission(session, body, now)
-    # else: checked inside the commit group, on its thread with the sync driver — cheaper than a
-    # thread hop per read, and a 422 refuses this submission alone as any other failure does.
+    async with runtime.db.session() as session:
+        checked = await service.check_submission(session, body, now)
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
