@@ -155,7 +155,8 @@ def markdown(rows: list[Row], started: datetime, seconds: float) -> str:
     lines = [
         "# Benchmarks (`make bench`)",
         "",
-        f"Run {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Run {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
+        f"(load average {os.getloadavg()[0]:.1f} at the end), "
         f"{'BENCH_QUICK=1 (short runs)' if QUICK else 'full runs'}, {seconds:.0f} s in all. "
         "Broker, services, databases and load generator share the same cores; the machine may be "
         "shared with other work, so read the **ratio** to the same-run baseline, not the absolute "
@@ -178,6 +179,12 @@ def markdown(rows: list[Row], started: datetime, seconds: float) -> str:
         lines.append(
             f"| {r['name']} | {value} | {r['unit']} | {base} | {ratio} | {r['target']} | {note} |"
         )
+    missing = [n for n, _ in BENCHES if not any(str(r["name"]).startswith(n) for r in rows)]
+    if missing:
+        lines += [
+            "",
+            f"Not in this table yet (not run, or run without result): {', '.join(missing)}.",
+        ]
     return "\n".join(lines) + "\n"
 
 
