@@ -49,7 +49,7 @@ lock:
 	@deploy/local/lock.sh $(LOCK_ARGS)
 
 bench: install
-	@$(PY) tests/bench/e2e_bench.py
+	@$(PY) tests/bench/run_all.py $(BENCH_ARGS)
 
 bench-portal: install
 	@deploy/local/chromium.sh >/dev/null

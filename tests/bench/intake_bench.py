@@ -54,16 +54,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--members", type=int, default=40)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     broker = get_broker()
     vhost = f"intake-{uuid.uuid4().hex[:8]}"
     amqp_url = broker.new_vhost(vhost)
+    db_urls, pg, pg_name = None, None, f"intake_{uuid.uuid4().hex[:10]}"
+    if args.database == "postgres":
+        from chibo_testing.servers import get_postgres
+
+        pg = get_postgres()
+        db_urls = {"meetings": pg.new_database(pg_name)}
     try:
         with (
             tempfile.TemporaryDirectory() as tmp,
-            stack(amqp_url, Path(tmp), names=("meetings",)) as svc,
+            stack(amqp_url, Path(tmp), names=("meetings",), db_urls=db_urls) as svc,
         ):
             url = svc["meetings"].url
             body = Path(tmp) / "meeting.json"
@@ -82,6 +89,9 @@ def main() -> None:
             )
     finally:
         broker.delete_vhost(vhost)
+        if pg is not None:
+            pg.drop_database(pg_name)
+    print(f"database: {args.database}")
     print(f"baseline GET /healthz/live: {baseline['rps']:,.0f} req/s")
     print(
         f"POST /v1/meetings ({args.members}-member roll): {result['rps']:,.0f} submissions/s "

@@ -419,3 +419,33 @@ async def test_a_revoked_subject_is_refused_for_tokens_issued_before(
     assert refused.value.reason == "revoked"
     after = keys.token(iat=int(NOW.timestamp()) + 10, nbf=int(NOW.timestamp()) + 10)
     assert (await verifier.verify(after)).subject == "user-1"  # a new sign-in works
+
+
+async def test_a_token_seen_before_skips_the_signature_but_not_expiry_keys_or_revocation(
+    keys: Keys, clock: FrozenClock
+) -> None:
+    published: dict[str, Any] = {"revoked": []}
+
+    async def source() -> dict[str, Any]:
+        return published
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(keys.handler))
+    verifier = TokenVerifier(
+        http_jwks_source("http://registry/.well-known/jwks.json", client),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        clock=clock,
+        revocations=Revocations(source, refresh_seconds=0, clock=clock),
+    )
+    token = keys.token()
+    first = await verifier.verify(token)
+    assert await verifier.verify(token) == first and verifier.cache_hits == 1
+    published["revoked"] = [{"subject": "user-1", "after": NOW.timestamp() + 5}]
+    with pytest.raises(InvalidToken) as refused:
+        await verifier.verify(token)  # from the cache, revocation re-read
+    assert refused.value.reason == "revoked" and verifier.cache_hits == 2
+    published["revoked"] = []
+    clock.advance(seconds=900 + 31)
+    with pytest.raises(InvalidToken) as expired:
+        await verifier.verify(token)
+    assert expired.value.reason == "expired"

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,36 +105,112 @@ async def real(runtime, rules, subs: list[MeetingSubmissionIn]) -> float:  # typ
     return time.perf_counter() - started
 
 
-async def main(n: int, members: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        results = {}
-        for name in ("baseline", "real"):
-            url = f"sqlite+aiosqlite:///{tmp}/{name}.db"
-            await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
-            app = build_app(
-                MeetingsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
-            )  # type: ignore[arg-type]
-            runtime = app.state.runtime
+async def concurrent(runtime, rules, subs: list[MeetingSubmissionIn], grouped: bool) -> float:  # type: ignore[no-untyped-def]
+    """16 callers at once, as the HTTP edge has them: each its own unit of work, or each a unit
+    of a commit group (`runtime.grouped`)."""
+    queue = list(enumerate(subs))
+
+    async def one(i: int, sub: MeetingSubmissionIn) -> None:
+        async with runtime.db.session() as session:
+            checked = await service.check_submission(session, sub, NOW)
+
+        async def unit(uow) -> None:  # type: ignore[no-untyped-def]
+            out = await service.submit_meeting(
+                uow, sub, NOW, rules, actor="user:bench", checked=checked
+            )
+            uow.session.add(
+                IdempotencyRecord(
+                    client_id="bench",
+                    key=f"{sub.branch_id}-{i}",
+                    fingerprint="x",
+                    status_code=201,
+                    response_body=out.model_dump_json(),
+                    location=None,
+                    expires_at=NOW,
+                )
+            )
+            await uow.commit()
+
+        if grouped:
+            await runtime.grouped(unit)
+        else:
             async with runtime.uow() as uow:
-                await seed_tree(uow)
-                await uow.commit()
-            subs = bodies(n, members)
-            if name == "baseline":
-                results[name] = await baseline(runtime, subs)
-            else:
-                results[name] = await real(runtime, runtime.context.request_rules, subs)
-            await runtime.db.dispose()
-    base, mine = n / results["baseline"], n / results["real"]
-    print(f"baseline (Core: meeting + {members} roll rows per transaction): {base:,.0f}/s")
+                await unit(uow)
+
+    async def caller() -> None:
+        while queue:
+            await one(*queue.pop())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(CALLERS)))
+    return time.perf_counter() - started
+
+
+CALLERS = 16
+VARIANTS = ("baseline", "real", "concurrent", "grouped")
+
+
+async def run(n: int, members: int, url_of) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    results: dict[str, float] = {}
+    for name in VARIANTS:
+        url = url_of(name)
+        await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+        app = build_app(
+            MeetingsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
+        )  # type: ignore[arg-type]
+        runtime = app.state.runtime
+        async with runtime.uow() as uow:
+            await seed_tree(uow)
+            await uow.commit()
+        subs = bodies(n, members)
+        rules = runtime.context.request_rules
+        if name == "baseline":
+            results[name] = n / await baseline(runtime, subs)
+        elif name == "real":
+            results[name] = n / await real(runtime, rules, subs)
+        else:
+            results[name] = n / await concurrent(runtime, rules, subs, name == "grouped")
+        await runtime.db.dispose()
+    return results
+
+
+async def main(n: int, members: int, database: str) -> dict[str, float]:
+    if database == "postgres":
+        from chibo_testing.servers import get_postgres
+
+        pg = get_postgres()
+        names = {v: f"bench_{uuid.uuid4().hex[:10]}" for v in VARIANTS}
+        try:
+            results = await run(n, members, lambda v: pg.new_database(names[v]))
+        finally:
+            for name in names.values():
+                pg.drop_database(name)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            results = await run(n, members, lambda v: f"sqlite+aiosqlite:///{tmp}/{v}.db")
+    base = results["baseline"]
     print(
-        f"intake write path ({members}-member roll, check + store + outbox + key): "
-        f"{mine:,.0f}/s ({mine / base:.2f}x baseline)"
+        f"{database}: baseline (Core: meeting + {members} roll rows per transaction): {base:,.0f}/s"
     )
+    for name, label in (
+        ("real", "one caller, a transaction each"),
+        ("concurrent", f"{CALLERS} callers, a transaction each"),
+        ("grouped", f"{CALLERS} callers, group commit"),
+    ):
+        print(
+            f"intake write path ({members}-member roll, check + store + outbox + key), {label}: "
+            f"{results[name]:,.0f}/s ({results[name] / base:.2f}x baseline)"
+        )
+    return results
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--meetings", type=int, default=2000)
     parser.add_argument("--members", type=int, default=40)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--json", type=Path, default=None, help="write the rates here")
     args = parser.parse_args()
-    asyncio.run(main(args.meetings, args.members))
+    rates = asyncio.run(main(args.meetings, args.members, args.database))
+    if args.json is not None:
+        args.json.write_text(json.dumps(rates))

@@ -38,6 +38,8 @@ REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "nbf", "jti")
 # RFC 9068: an access token says so in its header, so an ID token or any other JWT signed by the
 # same keys is never taken for one.
 ACCESS_TOKEN_TYPE = "at+jwt"
+# Verified tokens remembered per process (a token is ~1 KB: ~10 MB at most).
+VERIFIED_CACHE_SIZE = 10_000
 
 JwksSource = Callable[[], Awaitable[dict[str, Any]]]
 Ancestry = Callable[[str, date], Awaitable[Sequence[str]]]
@@ -169,6 +171,11 @@ class TokenVerifier:
         self._attempts = 0
         self._lock = asyncio.Lock()
         self.fetches = 0
+        # Token → (its claims' principal, expiry, the key that verified it): the signature and
+        # claim checks of a token seen before are not redone; expiry, the key still being in the
+        # set and revocation are checked on every call.
+        self._verified: dict[str, tuple[Principal, float, str, jwt.PyJWK]] = {}
+        self.cache_hits = 0
 
     @classmethod
     def from_settings(
@@ -231,6 +238,35 @@ class TokenVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, exp, kid, key = cached
+            if self._now() >= exp + self.leeway_seconds:
+                del self._verified[token]
+                raise InvalidToken("expired", "Mã truy cập đã hết hạn; vui lòng đăng nhập lại.")
+            current = await self._key_for(kid)  # raises if the key was withdrawn
+            if current is not key and current._jwk_data != key._jwk_data:  # replaced
+                del self._verified[token]
+                raise InvalidToken("unknown-key", "Khóa ký của mã truy cập không được công nhận.")
+            self.cache_hits += 1
+            await self._check_revoked(principal)
+            return principal
+        principal, exp, kid, key = await self._verify_signed(token)
+        await self._check_revoked(principal)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry
+        self._verified[token] = (principal, exp, kid, key)
+        return principal
+
+    async def _check_revoked(self, principal: Principal) -> None:
+        if self.revocations is not None:
+            after = await self.revocations.not_before(principal.subject)
+            if after is not None and principal.issued_at < after:
+                raise InvalidToken(
+                    "revoked", "Quyền của tài khoản vừa thay đổi; vui lòng đăng nhập lại."
+                )
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, float, str, jwt.PyJWK]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -268,14 +304,7 @@ class TokenVerifier:
             raise InvalidToken("signature", "Chữ ký mã truy cập không hợp lệ.") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken("malformed", "Mã truy cập không hợp lệ.") from exc
-        principal = self._principal(claims)
-        if self.revocations is not None:
-            after = await self.revocations.not_before(principal.subject)
-            if after is not None and principal.issued_at < after:
-                raise InvalidToken(
-                    "revoked", "Quyền của tài khoản vừa thay đổi; vui lòng đăng nhập lại."
-                )
-        return principal
+        return self._principal(claims), float(claims["exp"]), kid, key
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
         now, leeway = self._now(), self.leeway_seconds

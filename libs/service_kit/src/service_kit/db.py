@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from service_kit.group import GroupWriter
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -96,6 +98,8 @@ class Database:
             self.read_engine = self.engine
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # Group commit for the call sites that opt in (`ServiceRuntime.grouped`).
+        self.group = GroupWriter(self, sqlite_sync_pragmas)
 
     @property
     def dialect(self) -> str:
@@ -118,15 +122,25 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        await self.group.dispose()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
 
 
 def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
+    _pragmas(engine.sync_engine, immediate=immediate)
+
+
+def sqlite_sync_pragmas(engine: Engine) -> None:
+    """The writer's settings on a sync engine (the group writer's `sqlite3` connection)."""
+    _pragmas(engine, immediate=True)
+
+
+def _pragmas(engine: Engine, *, immediate: bool) -> None:
     synchronous = sqlite_synchronous()
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the write lock).
         dbapi_connection.isolation_level = None
@@ -140,6 +154,6 @@ def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

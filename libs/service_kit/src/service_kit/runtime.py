@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aio_pika.abc import AbstractRobustConnection
 
@@ -24,6 +24,8 @@ from service_kit.tasks import cancel_and_wait
 from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # A sweeper, scheduler or worker: runs for the life of the process with the service's context.
 BackgroundTask = Callable[[Any], Coroutine[Any, Any, None]]
@@ -91,6 +93,26 @@ class ServiceRuntime:
             correlation_id=correlation_id,
             clock=self.clock,
         )
+
+    async def grouped(
+        self, unit: Callable[[UnitOfWork], Awaitable[T]], *, correlation_id: str | None = None
+    ) -> T:
+        """Run `unit` in a unit of work of the next commit group (`service_kit.group`): it
+        commits as it would alone (`await uow.commit()`), its result comes back once the group's
+        transaction is durable, and its failure refuses it alone. `unit` must await nothing but
+        its session (on SQLite it runs on the group's thread)."""
+
+        def make(session: Any) -> UnitOfWork:
+            return UnitOfWork(
+                self.db,
+                source=self.settings.source,
+                on_commit=self.relay.nudge,
+                correlation_id=correlation_id,
+                clock=self.clock,
+                session=session,
+            )
+
+        return await self.db.group.run(unit, make)
 
     async def _attach_consumers(self, connection: AbstractRobustConnection) -> None:
         for consumer in self.consumers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +32,11 @@ class UnitOfWork:
         causation: CloudEvent | None = None,
         correlation_id: str | None = None,
         clock: Clock | None = None,
+        session: Any = None,
     ) -> None:
+        """`session`: given by a commit group (`service_kit.group`): the unit then runs in its
+        own savepoint of the group's transaction, `commit()` releases the savepoint, and the
+        after-commit effects wait for the group's commit (`run_effects`)."""
         self.db = db
         self.clock: Clock = clock or SystemClock()
         self.source = source
@@ -42,6 +46,8 @@ class UnitOfWork:
         self.events: list[CloudEvent] = []
         self._after_commit: list[Callable[[], None]] = []
         self._session: AsyncSession | None = None
+        self._given_session = session
+        self.defer_effects = False
         self.committed = False
 
     def now(self) -> datetime:
@@ -55,7 +61,7 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
-        self._session = self.db.sessions()
+        self._session = self._given_session or self.db.sessions()
         await self._session.begin()
         return self
 
@@ -93,6 +99,11 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         self.committed = True
+        if not self.defer_effects:
+            self.run_effects()
+
+    def run_effects(self) -> None:
+        """The after-commit effects and the relay's nudge (a group runs them after its commit)."""
         for effect in self._after_commit:
             effect()
         if self.events and self._on_commit is not None:

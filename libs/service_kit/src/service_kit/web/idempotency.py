@@ -88,6 +88,9 @@ def _replay(record: IdempotencyRecord, fp: str) -> JSONResponse:
     )
 
 
+_RETRY = object()  # a concurrent request with the same key won the race: replay its answer
+
+
 async def idempotent(
     uow_factory: UnitOfWorkFactory,
     *,
@@ -96,53 +99,65 @@ async def idempotent(
     fp: str,
     ttl_seconds: int,
     create: Callable[[UnitOfWork], Awaitable[Created]],
+    grouped: Callable[[Callable[[UnitOfWork], Awaitable[Any]]], Awaitable[Any]] | None = None,
 ) -> JSONResponse:
     """Run `create` once per (client, key); it must not commit — this does, with the record.
 
     A `Conflict` from `create` (a uniqueness rule of the domain: one record per branch and
     month) may come from a twin of this very request that won the race and committed while
-    this one waited on the key: then the twin's answer is this one's too, not a 409."""
+    this one waited on the key: then the twin's answer is this one's too, not a 409.
+
+    `grouped` (`ServiceRuntime.grouped`): each attempt runs in a commit group's savepoint
+    instead of its own transaction; the answer still comes after the commit."""
+
+    async def attempt(uow: UnitOfWork) -> Any:
+        existing = await uow.session.get(IdempotencyRecord, (client_id, key))
+        if existing is not None and existing.expires_at > utcnow():
+            return _replay(existing, fp)
+        if existing is not None:
+            await uow.session.delete(existing)
+            await uow.session.flush()
+        try:
+            result = await create(uow)
+        except Conflict as exc:
+            return exc  # left without a commit: rolled back
+        body = json.dumps(result.body, ensure_ascii=False, default=str)
+        uow.session.add(
+            IdempotencyRecord(
+                client_id=client_id,
+                key=key,
+                fingerprint=fp,
+                status_code=result.status_code,
+                response_body=body,
+                location=result.location,
+                expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+            )
+        )
+        try:
+            await uow.commit()
+        except IntegrityError:
+            return _RETRY
+        headers = dict(result.headers)
+        if result.location:
+            headers["Location"] = result.location
+        return JSONResponse(json.loads(body), status_code=result.status_code, headers=headers)
+
     for _ in range(2):
-        async with uow_factory(correlation_id=None) as uow:
-            existing = await uow.session.get(IdempotencyRecord, (client_id, key))
-            if existing is not None and existing.expires_at > utcnow():
-                return _replay(existing, fp)
-            if existing is not None:
-                await uow.session.delete(existing)
-                await uow.session.flush()
-            try:
-                result = await create(uow)
-            except Conflict as exc:
-                conflict = exc
-            else:
-                body = json.dumps(result.body, ensure_ascii=False, default=str)
-                uow.session.add(
-                    IdempotencyRecord(
-                        client_id=client_id,
-                        key=key,
-                        fingerprint=fp,
-                        status_code=result.status_code,
-                        response_body=body,
-                        location=result.location,
-                        expires_at=utcnow() + timedelta(seconds=ttl_seconds),
-                    )
-                )
-                try:
-                    await uow.commit()
-                except IntegrityError:
-                    continue  # a concurrent request with the same key won: replay its answer
-                headers = dict(result.headers)
-                if result.location:
-                    headers["Location"] = result.location
-                return JSONResponse(
-                    json.loads(body), status_code=result.status_code, headers=headers
-                )
+        if grouped is None:
+            async with uow_factory(correlation_id=None) as uow:
+                outcome = await attempt(uow)
+        else:
+            outcome = await grouped(attempt)
+        if outcome is _RETRY:
+            continue
+        if not isinstance(outcome, Conflict):
+            return outcome
         # Looked up once the unit has ended: on SQLite it held the only writer connection.
         async with uow_factory(correlation_id=None) as uow:
             twin = await uow.session.get(IdempotencyRecord, (client_id, key))
             if twin is not None and twin.expires_at > utcnow():
                 return _replay(twin, fp)
-        raise conflict
+        raise outcome
     raise Problem(409, "idempotency-conflict", "Yêu cầu trùng khóa đang được xử lý; thử lại sau.")
 
 
@@ -181,10 +196,12 @@ async def create_once(
     create: Callable[[UnitOfWork], Awaitable[Created]],
     *,
     client_id: str | None = None,
+    grouped: bool = False,
 ) -> JSONResponse:
     """The whole of an idempotent create route: key required, body fingerprinted, one answer
     per (client, key) — `create` does the work in the unit of work it is given. The client is
-    the token's subject: one caller's key never replays another caller's answer."""
+    the token's subject: one caller's key never replays another caller's answer. `grouped`:
+    commit with concurrent creates in one group (`create` must await nothing but its session)."""
     key = require_key(idempotency_key)
     return await idempotent(
         runtime.uow,
@@ -193,4 +210,5 @@ async def create_once(
         fp=_fingerprint(request, body),
         ttl_seconds=runtime.settings.idempotency_ttl_seconds,
         create=create,
+        grouped=runtime.grouped if grouped and runtime.db.group.enabled else None,
     )

@@ -64,7 +64,8 @@ async def submit(
         )
         return Created(201, out.model_dump(mode="json"), location=f"/v1/meetings/{out.id}")
 
-    return await create_once(request, runtime, idempotency_key, body, create)
+    # Group commit: concurrent submissions share one transaction (each in its savepoint).
+    return await create_once(request, runtime, idempotency_key, body, create, grouped=True)
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting record")
