@@ -69,7 +69,7 @@ async def dry_run(
             # Manual points are applied below as the real scoring applies them (an item the
             # sheet lacks counts 0), not refused as a re-scoring job refuses them.
             manual={},
-            longest_absence_run=score.facts.get("longest_absence_run"),  # type: ignore[arg-type]
+            longest_absence_run=score.facts.get("longest_absence_run"),
         )
         current = SheetResultOut(
             rubric_id=score.rubric_id,

@@ -44,7 +44,7 @@ async def _names(session: AsyncSession, ids: Collection[str]) -> dict[str, str]:
     listed = list(ids)
     for i in range(0, len(listed), 500):
         rows = await session.execute(
-            sa.select(OrgNode.id, OrgNode.name).where(OrgNode.id.in_(listed[i : i + 500]))  # type: ignore[attr-defined]
+            sa.select(OrgNode.id, OrgNode.name).where(OrgNode.id.in_(listed[i : i + 500]))
         )
         out.update({k: v for k, v in rows.all() if v})
     return out
