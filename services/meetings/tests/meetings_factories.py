@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime
 from typing import Any
 
-from event_contracts.events.registry import OrganisationRegistered
+import httpx
+
+from chibo_testing.plugin import migrated
+from chibo_testing.tokens import signed_client
+from event_contracts.events.registry import ObserverAssigned, OrganisationRegistered
+from meetings.main import MIGRATIONS, build_app
+from meetings.settings import MeetingsSettings
+from org_tree.observers import apply_observer_assigned
 from org_tree.replica import apply_registered
+from service_kit.clock import FrozenClock
+from service_kit.runtime import ServiceRuntime
 from service_kit.uow import UnitOfWork
 
 # (id, kind, parent, valid_from): Hà Tĩnh before and after the 2025 reform.
@@ -68,3 +79,45 @@ def submission(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+NO_BROKER = "amqp://guest:guest@127.0.0.1:1/"  # the HTTP API alone: events wait in the outbox
+Seed = Callable[[UnitOfWork], Awaitable[None]]
+
+
+@asynccontextmanager
+async def meetings_api(
+    db_url: str, *, now: datetime | None = None, seed: Seed | None = None
+) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
+    """The meetings app on a migrated database, the tree of `TREE` in its replica (and what
+    `seed` adds), its clock frozen at `now`; a client signed as a province officer."""
+    db = await migrated(db_url, MIGRATIONS)
+    await db.dispose()
+    app = build_app(MeetingsSettings(database_url=db_url, amqp_url=NO_BROKER))  # type: ignore[arg-type]
+    rt: ServiceRuntime = app.state.runtime
+    if now is not None:
+        rt.clock = FrozenClock(now)
+    async with rt.uow() as uow:
+        await seed_tree(uow)
+        if seed is not None:
+            await seed(uow)
+        await uow.commit()
+    try:
+        async with signed_client(app, "http://meetings") as client:
+            yield client, rt
+    finally:
+        await rt.db.dispose()
+
+
+async def observed_dong_ha(uow: UnitOfWork) -> None:
+    """Member uv-xa-01 of the commune committee observes Đông Hà from 2026-01-01."""
+    await apply_observer_assigned(
+        uow.session,
+        ObserverAssigned.produce(
+            aggregate_version=1,
+            observer_assignment_id="oa-1",
+            member_id="uv-xa-01",
+            branch_id="branch-dong-ha",
+            valid_from=date(2026, 1, 1),
+        ),
+    )

@@ -13,16 +13,12 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from meetings_factories import seed_tree, submission
+from meetings_factories import meetings_api, submission
 from meetings_signals_corpus import Habits, branch_year, make_branch
 
-from chibo_testing.plugin import migrated
-from chibo_testing.tokens import bearer, signed_client
+from chibo_testing.tokens import bearer
 from event_contracts.events.meetings import MeetingSubmitted
-from meetings.main import MIGRATIONS, build_app
-from meetings.settings import MeetingsSettings
 from meetings.signals.handlers import on_meeting_recorded
-from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
@@ -47,19 +43,8 @@ def honest_months() -> list[tuple[str, str]]:
 
 @pytest.fixture
 async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
-    db = await migrated(db_url, MIGRATIONS)
-    await db.dispose()
-    app = build_app(
-        MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
-    )  # type: ignore[arg-type]
-    rt: ServiceRuntime = app.state.runtime
-    rt.clock = FrozenClock(datetime(2026, 11, 20, 3, tzinfo=UTC))
-    async with rt.uow() as uow:
-        await seed_tree(uow)
-        await uow.commit()
-    async with signed_client(app, "http://meetings") as client:
-        yield client, rt
-    await rt.db.dispose()
+    async with meetings_api(db_url, now=datetime(2026, 11, 20, 3, tzinfo=UTC)) as found:
+        yield found
 
 
 def day(iso: str, **overrides: Any) -> dict[str, Any]:

@@ -9,17 +9,11 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 import sqlalchemy as sa
-from meetings_factories import request, seed_tree, submission
+from meetings_factories import meetings_api, observed_dong_ha, request, submission
 
-from chibo_testing.plugin import migrated
-from chibo_testing.tokens import holding, signed_client
-from event_contracts.events.registry import ObserverAssigned
-from meetings.main import MIGRATIONS, build_app
+from chibo_testing.tokens import holding
 from meetings.observers.rules import late_by, observer_due, report_due_at
 from meetings.observers.scheduled import sweep_once
-from meetings.settings import MeetingsSettings
-from org_tree.observers import apply_observer_assigned
-from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
@@ -34,29 +28,10 @@ def test_due_before_the_tenth_of_the_next_month() -> None:
 
 @pytest.fixture
 async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
-    db = await migrated(db_url, MIGRATIONS)
-    await db.dispose()
-    app = build_app(
-        MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
-    )  # type: ignore[arg-type]
-    rt: ServiceRuntime = app.state.runtime
-    rt.clock = FrozenClock(datetime(2026, 11, 4, 3, tzinfo=UTC))
-    async with rt.uow() as uow:
-        await seed_tree(uow)
-        await apply_observer_assigned(
-            uow.session,
-            ObserverAssigned.produce(
-                aggregate_version=1,
-                observer_assignment_id="oa-1",
-                member_id="uv-xa-01",
-                branch_id="branch-dong-ha",
-                valid_from=date(2026, 1, 1),
-            ),
-        )
-        await uow.commit()
-    async with signed_client(app, "http://m") as client:
-        yield client, rt
-    await rt.db.dispose()
+    async with meetings_api(
+        db_url, now=datetime(2026, 11, 4, 3, tzinfo=UTC), seed=observed_dong_ha
+    ) as found:
+        yield found
 
 
 async def events(rt: ServiceRuntime, key: str) -> list[dict]:  # type: ignore[type-arg]

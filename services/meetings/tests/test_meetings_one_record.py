@@ -14,26 +14,21 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from meetings_factories import request, seed_tree, submission
+from meetings_factories import meetings_api, observed_dong_ha, request, submission
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chibo_testing.plugin import migrated
-from chibo_testing.tokens import bearer, holding, signed_client
+from chibo_testing.tokens import bearer, holding
 from event_contracts.events.registry import (
-    ObserverAssigned,
     OrganisationDissolved,
     RotationClusterFormed,
 )
-from meetings.main import MIGRATIONS, build_app
+from meetings.main import MIGRATIONS
 from meetings.meetings.models import BranchMeeting, MeetingSlot
 from meetings.replica.service import apply_cluster_formed
 from meetings.requests.rules import subject_key
-from meetings.settings import MeetingsSettings
-from org_tree.observers import apply_observer_assigned
 from org_tree.replica import apply_ceased
 from service_kit import migrations
-from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
@@ -53,29 +48,10 @@ def day(iso: str, **overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
-    db = await migrated(db_url, MIGRATIONS)
-    await db.dispose()
-    app = build_app(
-        MeetingsSettings(database_url=db_url, amqp_url="amqp://guest:guest@127.0.0.1:1/")
-    )  # type: ignore[arg-type]
-    rt: ServiceRuntime = app.state.runtime
-    rt.clock = FrozenClock(datetime(2026, 11, 20, 3, tzinfo=UTC))
-    async with rt.uow() as uow:
-        await seed_tree(uow)
-        await apply_observer_assigned(
-            uow.session,
-            ObserverAssigned.produce(
-                aggregate_version=1,
-                observer_assignment_id="oa-1",
-                member_id="uv-xa-01",
-                branch_id="branch-dong-ha",
-                valid_from=date(2026, 1, 1),
-            ),
-        )
-        await uow.commit()
-    async with signed_client(app, "http://meetings") as client:
-        yield client, rt
-    await rt.db.dispose()
+    async with meetings_api(
+        db_url, now=datetime(2026, 11, 20, 3, tzinfo=UTC), seed=observed_dong_ha
+    ) as found:
+        yield found
 
 
 async def count(rt: ServiceRuntime, model: Any, *where: Any) -> int:
