@@ -61,6 +61,28 @@ def _csv(client: httpx.Client, url: str, kind: str, text: str) -> None:
     )
 
 
+Account = tuple[str, dict[str, str], str, list[str]]  # username, link, organisation code, roles
+
+
+def add_accounts(client: httpx.Client, world: World, accounts: list[Account]) -> None:
+    """Users with the common password, each linked to a member or a staff position."""
+    for username, link, code, roles in accounts:
+        _ok(
+            client.post(
+                f"{world.registry}/v1/users",
+                json={
+                    "username": username,
+                    "display_name": username,
+                    "password": PASSWORD,
+                    "organisation_id": world.ids[code],
+                    "roles": roles,
+                    **link,
+                },
+            )
+        )
+        world.accounts[username] = code
+
+
 def submit_until_replica(client: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
     """Meetings learns the tree and rosters from registry events: until then it answers 422."""
     key = f"world-{uuid.uuid4()}"
@@ -173,21 +195,7 @@ def build(urls: dict[str, str], admin_headers: dict[str, str], today: date) -> W
             ("quansat", {"member_id": committee}, COMMUNE, ["observer"]),
             ("vanphong", {"staff_role": "Văn phòng Đảng ủy xã"}, COMMUNE, ["officer"]),
         ]
-        for username, link, code, roles in accounts:
-            _ok(
-                client.post(
-                    f"{reg}/v1/users",
-                    json={
-                        "username": username,
-                        "display_name": username,
-                        "password": PASSWORD,
-                        "organisation_id": world.ids[code],
-                        "roles": roles,
-                        **link,
-                    },
-                )
-            )
-            world.accounts[username] = code
+        add_accounts(client, world, accounts)
         # A member admitted last: once meetings accepts a roll naming them, every registry
         # event before (the observer assignment included) has reached its replica.
         sentinel = _ok(

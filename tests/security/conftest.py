@@ -26,8 +26,8 @@ from chibo_stack import sign_in, stack
 from province import (
     BRANCH_A,
     COMMUNE,
-    PASSWORD,
     World,
+    add_accounts,
     build,
     last_month,
     meeting_body,
@@ -127,21 +127,7 @@ def _extend(p: Province) -> None:
             ("docgia", {"staff_role": "Cán bộ theo dõi"}, COMMUNE, ["reader"]),
             ("dangvien", {"member_id": plain}, BRANCH_A, ["member"]),
         ]
-        for username, link, code, roles in accounts:
-            _ok(
-                client.post(
-                    f"{reg}/v1/users",
-                    json={
-                        "username": username,
-                        "display_name": username,
-                        "password": PASSWORD,
-                        "organisation_id": w.ids[code],
-                        "roles": roles,
-                        **link,
-                    },
-                )
-            )
-            w.accounts[username] = code
+        add_accounts(client, w, accounts)
         agency = _ok(
             client.post(
                 f"{reg}/v1/clients",
