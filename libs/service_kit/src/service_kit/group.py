@@ -11,8 +11,8 @@ SQLite: one writer, running the whole group on one worker thread with SQLAlchemy
 and session over the stdlib `sqlite3` driver — one thread hop per group instead of one per
 statement. The units are the same `async def` code as elsewhere; their session is a thin
 awaitable facade over the sync session, so the coroutine never suspends and is driven to its end
-on that thread. PostgreSQL: asyncpg has no thread hop to save, so a few writers run groups side
-by side on the event loop, each on its own connection (several commits in flight overlap).
+on that thread. PostgreSQL: asyncpg has no thread hop to save, so the writer runs its groups on
+the event loop, one group at a time (groups side by side deadlocked on each other's row locks).
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ Unit = Callable[[Any], Awaitable[Any]]
 MakeUow = Callable[[Any], Any]
 
 MAX_GROUP = 64
-POSTGRES_WRITERS = 3
+# One writer on PostgreSQL too: two groups committing side by side each hold row locks the other
+# wants (two branches' slots taken in opposite orders) and PostgreSQL breaks the deadlock by
+# failing a whole group; measured, the second and third writers gained nothing (docs/bench.md).
+POSTGRES_WRITERS = 1
 # CHIBO_GROUP_COMMIT=0 turns the opted-in call sites back to a transaction each (a same-run
 # baseline for the benchmarks; an escape hatch).
 ENABLED_ENV = "CHIBO_GROUP_COMMIT"
