@@ -97,10 +97,10 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed")  # it is, on this machine
 def test_the_node_reference_consumer_catches_up_validates_and_verifies(
     amqp_url: str, tmp_path: Path
 ) -> None:
+    assert NODE is not None, "Node.js is missing: install the Debian package nodejs (node ≥ 20)"
     common = {
         "CHIBO_MODE": "development",
         "REGISTRY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/registry.db",
