@@ -111,8 +111,7 @@ async def concurrent(runtime, rules, subs: list[MeetingSubmissionIn], grouped: b
     queue = list(enumerate(subs))
 
     async def one(i: int, sub: MeetingSubmissionIn) -> None:
-        async with runtime.db.session() as session:
-            checked = await service.check_submission(session, sub, NOW)
+        checked = await runtime.db.read(lambda s: service.check_submission(s, sub, NOW))
 
         async def unit(uow) -> None:  # type: ignore[no-untyped-def]
             out = await service.submit_meeting(

@@ -6,7 +6,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Dialect, Engine
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from service_kit.group import GroupWriter
+from service_kit.reads import Read, SyncReader, read_once
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,6 +53,9 @@ def sqlite_synchronous() -> str:
     if level not in _SYNCHRONOUS_LEVELS:
         raise ValueError(f"{SYNCHRONOUS_ENV}={level!r}: expected one of {_SYNCHRONOUS_LEVELS}")
     return level
+
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -100,6 +104,10 @@ class Database:
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Group commit for the call sites that opt in (`ServiceRuntime.grouped`).
         self.group = GroupWriter(self, sqlite_sync_pragmas)
+        # Hot-path reads in one thread hop on SQLite (`read`).
+        self.reader = (
+            SyncReader(self.engine.url, sqlite_sync_read_pragmas) if self.is_sqlite else None
+        )
 
     @property
     def dialect(self) -> str:
@@ -110,6 +118,11 @@ class Database:
         """A session for reading. Write through `transaction()` or a unit of work."""
         async with self.read_sessions() as session:
             yield session
+
+    async def read(self, fn: Read[T]) -> T:
+        """Run `async def fn(session)` — awaiting nothing but its session — as one read: on
+        SQLite on a reader thread with the sync driver (`service_kit.reads`)."""
+        return await read_once(self, fn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -123,6 +136,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.group.dispose()
+        if self.reader is not None:
+            self.reader.dispose()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
@@ -135,6 +150,11 @@ def _sqlite_pragmas(engine: AsyncEngine, *, immediate: bool) -> None:
 def sqlite_sync_pragmas(engine: Engine) -> None:
     """The writer's settings on a sync engine (the group writer's `sqlite3` connection)."""
     _pragmas(engine, immediate=True)
+
+
+def sqlite_sync_read_pragmas(engine: Engine) -> None:
+    """The readers' settings on a sync engine (`service_kit.reads`)."""
+    _pragmas(engine, immediate=False)
 
 
 def _pragmas(engine: Engine, *, immediate: bool) -> None:

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,6 +30,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from service_kit.sync_session import Suspended, SyncSessionFacade, drive
 
 log = logging.getLogger(__name__)
 
@@ -47,72 +49,6 @@ POSTGRES_WRITERS = 1
 # CHIBO_GROUP_COMMIT=0 turns the opted-in call sites back to a transaction each (a same-run
 # baseline for the benchmarks; an escape hatch).
 ENABLED_ENV = "CHIBO_GROUP_COMMIT"
-
-
-class SyncSessionFacade:
-    """The part of `AsyncSession`'s surface the units use, over a sync `Session`: every method
-    does its I/O at once and returns, so `await facade.execute(…)` never suspends."""
-
-    def __init__(self, session: Session) -> None:
-        self.sync_session = session
-
-    # Plain attribute access: add, add_all, expunge, info, bind, identity_map, …
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.sync_session, name)
-
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sync_session.execute(*args, **kwargs)
-
-    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sync_session.scalar(*args, **kwargs)
-
-    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sync_session.scalars(*args, **kwargs)
-
-    async def get(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sync_session.get(*args, **kwargs)
-
-    async def merge(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sync_session.merge(*args, **kwargs)
-
-    async def refresh(self, *args: Any, **kwargs: Any) -> None:
-        self.sync_session.refresh(*args, **kwargs)
-
-    async def delete(self, instance: Any) -> None:
-        self.sync_session.delete(instance)
-
-    async def flush(self, *args: Any, **kwargs: Any) -> None:
-        self.sync_session.flush(*args, **kwargs)
-
-    async def begin(self) -> None:
-        self.sync_session.begin()
-
-    async def commit(self) -> None:
-        self.sync_session.commit()
-
-    async def rollback(self) -> None:
-        self.sync_session.rollback()
-
-    async def close(self) -> None:
-        self.sync_session.close()
-
-    async def run_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return fn(self.sync_session, *args, **kwargs)
-
-    @contextlib.asynccontextmanager
-    async def begin_nested(self) -> AsyncIterator[Any]:
-        with self.sync_session.begin_nested() as nested:
-            yield nested
-
-
-def drive(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never suspends to its end, here and now (on any thread)."""
-    try:
-        coro.send(None)
-    except StopIteration as stop:
-        return stop.value
-    coro.close()
-    raise RuntimeError("a grouped unit of work awaited something other than its session")
 
 
 @dataclass
@@ -251,7 +187,7 @@ class GroupWriter:
                 )
                 try:
                     drive(_run_unit(item, SyncSessionFacade(session)))
-                except RuntimeError as exc:  # it awaited real I/O: refused, savepoint undone
+                except Suspended as exc:  # it awaited real I/O: refused, savepoint undone
                     item.error = exc
                     session.close()
 

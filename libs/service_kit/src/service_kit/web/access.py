@@ -114,8 +114,9 @@ class Access:
     async def _chain(self, org_id: str) -> frozenset[str]:
         """`org_id` and its ancestors today."""
         if org_id not in self._chains:
-            async with self.runtime.db.session() as session:
-                ancestors = await self.tree.ancestors(session, org_id, self.today)
+            ancestors = await self.runtime.db.read(
+                lambda session: self.tree.ancestors(session, org_id, self.today)
+            )
             self._chains[org_id] = frozenset({org_id, *ancestors})
         return self._chains[org_id]
 

@@ -181,8 +181,8 @@ async def stored_answer(
     may validate on a read session before `create_once` and still replay a retry unchanged
     (`create_once` checks again inside the write)."""
     key = require_key(idempotency_key)
-    async with runtime.db.session() as session:
-        record = await session.get(IdempotencyRecord, (_caller(request), key))
+    caller = _caller(request)
+    record = await runtime.db.read(lambda session: session.get(IdempotencyRecord, (caller, key)))
     if record is None or record.expires_at <= utcnow():
         return None
     return _replay(record, _fingerprint(request, body))

@@ -50,8 +50,7 @@ async def submit(
     if replay is not None:
         return replay
     now = ctx.now()
-    async with runtime.db.session() as session:
-        checked = await service.check_submission(session, body, now)
+    checked = await runtime.db.read(lambda session: service.check_submission(session, body, now))
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
