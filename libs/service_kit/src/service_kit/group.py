@@ -51,6 +51,34 @@ POSTGRES_WRITERS = 1
 ENABLED_ENV = "CHIBO_GROUP_COMMIT"
 
 
+class _SessionUnit:
+    """The least a grouped unit is (`GroupWriter.write`): a session of the group, committed (its
+    savepoint released) or rolled back, with no events and no after-commit effects."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.committed = False
+        self.defer_effects = True
+
+    async def __aenter__(self) -> _SessionUnit:
+        await self.session.begin()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if not self.committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self.committed = True
+
+    def run_effects(self) -> None:
+        pass
+
+
 @dataclass
 class _Pending:
     unit: Unit
@@ -111,6 +139,17 @@ class GroupWriter:
             ]
         self._wake.set()
         return await item.future
+
+    async def write(self, fn: Callable[[Any], Awaitable[T]]) -> T:
+        """`await fn(session)` in the next commit group, committed with it: for writes that need
+        a session and nothing of a unit of work's (no events), e.g. the outbox relay's marks."""
+
+        async def unit(plain: _SessionUnit) -> T:
+            result = await fn(plain.session)
+            await plain.commit()
+            return result
+
+        return await self.run(unit, _SessionUnit)
 
     @contextlib.asynccontextmanager
     async def held(self) -> AsyncIterator[None]:

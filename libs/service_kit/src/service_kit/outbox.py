@@ -101,8 +101,10 @@ class OutboxRelay:
         due = col(OutboxEvent.available_at) <= utcnow()
         order = (OutboxEvent.created_at, OutboxEvent.id)
         if self.db.is_sqlite:
-            # Never hold SQLite's write lock across broker I/O: read, publish, then record.
-            async with self.db.session() as session:
+            # Never hold SQLite's write lock across broker I/O: read (one hop on the reader
+            # thread), publish, then record in the next commit group — the one writer, so the
+            # relay never waits on SQLite's busy handler for the intake's lock.
+            async def batch(session: Any) -> tuple[list[OutboxEvent], list[OutgoingMessage]]:
                 rows = await claim(
                     session,
                     OutboxEvent,
@@ -112,12 +114,17 @@ class OutboxRelay:
                     limit=self.batch_size,
                     lock=False,
                 )
-                messages = await self._messages(session, rows)
+                return rows, await self._messages(session, rows)
+
+            rows, messages = await self.db.read(batch)
             if not rows:
                 return 0
             outcomes = await self.bus.publish_many(messages)
-            async with self.db.transaction() as session:
-                await self._record(session, rows, outcomes)
+            if self.db.group.enabled:
+                await self.db.group.write(lambda session: self._record(session, rows, outcomes))
+            else:
+                async with self.db.transaction() as session:
+                    await self._record(session, rows, outcomes)
             return len(rows)
         async with self.db.transaction() as session:
             rows = await claim(

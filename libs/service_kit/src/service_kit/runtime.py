@@ -75,6 +75,8 @@ class ServiceRuntime:
                 prefetch=settings.prefetch,
                 concurrency=settings.effective_concurrency,
                 batch_size=settings.consumer_batch_size,
+                # SQLite: deliveries in commit groups on the sync driver's thread (#12).
+                grouped=self.grouped if self.db.is_sqlite and self.db.group.enabled else None,
             )
             for sub in subscriptions
         ]

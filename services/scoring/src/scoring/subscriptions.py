@@ -19,6 +19,7 @@ SUBSCRIPTIONS = [
         description="score every submitted or amended meeting, keep its roll and run the "
         "detectors; add the observer's score; note overdue observer reports; keep the "
         "formality signals beside the score",
+        groupable=True,
     ),
     Subscription(
         purpose="registry-events",

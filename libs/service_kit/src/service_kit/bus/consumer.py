@@ -27,6 +27,7 @@ from service_kit.bus.connection import Bus
 from service_kit.errors import PermanentError
 from service_kit.inbox import record_once
 from service_kit.logging import correlation_id_var, event_id_var, event_type_var
+from service_kit.sync_session import Suspended
 from service_kit.tasks import cancel_and_wait
 from service_kit.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # (the service's context, the unit of work, the envelope, its data) → effects in the unit of work
 Handler = Callable[[Any, UnitOfWork, CloudEvent, EventData], Awaitable[None]]
+# Runs `async def unit(uow)` in the next commit group (`ServiceRuntime.grouped`).
+Grouped = Callable[[Callable[[UnitOfWork], Awaitable[Any]]], Awaitable[Any]]
 RETRY_HEADER = "x-retry-count"
 
 
@@ -45,6 +48,9 @@ class Subscription:
     handlers: dict[str, Handler]
     description: str = ""
     extra_keys: tuple[str, ...] = field(default=())
+    # Every handler awaits nothing but its session (no loop, no network): on SQLite deliveries
+    # may then run in commit groups on the sync driver's thread (`Consumer.grouped`).
+    groupable: bool = False
 
     @property
     def routing_keys(self) -> list[str]:
@@ -65,8 +71,14 @@ class Consumer:
         prefetch: int,
         concurrency: int,
         batch_size: int = 1,
+        grouped: Grouped | None = None,
     ) -> None:
         self.bus, self.uow_factory, self.subscription = bus, uow_factory, subscription
+        # Commit groups (SQLite): a batch's transaction runs on the group writer's thread with
+        # the sync driver. A handler that awaits more than its session cannot: its event types
+        # are then handled in a transaction of their own from the first time on.
+        self.grouped = grouped if subscription.groupable else None
+        self._ungroupable: set[str] = set()
         self.context = context
         self.service = service
         self.queue_name = f"{service}.{subscription.purpose}"
@@ -141,21 +153,25 @@ class Consumer:
         if not ready:
             return
         outcomes: list[str] = []
+
+        async def unit(uow: UnitOfWork) -> None:
+            outcomes.clear()
+            for _, event, data, handler in ready:
+                uow.causation, uow.correlation_id = event, event.correlationid
+                first = await record_once(
+                    uow.session,
+                    consumer=self.queue_name,
+                    source=event.source,
+                    event_id=event.id,
+                    event_type=event.type,
+                )
+                if first:
+                    await handler(self.context, uow, event, data)
+                outcomes.append("ack" if first else "duplicate")
+            await uow.commit()
+
         try:
-            async with self.uow_factory() as uow:
-                for _, event, data, handler in ready:
-                    uow.causation, uow.correlation_id = event, event.correlationid
-                    first = await record_once(
-                        uow.session,
-                        consumer=self.queue_name,
-                        source=event.source,
-                        event_id=event.id,
-                        event_type=event.type,
-                    )
-                    if first:
-                        await handler(self.context, uow, event, data)
-                    outcomes.append("ack" if first else "duplicate")
-                await uow.commit()
+            await self._in_transaction(unit, [event.routing_key for _, event, _, _ in ready])
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -224,8 +240,22 @@ class Consumer:
             ):
                 var.reset(token)
 
+    async def _in_transaction(
+        self, unit: Callable[[UnitOfWork], Awaitable[Any]], routing_keys: list[str]
+    ) -> Any:
+        """`unit` in a commit group when it can be, else in a unit of work of its own."""
+        if self.grouped is not None and not self._ungroupable.intersection(routing_keys):
+            try:
+                return await self.grouped(unit)
+            except Suspended:  # rolled back: it awaited more than its session
+                self._ungroupable.update(routing_keys)
+                log.info("handler not groupable", extra={"queue": self.queue_name})
+        async with self.uow_factory() as uow:
+            return await unit(uow)
+
     async def _apply(self, handler: Handler, event: CloudEvent, data: EventData) -> str:
-        async with self.uow_factory(causation=event) as uow:
+        async def unit(uow: UnitOfWork) -> str:
+            uow.causation, uow.correlation_id = event, event.correlationid
             first = await record_once(
                 uow.session,
                 consumer=self.queue_name,
@@ -237,7 +267,9 @@ class Consumer:
                 return "duplicate"
             await handler(self.context, uow, event, data)
             await uow.commit()
-        return "ack"
+            return "ack"
+
+        return str(await self._in_transaction(unit, [event.routing_key]))
 
     async def _retry(
         self, message: AbstractIncomingMessage, event_type: str, exc: Exception

@@ -73,6 +73,13 @@ def require_key(key: str | None) -> str:
     return key
 
 
+class StoredJSONResponse(JSONResponse):
+    """A JSON answer already encoded (the stored response body): sent as is, not re-encoded."""
+
+    def render(self, content: Any) -> bytes:
+        return content.encode() if isinstance(content, str) else super().render(content)
+
+
 def _replay(record: IdempotencyRecord, fp: str) -> JSONResponse:
     if record.fingerprint != fp:
         raise Problem(
@@ -83,9 +90,7 @@ def _replay(record: IdempotencyRecord, fp: str) -> JSONResponse:
     headers = {"Idempotent-Replayed": "true"}
     if record.location:
         headers["Location"] = record.location
-    return JSONResponse(
-        json.loads(record.response_body), status_code=record.status_code, headers=headers
-    )
+    return StoredJSONResponse(record.response_body, status_code=record.status_code, headers=headers)
 
 
 _RETRY = object()  # a concurrent request with the same key won the race: replay its answer
@@ -121,7 +126,7 @@ async def idempotent(
             result = await create(uow)
         except Conflict as exc:
             return exc  # left without a commit: rolled back
-        body = json.dumps(result.body, ensure_ascii=False, default=str)
+        body = json.dumps(result.body, ensure_ascii=False, separators=(",", ":"), default=str)
         uow.session.add(
             IdempotencyRecord(
                 client_id=client_id,
@@ -140,7 +145,7 @@ async def idempotent(
         headers = dict(result.headers)
         if result.location:
             headers["Location"] = result.location
-        return JSONResponse(json.loads(body), status_code=result.status_code, headers=headers)
+        return StoredJSONResponse(body, status_code=result.status_code, headers=headers)
 
     for _ in range(2):
         if grouped is None:
