@@ -51,7 +51,7 @@ async def submit(
         return replay
     now = ctx.now()
     async with runtime.db.session() as session:
-        checked = await service.check_submission(session, body, now)
+        checked = await service.check_submission(session, body, now, ctx.meeting_rules)
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
@@ -59,6 +59,7 @@ async def submit(
             body,
             now,
             ctx.request_rules,
+            ctx.meeting_rules,
             actor=access.principal.actor,
             checked=checked,
         )
@@ -127,6 +128,7 @@ async def amend(
     request: Request,
     runtime: Runtime,
     access: Caller,
+    ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
     if_match: str | None = Header(
         default=None, alias="If-Match", description='the version read, e.g. "1"'
@@ -143,6 +145,7 @@ async def amend(
             body.reason,
             runtime.clock.now(),
             expected,
+            ctx.meeting_rules,
             actor=access.principal.actor,
         )
         return Created(
