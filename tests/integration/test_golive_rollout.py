@@ -132,8 +132,9 @@ async def test_a_plan_moves_a_commune_live_on_its_date_everywhere(stack) -> None
 
     # Meetings owes T.B.1 nothing in August, a meeting from September (its commune's date).
     async with meetings.uow() as uow:
-        await expect_month(uow.session, "2026-08", date(2026, 8, 1))
-        await expect_month(uow.session, "2026-09", date(2026, 9, 1))
+        book = meetings.context.meeting_rules
+        await expect_month(uow.session, book, "2026-08", date(2026, 8, 1))
+        await expect_month(uow.session, book, "2026-09", date(2026, 9, 1))
         await uow.commit()
     async with meetings.db.session() as session:
         owed = set(

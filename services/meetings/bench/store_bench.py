@@ -85,10 +85,18 @@ async def real(runtime, rules, subs: list[MeetingSubmissionIn]) -> float:  # typ
     started = time.perf_counter()
     for i, sub in enumerate(subs):
         async with runtime.db.session() as session:
-            checked = await service.check_submission(session, sub, NOW)
+            checked = await service.check_submission(
+                session, sub, NOW, runtime.context.meeting_rules
+            )
         async with runtime.uow() as uow:
             out = await service.submit_meeting(
-                uow, sub, NOW, rules, actor="user:bench", checked=checked
+                uow,
+                sub,
+                NOW,
+                rules,
+                runtime.context.meeting_rules,
+                actor="user:bench",
+                checked=checked,
             )
             uow.session.add(
                 IdempotencyRecord(
@@ -111,11 +119,19 @@ async def concurrent(runtime, rules, subs: list[MeetingSubmissionIn], grouped: b
     queue = list(enumerate(subs))
 
     async def one(i: int, sub: MeetingSubmissionIn) -> None:
-        checked = await runtime.db.read(lambda s: service.check_submission(s, sub, NOW))
+        checked = await runtime.db.read(
+            lambda s: service.check_submission(s, sub, NOW, runtime.context.meeting_rules)
+        )
 
         async def unit(uow) -> None:  # type: ignore[no-untyped-def]
             out = await service.submit_meeting(
-                uow, sub, NOW, rules, actor="user:bench", checked=checked
+                uow,
+                sub,
+                NOW,
+                rules,
+                runtime.context.meeting_rules,
+                actor="user:bench",
+                checked=checked,
             )
             uow.session.add(
                 IdempotencyRecord(

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from chibo_testing.plugin import migrated
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import ObserverAssigned, OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
+from meetings.policy import MEETING_RULES_DIR
 from meetings.settings import MeetingsSettings
 from org_tree.observers import apply_observer_assigned
 from org_tree.replica import apply_registered
@@ -44,6 +47,17 @@ async def seed_tree(uow: UnitOfWork, tree: list[tuple[str, str, str | None, date
                 valid_from=valid_from,
             ),
         )
+
+
+def meeting_rules(directory: Path, **sets: dict[str, Any]) -> Path:
+    """Rule files in `directory`: the shipped national set, then each of `sets` (file name →
+    what it changes of the national set; `effective_from`, `version` and `province_code` too)."""
+    national = yaml.safe_load((MEETING_RULES_DIR / "national.yaml").read_text(encoding="utf-8"))
+    (directory / "national.yaml").write_text(yaml.safe_dump(national), encoding="utf-8")
+    for name, changes in sets.items():
+        data = {**national, **changes}
+        (directory / f"{name}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return directory
 
 
 def request(addressee_id: str = "xa-thach-ngoc", **overrides: Any) -> dict[str, Any]:
@@ -87,13 +101,20 @@ Seed = Callable[[UnitOfWork], Awaitable[None]]
 
 @asynccontextmanager
 async def meetings_api(
-    db_url: str, *, now: datetime | None = None, seed: Seed | None = None
+    db_url: str,
+    *,
+    now: datetime | None = None,
+    seed: Seed | None = None,
+    rules_dir: Path | None = None,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
     """The meetings app on a migrated database, the tree of `TREE` in its replica (and what
-    `seed` adds), its clock frozen at `now`; a client signed as a province officer."""
+    `seed` adds), its clock frozen at `now`, the meeting calendar's rule files of `rules_dir`
+    (the shipped ones when None); a client signed as a province officer."""
     db = await migrated(db_url, MIGRATIONS)
     await db.dispose()
-    app = build_app(MeetingsSettings(database_url=db_url, amqp_url=NO_BROKER))  # type: ignore[arg-type]
+    app = build_app(
+        MeetingsSettings(database_url=db_url, amqp_url=NO_BROKER, meeting_rules_dir=rules_dir)  # type: ignore[arg-type]
+    )
     rt: ServiceRuntime = app.state.runtime
     if now is not None:
         rt.clock = FrozenClock(now)

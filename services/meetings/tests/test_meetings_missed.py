@@ -14,6 +14,7 @@ from chibo_testing.plugin import migrated
 from chibo_testing.tokens import signed_client
 from event_contracts.events.registry import OrganisationRegistered
 from meetings.main import MIGRATIONS, build_app
+from meetings.policy import load_meeting_rules
 from meetings.schedules import rules
 from meetings.schedules.scheduled import sweep_once
 from meetings.settings import MeetingsSettings
@@ -24,8 +25,10 @@ from service_kit.runtime import ServiceRuntime
 
 
 def test_due_is_end_of_window_plus_grace_in_vietnam_time() -> None:
-    assert rules.due_at("2026-11", (1, 5)) == datetime(2026, 11, 10, 17, tzinfo=UTC)
-    assert rules.due_at("2026-02", (25, 31)) == datetime(2026, 3, 5, 17, tzinfo=UTC)
+    national = load_meeting_rules().in_force(date(2026, 11, 1))
+    assert national.missed_grace_days == 5 and national.window(None) == (1, 5)
+    assert rules.due_at("2026-11", (1, 5), 5) == datetime(2026, 11, 10, 17, tzinfo=UTC)
+    assert rules.due_at("2026-02", (25, 31), 5) == datetime(2026, 3, 5, 17, tzinfo=UTC)
 
 
 @pytest.fixture

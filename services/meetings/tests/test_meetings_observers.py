@@ -14,16 +14,20 @@ from meetings_factories import meetings_api, observed_dong_ha, request, submissi
 from chibo_testing.tokens import holding
 from meetings.observers.rules import late_by, observer_due, report_due_at
 from meetings.observers.scheduled import sweep_once
+from meetings.policy import load_meeting_rules
 from service_kit.outbox import OutboxEvent
 from service_kit.runtime import ServiceRuntime
 
 # The observer assigned to Đông Hà, as their token says: the member and the grant.
 OBSERVER = holding(("observer", "branch-dong-ha"), member_id="uv-xa-01")
+# The shipped national rules: reports before the 10th, five days after a late logging.
+NATIONAL = load_meeting_rules().in_force(date(2026, 11, 3))
 
 
 def test_due_before_the_tenth_of_the_next_month() -> None:
-    assert report_due_at(date(2026, 11, 3)) == datetime(2026, 12, 9, 17, tzinfo=UTC)
-    assert report_due_at(date(2026, 12, 31)) == datetime(2027, 1, 9, 17, tzinfo=UTC)
+    assert NATIONAL.observer_report_due_before_day == 10
+    assert report_due_at(date(2026, 11, 3), 10) == datetime(2026, 12, 9, 17, tzinfo=UTC)
+    assert report_due_at(date(2026, 12, 31), 10) == datetime(2027, 1, 9, 17, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -128,9 +132,9 @@ async def test_missing_report_is_flagged_overdue_once(api) -> None:  # type: ign
 
 
 def test_a_late_logging_gives_the_observer_their_days_and_is_the_branchs() -> None:
-    on_time = observer_due(date(2026, 11, 3), datetime(2026, 11, 4, 3, tzinfo=UTC))
+    on_time = observer_due(date(2026, 11, 3), datetime(2026, 11, 4, 3, tzinfo=UTC), NATIONAL)
     assert on_time.due_at == on_time.month_due_at and not on_time.logged_late
-    late = observer_due(date(2026, 11, 3), datetime(2026, 12, 8, 3, tzinfo=UTC))
+    late = observer_due(date(2026, 11, 3), datetime(2026, 12, 8, 3, tzinfo=UTC), NATIONAL)
     assert late.month_due_at == datetime(2026, 12, 9, 17, tzinfo=UTC)
     assert late.due_at == datetime(2026, 12, 13, 17, tzinfo=UTC) and late.logged_late
     assert late_by("filed", datetime(2026, 12, 11, tzinfo=UTC), late.due_at, True) == "branch"

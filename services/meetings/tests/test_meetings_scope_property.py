@@ -201,6 +201,20 @@ PROBES = [
         lambda w, n: Call("GET", "/v1/observer-reports", []),
         row_org=lambda item: item["branch_id"],
     ),
+    Probe(
+        # Rows of the subtree only: by 20 December every branch's December is missed (the
+        # sweep would expect it first), each a row of its branch.
+        "GET /v1/organisations/{organisation_id}/escalation-dry-run",
+        lambda w, n: Call(
+            "GET", f"/v1/organisations/{n}/escalation-dry-run", [n], params={"as_of": "2026-12-20"}
+        ),
+        items=lambda body: [
+            item
+            for part in ("escalations", "overdue_at_top", "reminders", "missed_meetings")
+            for item in body[part]
+        ],
+        row_org=lambda item: item["branch_id"],
+    ),
 ]
 
 

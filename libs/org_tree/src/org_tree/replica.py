@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from event_contracts.events import registry as ev
-from event_contracts.vocabulary import BRANCH_KINDS
+from event_contracts.vocabulary import BRANCH_KINDS, OrganisationKind
 from org_tree.models import OrgGoLive, OrgLink, OrgNode
 from org_tree.walk import walk_up
 
@@ -235,3 +235,25 @@ async def nodes_under(
         .order_by(col(OrgNode.id))
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def provinces_of(
+    session: AsyncSession, org_ids: Sequence[str], on: date
+) -> dict[str, str | None]:
+    """The registry code of the province each organisation lies in on `on` (itself when it is
+    one; None when the replica knows no province above it), in two queries for any number: the
+    provinces are few."""
+    above = await ancestors_many(session, org_ids, on)
+    provinces: dict[str, str] = dict(
+        (
+            await session.execute(
+                sa.select(OrgNode.id, OrgNode.code).where(
+                    col(OrgNode.kind) == OrganisationKind.PROVINCE
+                )
+            )
+        ).all()
+    )
+    return {
+        org: next((provinces[n] for n in [org, *above.get(org, [])] if n in provinces), None)
+        for org in org_ids
+    }

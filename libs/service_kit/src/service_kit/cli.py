@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from service_kit import migrations, production
 from service_kit.dlq import format_dead_letters, list_dead_letters, replay_dead_letters
 from service_kit.logging import configure_logging
+from service_kit.rulesets import RuleSetError
 from service_kit.settings import ServiceSettings
 
 
@@ -67,10 +68,13 @@ class ServiceCli:
             if refused:
                 print(production.explain(settings.service_name, refused), file=sys.stderr)
                 return 2
+            app = self._app(settings)  # before migrating: bad rule files touch nothing
+            if app is None:
+                return 2
             if settings.migrate_on_start:
                 migrations.upgrade(self.migrations_dir, settings.database_url)
             uvicorn.run(
-                self.app_factory(settings),
+                app,
                 host=settings.http_host,
                 port=settings.http_port,
                 log_config=None,
@@ -84,7 +88,10 @@ class ServiceCli:
             migrations.make_revision(self.migrations_dir, args.message)
             return 0
         if args.command == "openapi":
-            print(json.dumps(self.app_factory(settings).openapi(), ensure_ascii=False, indent=2))
+            app = self._app(settings)
+            if app is None:
+                return 2
+            print(json.dumps(app.openapi(), ensure_ascii=False, indent=2))
             return 0
         if args.command == "dlq":
             url = settings.amqp_url.get_secret_value()
@@ -97,6 +104,17 @@ class ServiceCli:
             return 0
         _, _, run = self.extra[args.command]
         return run(settings, args)
+
+    def _app(self, settings: ServiceSettings) -> FastAPI | None:
+        """The app, or None after saying which rule files stop it (`service_kit.rulesets`)."""
+        try:
+            return self.app_factory(settings)
+        except RuleSetError as exc:
+            print(
+                f"{settings.service_name}: không khởi động: tệp quy định không hợp lệ\n{exc}",
+                file=sys.stderr,
+            )
+            return None
 
 
 def run(cli: ServiceCli) -> None:

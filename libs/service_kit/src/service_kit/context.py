@@ -1,8 +1,9 @@
 """What a service's event handlers, sweepers and routes share, built once where the app is built.
 
 Each service subclasses `ServiceContext` with what its rules need (scoring: the rubric book and
-the policy; notifications: the directory and the registry client; meetings: the request rules)
-and passes the class to `ServiceRuntime`. Every subscription handler receives it as its first
+the policy; notifications: the directory and the registry client; meetings: the request rules and
+the meeting calendar; registry: the cluster rules) and passes the class, or a factory that loads
+its rule files first, to `ServiceRuntime`. Every subscription handler receives it as its first
 argument, every sweeper as its only one, every route through `Annotated` dependencies — no
 module globals, no lookups keyed on objects, and one clock for all of them.
 """

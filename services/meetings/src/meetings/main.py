@@ -6,7 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from meetings.context import MeetingsContext
+from meetings.context import meetings_context
+from meetings.dryrun.router import router as dry_run_router
 from meetings.meetings.drafts import router as drafts_router
 from meetings.meetings.router import branches as branches_router
 from meetings.meetings.router import router as meetings_router
@@ -34,7 +35,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS,
         subscriptions=SUBSCRIPTIONS,
         background=[request_sweeper, missed_meeting_sweeper, overdue_report_sweeper],
-        context=MeetingsContext,
+        context=meetings_context(settings),
     )
     app = create_app(
         runtime,
@@ -46,6 +47,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
             branches_router,
             requests_router,
             observers_router,
+            dry_run_router,
         ],
         scope_tree=ReplicaScopeTree(),
         permissions=PERMISSIONS,

@@ -41,6 +41,8 @@ ROUTES = {
     "GET /v1/observers/{member_id}/duty": "observer_report.read",
     "GET /v1/requests/{request_id}": "request.read",
     "POST /v1/requests/{request_id}/actions": "request.act",
+    # What the sweeps would do as of a day: the subtree's requests and months, read only.
+    "GET /v1/organisations/{organisation_id}/escalation-dry-run": "request.read",
 }
 
 READ = ["meeting.read", "observer_report.read", "request.read"]

@@ -27,6 +27,7 @@ RESOLVERS: Resolvers = {
     # the side each action belongs to.
     "request_id": NOT_A_TARGET,
     "branch_id": itself,
+    "organisation_id": itself,
     # An observer is a person, not an organisation: the duty route restricts its rows.
     "member_id": NOT_A_TARGET,
 }

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from registry.audit.router import router as audit_router
 from registry.clusters.router import router as clusters_router
-from registry.context import RegistryContext
+from registry.context import registry_context
 from registry.golive.router import router as golive_router
 from registry.households.router import router as households_router
 from registry.identity.router import public_router as identity_public_router
@@ -34,7 +34,10 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
     runtime = ServiceRuntime(
-        settings, migrations_dir=MIGRATIONS, subscriptions=SUBSCRIPTIONS, context=RegistryContext
+        settings,
+        migrations_dir=MIGRATIONS,
+        subscriptions=SUBSCRIPTIONS,
+        context=registry_context(settings),
     )
     identity = Identity(runtime)  # the registry checks its own tokens against its key table
     app = create_app(

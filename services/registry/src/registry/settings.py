@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -27,6 +28,8 @@ class RegistrySettings(ServiceSettings):
     # An XLSX is a zip: what it may unpack to (its sheet, shared strings…), checked from the
     # zip's directory before any of it is read.
     import_max_unpacked_bytes: int = Field(default=64 * MiB, ge=1024)
+    # The rotation clusters' rule files (`policies/clusters` when unset).
+    cluster_rules_dir: Path | None = None
 
     def production_refusals(self) -> list[Refusal]:
         from registry.identity.settings import DEV_KEY_PASSPHRASE, IdentitySettings

@@ -187,6 +187,7 @@ async def submit_draft(
             sub,
             ctx.now(),
             ctx.request_rules,
+            ctx.meeting_rules,
             actor=access.principal.actor,
         )
         await uow.session.delete(draft)

@@ -50,7 +50,9 @@ async def submit(
     if replay is not None:
         return replay
     now = ctx.now()
-    checked = await runtime.db.read(lambda session: service.check_submission(session, body, now))
+    checked = await runtime.db.read(
+        lambda session: service.check_submission(session, body, now, ctx.meeting_rules)
+    )
 
     async def create(uow: UnitOfWork) -> Created:
         out = await service.submit_meeting(
@@ -58,6 +60,7 @@ async def submit(
             body,
             now,
             ctx.request_rules,
+            ctx.meeting_rules,
             actor=access.principal.actor,
             checked=checked,
         )
@@ -126,6 +129,7 @@ async def amend(
     request: Request,
     runtime: Runtime,
     access: Caller,
+    ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
     if_match: str | None = Header(
         default=None, alias="If-Match", description='the version read, e.g. "1"'
@@ -142,6 +146,7 @@ async def amend(
             body.reason,
             runtime.clock.now(),
             expected,
+            ctx.meeting_rules,
             actor=access.principal.actor,
         )
         return Created(

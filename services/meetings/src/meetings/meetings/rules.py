@@ -9,9 +9,6 @@ from meetings.meetings.schemas import MeetingSubmissionIn
 from service_kit.clock import vietnam_date
 from service_kit.web.problems import FieldError
 
-# Default scheduled day window of a branch (days of the month); the branch's own window from the
-# registry replaces it once the branch has one.
-DEFAULT_WINDOW_DAYS = (1, 5)
 # The longest a meeting can plausibly last: a full day's conference with its breaks.
 MAX_DURATION = timedelta(hours=12)
 
@@ -20,7 +17,7 @@ def duration_minutes(sub: MeetingSubmissionIn) -> int:
     return max(0, int((sub.ended_at - sub.started_at).total_seconds() // 60))
 
 
-def within_window(held_on: date, window: tuple[int, int] = DEFAULT_WINDOW_DAYS) -> bool:
+def within_window(held_on: date, window: tuple[int, int]) -> bool:
     return window[0] <= held_on.day <= window[1]
 
 

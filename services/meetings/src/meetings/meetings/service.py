@@ -15,9 +15,9 @@ from sqlmodel import col
 from event_contracts.events.meetings import MeetingAmended, MeetingSubmitted, RollEntry
 from meetings.meetings import metrics, rules, slots
 from meetings.meetings.models import AttendanceRecord, BranchMeeting, MeetingRevision
-from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
 from meetings.meetings.schemas import AttendanceCounts, MeetingOut, MeetingSubmissionIn
 from meetings.observers.service import expect_reports
+from meetings.policy import MeetingRuleBook, MeetingRules, rules_of_branch
 from meetings.replica.service import roster_on
 from meetings.requests.service import RequestRules, raise_requests
 from meetings.schedules.service import meeting_held
@@ -92,17 +92,29 @@ class Checked:
     SQLite the single writer then holds its lock for the inserts only."""
 
     window: tuple[int, int]
+    rules: MeetingRules  # in force on the meeting's day for the branch's province
     observers: list[str]
     branches_held: list[str]  # whose regular meeting of the month this is (meetings.slots)
 
 
+async def _window(
+    session: AsyncSession, book: MeetingRuleBook, sub: MeetingSubmissionIn
+) -> tuple[tuple[int, int], MeetingRules]:
+    """The branch's day window (its own, else the default of the rule set in force on the
+    meeting's day), and that rule set."""
+    rules_then = await rules_of_branch(session, book, sub.branch_id, sub.held_on)
+    return rules_then.window(await meeting_window(session, sub.branch_id)), rules_then
+
+
 async def check_submission(
-    session: AsyncSession, sub: MeetingSubmissionIn, now: datetime
+    session: AsyncSession, sub: MeetingSubmissionIn, now: datetime, book: MeetingRuleBook
 ) -> Checked:
     """Validate a new submission (422 naming every rule broken) on a read session."""
     await _check(session, sub, now)
+    window, rules_then = await _window(session, book, sub)
     return Checked(
-        window=await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS,
+        window=window,
+        rules=rules_then,
         observers=await observers_of(session, sub.branch_id, sub.held_on),
         branches_held=await slots.branches_held(
             session, sub.branch_id, sub.meeting_type, sub.held_on
@@ -114,11 +126,9 @@ async def _apply(
     session: AsyncSession,
     meeting: BranchMeeting,
     sub: MeetingSubmissionIn,
-    window: tuple[int, int] | None = None,
+    window: tuple[int, int],
 ) -> None:
     """Copy the record onto the row and (re)write its roll with one multi-row INSERT."""
-    if window is None:
-        window = await meeting_window(session, sub.branch_id) or DEFAULT_WINDOW_DAYS
     meeting.branch_id, meeting.meeting_type = sub.branch_id, sub.meeting_type
     meeting.held_on, meeting.started_at, meeting.ended_at = (
         sub.held_on,
@@ -191,12 +201,13 @@ async def submit_meeting(
     sub: MeetingSubmissionIn,
     now: datetime,
     request_rules: RequestRules,
+    meeting_rules: MeetingRuleBook,
     actor: str | None = None,
     checked: Checked | None = None,
 ) -> MeetingOut:
     """`checked`: the result of `check_submission` when the caller validated beforehand."""
     if checked is None:
-        checked = await check_submission(uow.session, sub, now)
+        checked = await check_submission(uow.session, sub, now, meeting_rules)
     meeting = BranchMeeting(
         id=new_id(),
         submitted_at=now,
@@ -232,7 +243,9 @@ async def submit_meeting(
     await slots.hold(uow.session, meeting.id, checked.branches_held, sub.held_on)
     for branch_id in checked.branches_held or [meeting.branch_id]:
         await meeting_held(uow.session, branch_id, sub.held_on, sub.meeting_type, meeting.id, now)
-    expect_reports(uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers)
+    expect_reports(
+        uow, meeting.id, meeting.branch_id, sub.held_on, checked.observers, checked.rules
+    )
     uow.emit(MeetingSubmitted.produce(**_facts(meeting, sub)), subject=f"meetings/{meeting.id}")
     uow.after_commit(metrics.SUBMITTED.labels(sub.meeting_type).inc)
     return meeting_out(meeting, Counter(e.attendance for e in sub.roll))
@@ -245,6 +258,7 @@ async def amend_meeting(
     reason: str,
     now: datetime,
     expected_version: int | None,
+    meeting_rules: MeetingRuleBook,
     actor: str | None = None,
 ) -> MeetingOut:
     """A new version of a submitted record. Requests were raised by the original submission and
@@ -273,7 +287,8 @@ async def amend_meeting(
     await _check(uow.session, sub, now, exclude=meeting.id)
     meeting.version += 1
     meeting.status = "amended"
-    await _apply(uow.session, meeting, sub)
+    window, _ = await _window(uow.session, meeting_rules, sub)
+    await _apply(uow.session, meeting, sub, window)
     held = await slots.branches_held(uow.session, sub.branch_id, sub.meeting_type, sub.held_on)
     await slots.hold(uow.session, meeting.id, held, sub.held_on)
     uow.session.add(

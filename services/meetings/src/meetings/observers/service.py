@@ -19,6 +19,7 @@ from meetings.observers.schemas import (
     ObserverReportOut,
     ObserverYearReport,
 )
+from meetings.policy import MeetingRules
 from meetings.requests.service import RequestRules, raise_requests
 from service_kit.errors import Conflict, FieldError, Forbidden, Invalid
 from service_kit.ids import new_id
@@ -26,12 +27,18 @@ from service_kit.uow import UnitOfWork
 
 
 def expect_reports(
-    uow: UnitOfWork, meeting_id: str, branch_id: str, held_on: date, observers: list[str]
+    uow: UnitOfWork,
+    meeting_id: str,
+    branch_id: str,
+    held_on: date,
+    observers: list[str],
+    rules_then: MeetingRules,
 ) -> None:
     """A new meeting expects a report from each observer assigned to the branch that day
-    (`org_tree.observers.observers_of`, read before the write)."""
+    (`org_tree.observers.observers_of`, read before the write), due as the rule set in force on
+    the meeting's day for the branch's province says."""
     logged_at = uow.now()
-    due = rules.observer_due(held_on, logged_at)
+    due = rules.observer_due(held_on, logged_at, rules_then)
     details: dict[str, Any] = {
         "month_due_at": due.month_due_at.isoformat(),
         "logged_at": logged_at.isoformat(),

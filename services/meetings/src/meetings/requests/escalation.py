@@ -179,6 +179,57 @@ def due_actions(
     return actions
 
 
+@dataclass(frozen=True)
+class Step:
+    """Where an escalation takes a request: the next level of its ladder, and the organisations
+    passed over on the way (abolished or vacant)."""
+
+    organisation_id: str
+    kind: str
+    skipped: tuple[str, ...]
+
+
+def next_level(level_organisation_id: str, above: Ladder) -> Step | None:
+    """The level above the one owing the answer (`above`: the ladder from that organisation on
+    the day); None at the top."""
+    if len(above.levels) <= 1:
+        return None
+    target = above.levels[1]
+    skipped = tuple(
+        n.organisation_id for n, _ in above.skipped if n.organisation_id != level_organisation_id
+    )
+    return Step(target.organisation_id, target.kind, skipped)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What the sweep does with one request at a moment."""
+
+    actions: tuple[Action, ...]
+    """In order; an escalation, when there is one, last: the clock restarts at the next level."""
+    escalation: Step | None
+    """Where the escalation among `actions` takes the request."""
+
+
+def due_as_of(
+    state: ClockState,
+    level_organisation_id: str,
+    above: Ladder,
+    now: datetime,
+    policy: EscalationPolicy,
+    calendar: WorkingCalendar,
+    done: frozenset[str] | set[str],
+) -> Due:
+    """Everything the sweep does with this request at `now` — the escalation sweeper acts on it,
+    the escalation dry run reports it; one decision for both."""
+    actions: list[Action] = []
+    for action in due_actions(state, now, policy, calendar, done):
+        actions.append(action)
+        if action.kind == "escalate":
+            return Due(tuple(actions), next_level(level_organisation_id, above))
+    return Due(tuple(actions), None)
+
+
 def next_check_at(
     state: ClockState,
     now: datetime,

@@ -143,8 +143,7 @@ async def _done_keys(session: AsyncSession, request_id: str) -> set[str]:
     return done[request_id]
 
 
-async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> ClockState:
-    above = await ladder_from(session, row.level_organisation_id, now)
+def _state(row: Request, above: Ladder) -> ClockState:
     return ClockState(
         request_id=row.id,
         level=row.level,
@@ -153,6 +152,28 @@ async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> Cl
         acknowledged=row.acknowledged_at is not None,
         open=RequestStatus(row.status) in OPEN,
         top_level=len(above.levels) <= 1,
+    )
+
+
+async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> ClockState:
+    return _state(row, await ladder_from(session, row.level_organisation_id, now))
+
+
+async def due_now(
+    session: AsyncSession, row: Request, now: datetime, rules: RequestRules
+) -> escalation.Due:
+    """What the sweep does with `row` at `now`, read and decided without writing anything
+    (`escalation.due_as_of` over its clock, its ladder that day, its policy and what was done)."""
+    done = await _done_keys(session, row.id)
+    above = await ladder_from(session, row.level_organisation_id, now)
+    return escalation.due_as_of(
+        _state(row, above),
+        row.level_organisation_id,
+        above,
+        now,
+        rules.policy(row.created_at),
+        rules.calendar,
+        frozenset(done),
     )
 
 
@@ -289,37 +310,32 @@ async def re_raise(uow: UnitOfWork, request_id: str, now: datetime, rules: Reque
     if row is None or RequestStatus(row.status) not in OPEN:
         return
     done = await _done_keys(uow.session, row.id)
-    await _escalate(uow, row, now, rules, done, breached_stage=BreachedStage.RE_RAISED, due_at=None)
+    if f"escalate:{row.level}" in done:
+        return
+    above = await ladder_from(uow.session, row.level_organisation_id, now)
+    step = escalation.next_level(row.level_organisation_id, above)
+    if step is not None:
+        _escalate(uow, row, now, done, step, breached_stage=BreachedStage.RE_RAISED, due_at=None)
 
 
-async def _escalate(
+def _escalate(
     uow: UnitOfWork,
     row: Request,
     now: datetime,
-    rules: RequestRules,
     done: set[str],
+    step: escalation.Step,
     *,
     breached_stage: str,
     due_at: datetime | None,
-) -> bool:
+) -> None:
     key = f"escalate:{row.level}"
-    if key in done:
-        return False
     session = uow.session
-    above = await ladder_from(session, row.level_organisation_id, now)
-    if len(above.levels) <= 1:
-        return False
     session.add(RequestActionDone(request_id=row.id, key=key, at=now))
     done.add(key)
-    target = above.levels[1]
-    skipped = [
-        n.organisation_id
-        for n, _ in above.skipped
-        if n.organisation_id != row.level_organisation_id
-    ]
+    skipped = list(step.skipped)
     from_org = row.level_organisation_id
     row.level += 1
-    row.level_organisation_id, row.level_kind = target.organisation_id, target.kind
+    row.level_organisation_id, row.level_kind = step.organisation_id, step.kind
     row.level_started_at, row.acknowledged_at = now, None
     row.status = RequestStatus.SUBMITTED.value
     row.version += 1
@@ -343,27 +359,27 @@ async def _escalate(
         subject=f"requests/{row.id}",
     )
     uow.after_commit(metrics.ESCALATIONS.labels(str(row.level)).inc)
-    return True
 
 
 async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: RequestRules) -> int:
     """Take every action due on this request at `now`; returns how many were taken."""
     session = uow.session
+    due = await due_now(session, row, now, rules)
     done = await _done_keys(session, row.id)
-    state = await _clock_state(session, row, now)
-    policy = rules.policy(row.created_at)
     taken = 0
-    for action in escalation.due_actions(state, now, policy, rules.calendar, done):
+    for action in due.actions:
         if action.kind == "escalate":
-            taken += await _escalate(
-                uow,
-                row,
-                now,
-                rules,
-                done,
-                breached_stage=BreachedStage(action.stage),
-                due_at=action.due_at,
-            )
+            if due.escalation is not None:
+                _escalate(
+                    uow,
+                    row,
+                    now,
+                    done,
+                    due.escalation,
+                    breached_stage=BreachedStage(action.stage),
+                    due_at=action.due_at,
+                )
+                taken += 1
             break  # the clock restarted at the next level
         session.add(RequestActionDone(request_id=row.id, key=action.key, at=now))
         done.add(action.key)

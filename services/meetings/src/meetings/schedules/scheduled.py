@@ -22,7 +22,7 @@ async def sweep_once(ctx: MeetingsContext) -> int:
     today = vietnam_date(now)
     async with ctx.uow() as uow:
         # Only the current month: a month before the service tracked a branch is not "missed".
-        await service.expect_month(uow.session, rules.period_of(today), today)
+        await service.expect_month(uow.session, ctx.meeting_rules, rules.period_of(today), today)
         await uow.commit()
     missed = 0
     while True:
@@ -38,9 +38,10 @@ async def sweep_once(ctx: MeetingsContext) -> int:
             live = await golive.load(uow.session, today)
             for row in rows:
                 year, month = (int(x) for x in row.period.split("-"))
-                if live.month_live(row.branch_id, year, month):
+                outcome = rules.settle(row.due_at, now, live.month_live(row.branch_id, year, month))
+                if outcome == "missed":
                     await service.mark_missed(uow, row, now)
-                else:
+                elif outcome == "not_in_use":
                     service.mark_not_in_use(row, now)
             await uow.commit()
         missed += len(rows)

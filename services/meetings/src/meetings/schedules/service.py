@@ -14,7 +14,7 @@ from sqlmodel import col
 from event_contracts.events.meetings import MeetingMissed
 from event_contracts.vocabulary import BRANCH_KINDS
 from meetings.meetings import metrics as meeting_metrics
-from meetings.meetings.rules import DEFAULT_WINDOW_DAYS
+from meetings.policy import MeetingRuleBook, rules_of_branches
 from meetings.schedules import rules
 from meetings.schedules.models import MeetingExpectation
 from org_tree import golive
@@ -27,9 +27,13 @@ def _insert(session: AsyncSession) -> Any:
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-async def expect_month(session: AsyncSession, period: str, on: date) -> int:
-    """Make sure every branch active on `on` and live in `period` (`org_tree.golive`) has its
-    expectation for `period`: a month before a branch's go-live expects nothing."""
+async def expected_rows(
+    session: AsyncSession, book: MeetingRuleBook, period: str, on: date
+) -> list[dict[str, Any]]:
+    """The expectation every branch active on `on` and live in `period` (`org_tree.golive`) has
+    for `period` (a month before a branch's go-live expects nothing), as rows to insert: its
+    window and due time from the rule set in force on the month's first day for its province.
+    Reads only: the sweep inserts them, the escalation dry run looks at them."""
     branches = (
         await session.execute(
             sa.select(OrgNode.id, OrgNode.meeting_day_from, OrgNode.meeting_day_to).where(
@@ -42,21 +46,31 @@ async def expect_month(session: AsyncSession, period: str, on: date) -> int:
     live = await golive.load(session, on)
     year, month = (int(x) for x in period.split("-"))
     branches = [b for b in branches if live.month_live(b[0], year, month)]
-    if not branches:
-        return 0
+    in_force = await rules_of_branches(
+        session, book, [b[0] for b in branches], on, rules_on=rules.first_day(period)
+    )
     values = []
     for branch_id, day_from, day_to in branches:
-        window = (day_from, day_to) if day_from and day_to else DEFAULT_WINDOW_DAYS
+        own = (day_from, day_to) if day_from and day_to else None
+        due = rules.expected(period, own, in_force[branch_id])
         values.append(
             {
                 "branch_id": branch_id,
                 "period": period,
-                "window_from_day": window[0],
-                "window_to_day": window[1],
-                "due_at": rules.due_at(period, window),
+                "window_from_day": due.window[0],
+                "window_to_day": due.window[1],
+                "due_at": due.due_at,
                 "status": "expected",
             }
         )
+    return values
+
+
+async def expect_month(session: AsyncSession, book: MeetingRuleBook, period: str, on: date) -> int:
+    """Make sure every branch `expected_rows` names has its expectation for `period`."""
+    values = await expected_rows(session, book, period, on)
+    if not values:
+        return 0
     insert = _insert(session)
     created = 0
     for start in range(0, len(values), 1000):

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from registry.audit.edge import write
 from registry.clusters import service
 from registry.clusters.schemas import ClusterIn, ClusterOut
+from registry.context import Ctx
 from registry.organisations.queries import require_org
 from service_kit.clock import today_in_vietnam
 from service_kit.web.deps import Caller, IdempotencyKey, OnDate, Runtime
@@ -20,13 +21,14 @@ router = APIRouter(tags=["rotation clusters"])
     "/v1/rotation-clusters",
     status_code=201,
     response_model=ClusterOut,
-    summary="Form a rotation cluster of 3–4 branches",
+    summary="Form a rotation cluster of branches (3–4 by the national rules in force)",
 )
 async def form(
     body: ClusterIn,
     request: Request,
     runtime: Runtime,
     access: Caller,
+    ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await access.require_all(body.branch_ids)
@@ -35,7 +37,7 @@ async def form(
         runtime,
         idempotency_key,
         body,
-        lambda uow: service.form(uow, body),
+        lambda uow: service.form(uow, body, ctx.cluster_rules),
         status_code=201,
     )
 

@@ -1,25 +1,30 @@
-"""Cluster rules as pure functions."""
+"""Cluster rules as pure functions; the size is the rule set's in force (`clusters.policy`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+from registry.clusters.policy import ClusterRules
 from service_kit.web.problems import FieldError
-
-MIN_BRANCHES, MAX_BRANCHES = 3, 4
 
 
 def cluster_errors(
-    branch_ids: Sequence[str], valid_from: date, valid_to: date | None, busy: set[str]
+    branch_ids: Sequence[str],
+    valid_from: date,
+    valid_to: date | None,
+    busy: set[str],
+    rules: ClusterRules,
 ) -> list[FieldError]:
-    """`busy`: branches already in another cluster during an overlapping period."""
+    """`busy`: branches already in another cluster during an overlapping period; `rules`: the
+    set in force on `valid_from`."""
     errors: list[FieldError] = []
-    if not MIN_BRANCHES <= len(branch_ids) <= MAX_BRANCHES:
+    if not rules.min_branches <= len(branch_ids) <= rules.max_branches:
         errors.append(
             FieldError(
                 "/branch_ids",
-                f"Cụm sinh hoạt luân phiên gồm {MIN_BRANCHES}–{MAX_BRANCHES} chi bộ.",
+                f"Cụm sinh hoạt luân phiên gồm {rules.min_branches}–{rules.max_branches} chi bộ "
+                f"({rules.name}).",
                 "cluster-size",
             )
         )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from event_contracts.events.registry import RotationClusterFormed
 from registry.clusters import rules
 from registry.clusters.models import RotationCluster, RotationClusterBranch
+from registry.clusters.policy import ClusterRuleBook, rules_of_branch
 from registry.clusters.schemas import ClusterIn, ClusterOut
 from registry.organisations.queries import require_org
 from registry.periods import in_force_sql
@@ -25,7 +26,7 @@ def _overlapping(valid_from: date, valid_to: date | None) -> sa.ColumnElement[bo
     return cond
 
 
-async def form(uow: UnitOfWork, body: ClusterIn) -> ClusterOut:
+async def form(uow: UnitOfWork, body: ClusterIn, book: ClusterRuleBook) -> ClusterOut:
     session = uow.session
     for i, branch_id in enumerate(body.branch_ids):
         await require_org(
@@ -39,7 +40,12 @@ async def form(uow: UnitOfWork, body: ClusterIn) -> ClusterOut:
             _overlapping(body.valid_from, body.valid_to),
         )
     )
-    errors = rules.cluster_errors(body.branch_ids, body.valid_from, body.valid_to, set(busy))
+    # The first branch's province on the first day says whose rules apply.
+    first = body.branch_ids[0] if body.branch_ids else None
+    in_force = await rules_of_branch(session, book, first, body.valid_from)
+    errors = rules.cluster_errors(
+        body.branch_ids, body.valid_from, body.valid_to, set(busy), in_force
+    )
     if errors:
         raise invalid("Không lập được cụm.", errors, "cluster-invalid")
     if await session.scalar(sa.select(RotationCluster.id).where(RotationCluster.code == body.code)):
