@@ -301,6 +301,12 @@ PROBES = [
         "contact_point",
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/reminders-dry-run",
+        lambda w, n: Call(
+            "GET", f"/v1/organisations/{n}/reminders-dry-run", [n], params={"as_of": "2026-12-01"}
+        ),
+    ),
+    Probe(
         "POST /v1/agencies", lambda w, n: Call("POST", "/v1/agencies", [PROVINCE], _agency(w, n))
     ),
     Probe("GET /v1/agencies", lambda w, n: Call("GET", "/v1/agencies", [PROVINCE])),

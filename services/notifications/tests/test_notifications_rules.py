@@ -84,10 +84,10 @@ def test_filters_select_events_and_an_urgent_rule_wins_over_a_routine_one() -> N
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"event_type": "nothing.like.this.v1"}, "unknown event type"),
-        ({"recipients": ["branch-secretary:{branch}"]}, "recipient field {branch}"),
-        ({"filter": {"colour": ["red"]}}, "filter field 'colour'"),
-        ({"channels": ["email"]}, "no email template"),
+        ({"event_type": "nothing.like.this.v1"}, "không có loại sự kiện"),
+        ({"recipients": ["branch-secretary:{branch}"]}, "trường người nhận {branch}"),
+        ({"filter": {"colour": ["red"]}}, "trường lọc 'colour'"),
+        ({"channels": ["email"]}, "chưa có mẫu email"),
     ],
 )
 def test_a_rule_set_that_could_not_be_delivered_is_refused(

@@ -128,6 +128,15 @@ PROBES = [
         ),
     ),
     Probe(
+        "GET /v1/organisations/{organisation_id}/classification-dry-run",
+        lambda w, n: Call(
+            "GET",
+            f"/v1/organisations/{n}/classification-dry-run",
+            [n],
+            params={"year": YEAR, "as_of": "2026-12-31"},
+        ),
+    ),
+    Probe(
         "GET /v1/organisations/{organisation_id}/formality",
         lambda w, n: Call(
             "GET", f"/v1/organisations/{n}/formality", [n], params={"month": "2026-11"}

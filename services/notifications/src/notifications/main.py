@@ -21,6 +21,7 @@ from notifications.feed.router import router as feed_router
 from notifications.feed.stream import declare_public_stream
 from notifications.inbox.router import router as inbox_router
 from notifications.permissions import PERMISSIONS
+from notifications.reminders.router import router as reminders_router
 from notifications.reminders.scheduled import send_reminders
 from notifications.rules.router import router as rules_router
 from notifications.scope import RESOLVERS
@@ -79,6 +80,7 @@ def build_app(
             deliveries_router,
             agencies_router,
             feed_router,
+            reminders_router,
         ],
         public_routers=[contract_router],
         scope_tree=ReplicaScopeTree(),

@@ -48,6 +48,7 @@ ROUTES = {
     "GET /v1/rules/versions": "rules.read",
     "GET /v1/rules/versions/{version}": "rules.read",
     "POST /v1/rules/versions": "rules.write",
+    "GET /v1/organisations/{organisation_id}/reminders-dry-run": "rules.read",
 }
 
 INBOX = ["inbox.read", "inbox.mark"]

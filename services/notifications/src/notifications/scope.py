@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.addresses import organisation_of
 from notifications.deliveries.models import Delivery
 from notifications.directory.models import ContactPoint
-from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolvers, province
+from service_kit.web.access import NOT_A_TARGET, PROVINCE, Resolvers, itself, province
 from service_kit.web.deps import Caller
 
 
@@ -53,4 +53,5 @@ RESOLVERS: Resolvers = {
     "delivery_id": _delivery,
     "contact_point_id": _contact_point,
     "version": province,
+    "organisation_id": itself,
 }

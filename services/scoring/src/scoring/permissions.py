@@ -47,6 +47,7 @@ ROUTES = {
     "GET /v1/organisations/{organisation_id}/roll-out": "score.read",
     "GET /v1/organisations/{organisation_id}/formality": "score.read",
     "GET /v1/organisations/{organisation_id}/scoring-dry-run": "score.read",
+    "GET /v1/organisations/{organisation_id}/classification-dry-run": "classification.read",
 }
 
 READ = ["score.read", "compliance.read", "classification.read", "rescoring.read"]

@@ -165,17 +165,26 @@ class ClassificationBook:
 
     rule_sets: tuple[ClassificationRules, ...]
 
+    def in_force_on(self, day: date) -> ClassificationRules | None:
+        """The newest rule set in force on `day` (by its effective date, then its version);
+        None before the first one."""
+        pool = [r for r in self.rule_sets if r.effective_on <= day]
+        return max(pool, key=lambda r: (r.effective_on, r.version)) if pool else None
+
+    def first(self) -> ClassificationRules:
+        return min(self.rule_sets, key=lambda r: r.effective_on)
+
     def for_year(self, year: int) -> ClassificationRules:
         """The newest rule set in force by the year's end, when the review is held (QĐ 366 of
         30/8/2025 governs the 2025 review; QĐ 132 of 08/3/2018 the 2018 one)."""
-        pool = [r for r in self.rule_sets if r.effective_on <= date(year, 12, 31)]
-        if not pool:
-            first = min(self.rule_sets, key=lambda r: r.effective_on)
+        found = self.in_force_on(date(year, 12, 31))
+        if found is None:
+            first = self.first()
             raise NoRules(
                 f"Không có quy định xếp loại cho năm {year}; quy định sớm nhất được nạp: "
                 f"{first.name}, hiệu lực {first.effective_on:%d/%m/%Y}."
             )
-        return max(pool, key=lambda r: (r.effective_on, r.version))
+        return found
 
 
 def load_classification(directory: Path = CLASSIFICATION_DIR) -> ClassificationBook:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_kit.errors import DomainError, FieldError, Unavailable
 from service_kit.logging import request_id_var
+from service_kit.web.validation_messages import message
 
 __all__ = ["FieldError", "Problem", "install_problem_handlers", "problem_response"]
 
@@ -97,38 +98,13 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return prefix + "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-_MESSAGES_VI = {
-    "missing": "Thiếu trường bắt buộc",
-    "extra_forbidden": "Trường không được phép",
-    "json_invalid": "JSON không hợp lệ",
-    "string_too_short": "Chuỗi quá ngắn",
-    "string_too_long": "Chuỗi quá dài",
-    "greater_than_equal": "Giá trị quá nhỏ",
-    "less_than_equal": "Giá trị quá lớn",
-    "literal_error": "Giá trị không nằm trong danh sách cho phép",
-    "enum": "Giá trị không nằm trong danh sách cho phép",
-    "date_from_datetime_parsing": "Ngày không hợp lệ",
-    "date_parsing": "Ngày không hợp lệ",
-    "datetime_parsing": "Thời điểm không hợp lệ",
-    "datetime_from_date_parsing": "Thời điểm không hợp lệ",
-    "timezone_aware": "Thời điểm phải có múi giờ",
-    "int_parsing": "Phải là số nguyên",
-    "bool_parsing": "Phải là true/false",
-    "string_type": "Phải là chuỗi",
-    "list_type": "Phải là danh sách",
-    "model_attributes_type": "Phải là đối tượng JSON",
-    "dict_type": "Phải là đối tượng JSON",
-}
-
-
 def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    out = []
-    for err in exc.errors():
-        vi = _MESSAGES_VI.get(err["type"])
-        message = err["msg"].removeprefix("Value error, ")
-        detail = f"{vi}: {message}" if vi else message
-        out.append(dict(FieldError(_pointer(tuple(err["loc"])), detail, err["type"])))
-    return out
+    """Each error with its JSON pointer and pydantic's type as `code` (machine-readable, as
+    they were) and a Vietnamese sentence naming the field in words (`validation_messages`)."""
+    return [
+        dict(FieldError(_pointer(tuple(err["loc"])), message(err), err["type"]))
+        for err in exc.errors()
+    ]
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -21,6 +21,7 @@ from service_kit.uow import UnitOfWork
 from service_kit.web.deps import Caller, IdempotencyKey, IfMatch, Runtime
 from service_kit.web.idempotency import Created, create_once
 from service_kit.web.models import ApiModel
+from service_kit.web.validation_messages import message
 
 router = APIRouter(prefix="/v1/meeting-drafts", tags=["meetings"])
 
@@ -174,7 +175,7 @@ async def submit_draft(
             sub = MeetingSubmissionIn.model_validate({**draft.body, "branch_id": draft.branch_id})
         except ValidationError as exc:
             errors = [
-                FieldError("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"], e["type"])
+                FieldError("/body/" + "/".join(str(p) for p in e["loc"]), message(e), e["type"])
                 for e in exc.errors()
             ]
             raise Invalid(

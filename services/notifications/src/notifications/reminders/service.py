@@ -4,9 +4,13 @@ then, so there is nothing to remind of."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from notifications.directory.service import Directory
 from notifications.dispatch.service import Message, Planned, place
@@ -20,11 +24,13 @@ from org_tree.observers import observers_by_branch
 from service_kit.uow import UnitOfWork
 
 
-async def send_due(
-    uow: UnitOfWork, today: date, directory: Directory, *, lead_days: int, report_due_day: int
-) -> int:
-    """Reminders due on `today` and not sent before; returns how many were sent now."""
-    session = uow.session
+async def due_on(
+    session: AsyncSession, today: date, *, lead_days: int, report_due_day: int
+) -> list[DueReminder]:
+    """The one decision of the reminder job, read-only: the reminders due on the local day
+    `today` (`rules.due_reminders` over the replica's windows and the observers following each
+    branch that day), for months the branch is live in — before "each once". The job sends
+    those not sent yet; the dry run (`reminders.dryrun`) shows them."""
     found = due_reminders(
         today,
         await replica.meeting_windows(session),
@@ -33,7 +39,25 @@ async def send_due(
         report_due_day=report_due_day,
     )
     live = await golive.load(session, today)
-    found = [r for r in found if live.month_live(r.branch_id, *_year_month(r.period))]
+    return [r for r in found if live.month_live(r.branch_id, *_year_month(r.period))]
+
+
+async def already_sent(session: AsyncSession, reminders: Sequence[DueReminder]) -> set[str]:
+    """The ids (keys' hashes) among these that were sent before, read 500 at a time."""
+    ids = sorted({r.id for r in reminders})
+    sent: set[str] = set()
+    for chunk in range(0, len(ids), 500):
+        stmt = sa.select(SentReminder.id).where(col(SentReminder.id).in_(ids[chunk : chunk + 500]))
+        sent.update((await session.execute(stmt)).scalars())
+    return sent
+
+
+async def send_due(
+    uow: UnitOfWork, today: date, directory: Directory, *, lead_days: int, report_due_day: int
+) -> int:
+    """Reminders due on `today` and not sent before; returns how many were sent now."""
+    session = uow.session
+    found = await due_on(session, today, lead_days=lead_days, report_due_day=report_due_day)
     if not found:
         return 0
     active = await rule_sets.in_effect(session, uow.now())
@@ -57,7 +81,7 @@ async def send_due(
         if not claimed.rowcount:
             continue
         sent += 1
-        for message in _messages(reminder, names, active.version):
+        for message in messages(reminder, names, active.version):
             await place(uow, message, directory, active.document.fatigue, planned)
     return sent
 
@@ -67,7 +91,11 @@ def _year_month(period: str) -> tuple[int, int]:
     return int(year), int(month)
 
 
-def _messages(reminder: DueReminder, names: dict[str, str], version: int) -> list[Message]:
+CHANNELS = ("inbox", "email")
+
+
+def messages(reminder: DueReminder, names: dict[str, str], version: int) -> list[Message]:
+    """The reminder as sent: its Vietnamese subject and body, once per channel."""
     context = {
         "branch_id": reminder.branch_id,
         "period": reminder.period,
@@ -89,5 +117,5 @@ def _messages(reminder: DueReminder, names: dict[str, str], version: int) -> lis
             subject=rendered.subject,
             body=rendered.body,
         )
-        for channel in ("inbox", "email")
+        for channel in CHANNELS
     ]

@@ -92,28 +92,31 @@ class RuleSetDocument(BaseModel):
         problems: list[str] = []
         ids = [r.id for r in self.rules]
         problems += [
-            f"rule id {i!r} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})
+            f"mã quy tắc {i!r} bị dùng hai lần"
+            for i in sorted({i for i in ids if ids.count(i) > 1})
         ]
         for rule in self.rules:
             try:
                 fields = set(spec_for_routing_key(rule.event_type).model.model_fields)
             except UnknownEventType:
-                problems.append(f"rule {rule.id}: unknown event type {rule.event_type!r}")
+                problems.append(f"quy tắc {rule.id}: không có loại sự kiện {rule.event_type!r}")
                 continue
             for name in rule.filter:
                 if name not in fields:
-                    problems.append(f"rule {rule.id}: filter field {name!r} is not in the event")
+                    problems.append(f"quy tắc {rule.id}: sự kiện không có trường lọc {name!r}")
             for recipient in rule.recipients:
                 for name in placeholders(recipient):
                     if name not in fields:
                         problems.append(
-                            f"rule {rule.id}: recipient field {{{name}}} is not in the event"
+                            f"quy tắc {rule.id}: sự kiện không có trường người nhận {{{name}}}"
                         )
             for channel in rule.channels:
                 if channel in TEMPLATED_CHANNELS and channel not in self.templates.get(
                     rule.event_type, {}
                 ):
-                    problems.append(f"rule {rule.id}: no {channel} template for {rule.event_type}")
+                    problems.append(
+                        f"quy tắc {rule.id}: chưa có mẫu {channel} cho {rule.event_type}"
+                    )
         if problems:
             raise ValueError("; ".join(problems))
         return self

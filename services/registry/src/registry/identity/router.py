@@ -43,6 +43,7 @@ from service_kit.web.access import principal_of
 from service_kit.web.deps import Caller
 from service_kit.web.pagination import Page
 from service_kit.web.problems import FieldError, Problem
+from service_kit.web.validation_messages import message
 
 public_router = APIRouter(tags=["identity"])
 router = APIRouter(tags=["identity"])
@@ -133,7 +134,10 @@ def _required(body: TokenIn, *names: str) -> None:
             422,
             "validation-error",
             f"Thiếu {', '.join(missing)} cho grant_type={body.grant_type}.",
-            errors=[FieldError(f"/{n}", "Thiếu trường bắt buộc", "missing") for n in missing],
+            errors=[
+                FieldError(f"/{n}", message({"type": "missing", "loc": ("body", n)}), "missing")
+                for n in missing
+            ],
             error="invalid_request",
         )
 

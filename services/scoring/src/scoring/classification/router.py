@@ -30,8 +30,7 @@ from scoring.classification.schemas import (
 from scoring.classification.table import annual_table, year_end
 from scoring.context import Ctx
 from scoring.policy import ClassificationRules, NoRules
-from scoring.rollups.periods import parse_period
-from scoring.subtree import TreeOnDay, branches_in, tree_on
+from scoring.subtree import TreeOnDay, tree_on
 from scoring.visible import visible_to
 from service_kit.uow import UnitOfWork
 from service_kit.web.access import Access, superior
@@ -85,8 +84,7 @@ async def _run_branches(
     session: AsyncSession, body: ProposalRunIn, year: int
 ) -> frozenset[str] | None:
     if body.organisation_id is not None:
-        branches = await branches_in(session, body.organisation_id, parse_period(str(year)))
-        return frozenset(b.id for b in branches)
+        return await service.subtree_branches(session, body.organisation_id, year)
     return frozenset(body.branch_ids) if body.branch_ids is not None else None
 
 

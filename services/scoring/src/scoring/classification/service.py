@@ -9,7 +9,7 @@ are proposed from their branches when the run covers all of them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +34,8 @@ from scoring.compliance.models import MeetingAttendance, ObserverReportFact
 from scoring.compliance.rules import THEMATIC_TYPES
 from scoring.meeting_scores.models import MeetingScore, UnscoredMeeting
 from scoring.policy import ClassificationRules
-from scoring.subtree import TreeOnDay
+from scoring.rollups.periods import parse_period
+from scoring.subtree import TreeOnDay, branches_in
 from scoring.visible import Visible, everything
 from service_kit.errors import Conflict, NotFound
 from service_kit.uow import UnitOfWork
@@ -318,11 +319,21 @@ def _excluded(proposals: list[Proposal], scope: Scope) -> list[Proposal]:
     return out
 
 
-async def run_proposals(
-    uow: UnitOfWork, rule_set: ClassificationRules, scope: Scope, now: datetime
-) -> dict[str, dict[str, int]]:
-    """Propose for the scope, store, announce the changed ones; returns the distributions."""
-    session = uow.session
+async def subtree_branches(
+    session: AsyncSession, organisation_id: str, year: int
+) -> frozenset[str]:
+    """A run's branches when it names an organisation: every branch under it that existed
+    during the year (the tree on the year's last day)."""
+    branches = await branches_in(session, organisation_id, parse_period(str(year)))
+    return frozenset(b.id for b in branches)
+
+
+async def proposals_for(
+    session: AsyncSession, rule_set: ClassificationRules, scope: Scope
+) -> list[Proposal]:
+    """Read-only: every proposal a run over `scope` under `rule_set` would make (the year's
+    facts, the live months, the quota in its pools). A proposal run stores these; the
+    classification dry run (`scoring.dryrun.classification`) shows them."""
     live = await golive.load(session, date(scope.year, 12, 31))
     branches = await _branch_years(session, scope, live)
     members = await _member_years(session, scope, live)
@@ -330,8 +341,11 @@ async def run_proposals(
         live, scope.year, branches, members, rule_set.months_required
     )
     scope = replace(scope, exclusions={**left_out, **scope.exclusions})
-    proposals = propose(branches, members, scope, rule_set)
-    ids = [classification_id(scope.year, p.subject_type, p.subject_id) for p in proposals]
+    return propose(branches, members, scope, rule_set)
+
+
+async def stored_rows(session: AsyncSession, ids: Sequence[str]) -> dict[str, Classification]:
+    """The stored classifications of these ids, read 500 at a time."""
     stored: dict[str, Classification] = {}
     for chunk in range(0, len(ids), 500):
         found = await session.execute(
@@ -340,11 +354,34 @@ async def run_proposals(
             )
         )
         stored.update({c.classification_id: c for c in found.scalars()})
+    return stored
+
+
+def run_action(row: Classification | None, p: Proposal) -> str:
+    """What a proposal run does to a subject's row: `new` (no row yet), `changed` (level or
+    points differ: a new version, announced), `unchanged` (re-stamped only), `kept_decided`
+    (a decided classification is never touched by a later run)."""
+    if row is None:
+        return "new"
+    if row.decided_at is not None:
+        return "kept_decided"
+    return "changed" if (row.proposed_level, row.points) != (p.level, p.points) else "unchanged"
+
+
+async def run_proposals(
+    uow: UnitOfWork, rule_set: ClassificationRules, scope: Scope, now: datetime
+) -> dict[str, dict[str, int]]:
+    """Propose for the scope, store, announce the changed ones; returns the distributions."""
+    session = uow.session
+    proposals = await proposals_for(session, rule_set, scope)
+    ids = [classification_id(scope.year, p.subject_type, p.subject_id) for p in proposals]
+    stored = await stored_rows(session, ids)
     for cid, p in zip(ids, proposals, strict=True):
         row = stored.get(cid)
-        if row is not None and row.decided_at is not None:
+        action = run_action(row, p)
+        if action == "kept_decided":
             continue
-        changed = row is None or (row.proposed_level, row.points) != (p.level, p.points)
+        changed = action != "unchanged"
         if row is None:
             row = Classification(
                 classification_id=cid,
