@@ -140,6 +140,49 @@ def sweep() -> list[Row]:
     ]
 
 
+def import_(database: str) -> list[Row]:
+    n = "5000" if QUICK else "50000"
+    out = run(
+        ["services/registry/bench/import_bench.py", "--members", n, "--database", database], 900
+    )
+    base = num(re.search(rf"baseline \(Core .*?\): {NUM} rows/s", out).group(1))  # type: ignore[union-attr]
+    rate = num(re.search(rf"import \(file .*?\): {NUM} rows/s", out).group(1))  # type: ignore[union-attr]
+    rss = num(re.search(rf"peak RSS: {NUM} MiB", out).group(1))  # type: ignore[union-attr]
+    suffix = "" if database == "sqlite" else "_postgres"
+    return [
+        row(
+            f"import{suffix}",
+            rate,
+            "rows/s",
+            base,
+            baseline_is="Core INSERT of the same member rows, one transaction",
+            members=int(n),
+            peak_rss_mib=rss,
+        )
+    ]
+
+
+def delivery() -> list[Row]:
+    n = "1000" if QUICK else "10000"
+    out = run(["services/notifications/bench/delivery_bench.py", "--deliveries", n], 1200)
+    b = re.search(rf"baseline \(plain httpx .*?\): {NUM} POSTs/s, p50 {NUM} ms, p99 {NUM} ms", out)
+    m = re.search(rf"delivery worker .*?: {NUM} deliveries/s .*p50 {NUM} ms, p99 {NUM} ms", out)
+    assert b and m, out
+    return [
+        row(
+            "delivery",
+            num(m.group(1)),
+            "webhooks/s",
+            num(b.group(1)),
+            baseline_is="httpx POSTs of the same signed bodies, same receiver and concurrency",
+            p50_ms=num(m.group(2)),
+            p99_ms=num(m.group(3)),
+            baseline_p50_ms=num(b.group(2)),
+            baseline_p99_ms=num(b.group(3)),
+        )
+    ]
+
+
 BENCHES: list[tuple[str, Callable[[], list[Row]]]] = [
     ("write_path", lambda: write_path("sqlite")),
     ("write_path_postgres", lambda: write_path("postgres")),
@@ -148,6 +191,9 @@ BENCHES: list[tuple[str, Callable[[], list[Row]]]] = [
     ("e2e", e2e),
     ("backlog", backlog),
     ("sweep", sweep),
+    ("import", lambda: import_("sqlite")),
+    ("import_postgres", lambda: import_("postgres")),
+    ("delivery", delivery),
 ]
 
 
