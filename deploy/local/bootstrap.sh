@@ -21,15 +21,25 @@ else
 fi
 
 stamp=.venv/.chibo-installed
-want=$(cat requirements.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml \
-  | sha256sum | cut -d' ' -f1)
+want=$( (echo "bytecode 1"; cat requirements.lock pyproject.toml libs/*/pyproject.toml \
+  services/*/pyproject.toml) | sha256sum | cut -d' ' -f1)
+compile_own() {
+  # Our own sources' bytecode too (only files changed since last time: about a second).
+  .venv/bin/python -m compileall -q -j 0 libs services deploy tests >/dev/null || true
+}
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  compile_own
   exit 0
 fi
 [ -x .venv/bin/python ] || "${UV[@]}" venv --quiet --python "$PY" .venv
-"${UV[@]}" pip sync --quiet --python .venv/bin/python --require-hashes requirements.lock
+# --compile-bytecode: every service process and test worker imports from .pyc files; without
+# them each start compiles FastAPI, SQLAlchemy, pydantic… afresh (9 s instead of 3.5 s per
+# process here, and never cached where PYTHONDONTWRITEBYTECODE is set).
+"${UV[@]}" pip sync --quiet --python .venv/bin/python --require-hashes --compile-bytecode \
+  requirements.lock
 editables=()
 for pkg in libs/* services/*; do editables+=(-e "$pkg"); done
 "${UV[@]}" pip install --quiet --python .venv/bin/python --no-deps "${editables[@]}"
+compile_own
 echo "$want" > "$stamp"
 echo "bootstrap: .venv ready ($(.venv/bin/python --version))" >&2

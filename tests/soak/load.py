@@ -120,7 +120,7 @@ class Api:
 class Branch:
     id: str
     commune_id: str
-    observer: str | None
+    observer: tuple[str, str] | None  # the assigned observer's username and password
     rosters: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
     next_day: date = date(2026, 1, 1)
 
@@ -149,6 +149,7 @@ class Worker(threading.Thread):
         self.clock_moved = actions_until
         self.faults_done = faults_done
         self.mine: list[dict[str, Any]] = []  # this worker's accepted meetings
+        self.observers: dict[tuple[str, str], Api] = {}  # each observer's own client
         self.failure: BaseException | None = None
         self.count = 0
 
@@ -278,13 +279,15 @@ class Worker(threading.Thread):
         with self.record.lock:
             self.record.meetings[meeting["id"]]["version"] = meeting["version"]
 
-    def report(self, meeting: dict[str, Any], observer: str) -> None:
-        r = self.api.call(
+    def report(self, meeting: dict[str, Any], observer: tuple[str, str]) -> None:
+        """Filed by the observer, signed in as themself (the report's author is the token's)."""
+        if observer not in self.observers:
+            self.observers[observer] = Api(self.api.urls, observer, self.record)
+        r = self.observers[observer].call(
             "report",
             "POST",
             f"{self.api.urls['meetings']}/v1/meetings/{meeting['id']}/observer-reports",
             json={
-                "observer_member_id": observer,
                 "attended": True,
                 "scores": {"C5": 4},
                 "comments": "Sinh hoạt nghiêm túc.",
@@ -293,7 +296,7 @@ class Worker(threading.Thread):
         )
         if r.status_code == 201:
             with self.record.lock:
-                self.record.reports[meeting["id"]] = observer
+                self.record.reports[meeting["id"]] = r.json()["observer_member_id"]
         else:
             self.record.refused.append(("report", r.status_code, r.text[:300]))
 

@@ -1,4 +1,5 @@
-"""The time each part of the suite took, printed at the end of every run (and by `.ci/run`).
+"""The time each part of the suite took, printed at the end of every run (and by `.ci/run`),
+after the summaries tests chose to show (`item.user_properties` entries named "summary").
 
 Parts: `unit` (no server), `service` (a service in-process on real databases and a real broker),
 `property` (Hypothesis), `e2e` (real processes), `fault` (crashes and outages), and any suite
@@ -44,6 +45,7 @@ class PartTimes:
         self.seconds: dict[str, float] = defaultdict(float)
         self.counts: dict[str, int] = defaultdict(int)
         self.failed: dict[str, int] = defaultdict(int)
+        self.summaries: list[tuple[str, str]] = []  # (test, text) a test chose to show
         self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -53,11 +55,21 @@ class PartTimes:
             self.counts[part] += 1
         if report.failed:
             self.failed[part] += 1
+        if report.when == "call":
+            self.summaries += [
+                (report.nodeid, str(v)) for k, v in report.user_properties if k == "summary"
+            ]
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.counts:
             return
         write = terminalreporter.write_line
+        if self.summaries:  # e.g. the soak's ledger, passed or not (xdist keeps its stdout)
+            terminalreporter.section("summaries")
+            for nodeid, text in self.summaries:
+                write(nodeid)
+                for line in text.splitlines():
+                    write(f"  {line}")
         terminalreporter.section("time by part")
         write(f"{'part':<12}{'tests':>7}{'failed':>8}{'seconds':>10}")
         for part in sorted(self.seconds, key=lambda p: -self.seconds[p]):
