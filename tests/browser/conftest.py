@@ -25,7 +25,9 @@ from chibo_testing.servers import get_broker
 from service_kit.processes import ServiceProcess
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = REPO / "docs" / "screenshots"
+# A run writes its screenshots under .data/; CHIBO_SCREENSHOTS=docs refreshes the README's.
+SHOTS = REPO / ("docs" if os.environ.get("CHIBO_SCREENSHOTS") == "docs" else ".data")
+SHOTS /= "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -130,7 +132,7 @@ def sign_in_as(page: Page, username: str, next_path: str = "/") -> None:
 
 
 def screenshot(page: Page, name: str, at: str | None = None) -> None:
-    """docs/screenshots/<name>-phone.png or -desktop.png, by the page's current width; the
+    """<SHOTS>/<name>-phone.png or -desktop.png, by the page's current width; the
     view starts at the element `at` (a CSS selector), else at the top of the page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     if at:
