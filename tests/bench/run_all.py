@@ -207,7 +207,8 @@ def markdown(rows: list[Row], started: datetime, seconds: float) -> str:
         "Broker, services, databases and load generator share the same cores; the machine may be "
         "shared with other work, so read the **ratio** to the same-run baseline, not the absolute "
         "figure. Targets are issue #12's goals. JSON: `.data/bench/results.json`; re-run with "
-        "`make bench` (`BENCH_QUICK=1 make bench`: under five minutes).",
+        "`make bench` (`BENCH_QUICK=1 make bench`: under five minutes). Where the time goes "
+        "on the hot path, and each missed target's ceiling: [performance.md](performance.md).",
         "",
         "| name | value | unit | same-run baseline | ratio | target | notes |",
         "| --- | ---: | --- | ---: | ---: | --- | --- |",

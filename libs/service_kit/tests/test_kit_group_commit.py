@@ -120,3 +120,32 @@ async def test_a_unit_that_awaits_other_io_is_refused_alone_on_sqlite(sqlite_url
     assert outcomes[1] == "ok"
     assert await count(runtime, IdempotencyRecord) == 1
     await runtime.db.dispose()
+
+
+async def test_background_work_on_the_writer_falls_back_to_its_own_unit(db_url: str) -> None:
+    """`on_writer`: a batch that awaits only its session commits (in a group on SQLite); one
+    that awaits other I/O is rolled back in the group and run again in a unit of its own, so
+    it is applied exactly once either way."""
+    runtime = make_runtime("grouptest", "amqp://guest:guest@127.0.0.1:1/", db_url, {})
+    await create_kit_tables(runtime)
+    runs: list[str] = []
+
+    async def session_only(uow: UnitOfWork) -> str:
+        runs.append("session-only")
+        uow.session.add(record("batch-1"))
+        await uow.commit()
+        return "one"
+
+    async def awaits_io(uow: UnitOfWork) -> str:
+        runs.append("awaits-io")
+        uow.session.add(record("batch-2"))
+        await asyncio.sleep(0)  # on SQLite's writer thread: Suspended, then alone
+        await uow.commit()
+        return "two"
+
+    assert await runtime.on_writer(session_only) == "one"
+    assert await runtime.on_writer(awaits_io) == "two"
+    assert await count(runtime, IdempotencyRecord) == 2
+    expected = 2 if runtime.db.is_sqlite else 1
+    assert runs.count("awaits-io") == expected and runs.count("session-only") == 1
+    await runtime.db.dispose()

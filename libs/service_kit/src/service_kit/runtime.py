@@ -20,6 +20,7 @@ from service_kit.context import ContextFactory, ServiceContext
 from service_kit.db import Database
 from service_kit.outbox import OutboxRelay
 from service_kit.settings import ServiceSettings
+from service_kit.sync_session import Suspended
 from service_kit.tasks import cancel_and_wait
 from service_kit.uow import UnitOfWork
 
@@ -115,6 +116,19 @@ class ServiceRuntime:
             )
 
         return await self.db.group.run(unit, make)
+
+    async def on_writer(self, unit: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Background work (a sweep's batch): in a commit group on SQLite, where the batch's
+        statements then run on the writer's thread with the sync driver instead of a thread hop
+        each; a unit that awaits more than its session (`Suspended`, rolled back) and every
+        unit on PostgreSQL run in a unit of work of their own."""
+        if self.db.is_sqlite and self.db.group.enabled:
+            try:
+                return await self.grouped(unit)
+            except Suspended:
+                log.info("unit not groupable, run alone")
+        async with self.uow() as uow:
+            return await unit(uow)
 
     async def _attach_consumers(self, connection: AbstractRobustConnection) -> None:
         for consumer in self.consumers:

@@ -7,41 +7,62 @@ and records each action's key, so nothing happens twice across restarts or clock
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
 from sqlmodel import col
 
 from meetings.context import MeetingsContext
 from meetings.requests.lifecycle import OPEN
 from meetings.requests.metrics import OPEN_BY_LEVEL
 from meetings.requests.models import Request
-from meetings.requests.service import open_by_level, prefetch_done_keys, process_due
+from meetings.requests.service import (
+    RequestRules,
+    open_by_level,
+    prefetch_done_keys,
+    process_due,
+)
 from service_kit.claims import claim
 from service_kit.sweeper import periodic
+from service_kit.uow import UnitOfWork
 
 BATCH = 200
 
 
 async def sweep_once(ctx: MeetingsContext) -> int:
     """One pass over everything due now; returns the number of actions taken."""
-    taken, rules = 0, ctx.request_rules
+    taken = 0
     while True:
-        now = ctx.now()
-        async with ctx.uow() as uow:
-            rows = await claim(
-                uow.session,
-                Request,
-                col(Request.next_check_at) <= now,
-                col(Request.status).in_([s.value for s in OPEN]),
-                order_by=(col(Request.next_check_at), col(Request.id)),
-                limit=BATCH,
-            )
-            batch_taken = 0
-            await prefetch_done_keys(uow.session, [row.id for row in rows])
-            for row in rows:
-                batch_taken += await process_due(uow, row, now, rules)
-            await uow.commit()
+        # On SQLite each batch runs on the writer's thread, not a thread hop per statement.
+        claimed, batch_taken = await ctx.runtime.on_writer(_batch(ctx.now(), ctx.request_rules))
         taken += batch_taken
-        if len(rows) < BATCH or not batch_taken:
+        if claimed < BATCH or not batch_taken:
             return taken
+
+
+def _batch(
+    now: datetime, rules: RequestRules
+) -> Callable[[UnitOfWork], Awaitable[tuple[int, int]]]:
+    """Claim up to BATCH due requests and act on each, in one transaction with the outbox rows:
+    (claimed, actions taken)."""
+
+    async def batch(uow: UnitOfWork) -> tuple[int, int]:
+        rows = await claim(
+            uow.session,
+            Request,
+            col(Request.next_check_at) <= now,
+            col(Request.status).in_([s.value for s in OPEN]),
+            order_by=(col(Request.next_check_at), col(Request.id)),
+            limit=BATCH,
+        )
+        taken = 0
+        await prefetch_done_keys(uow.session, [row.id for row in rows])
+        for row in rows:
+            taken += await process_due(uow, row, now, rules)
+        await uow.commit()
+        return len(rows), taken
+
+    return batch
 
 
 async def sweep_and_count(ctx: MeetingsContext) -> int:
