@@ -29,6 +29,7 @@ def on(iso: str) -> dict[str, object]:
 @pytest.fixture
 async def api(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceRuntime]]:
     async with meetings_api(db_url, now=datetime(2026, 11, 20, 3, tzinfo=UTC)) as found:
+        found[1].db.group.enabled = True  # PostgreSQL groups only when asked (CHIBO_GROUP_COMMIT=1)
         yield found
 
 

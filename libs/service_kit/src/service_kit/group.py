@@ -12,7 +12,8 @@ and session over the stdlib `sqlite3` driver — one thread hop per group instea
 statement. The units are the same `async def` code as elsewhere; their session is a thin
 awaitable facade over the sync session, so the coroutine never suspends and is driven to its end
 on that thread. PostgreSQL: asyncpg has no thread hop to save, so the writer runs its groups on
-the event loop, one group at a time (groups side by side deadlocked on each other's row locks).
+the event loop, one group at a time (groups side by side deadlocked on each other's row locks);
+the call sites use it there only when CHIBO_GROUP_COMMIT=1 (see ENABLED_ENV).
 """
 
 from __future__ import annotations
@@ -46,9 +47,13 @@ MAX_GROUP = 64
 # wants (two branches' slots taken in opposite orders) and PostgreSQL breaks the deadlock by
 # failing a whole group; measured, the second and third writers gained nothing (docs/bench.md).
 POSTGRES_WRITERS = 1
-# CHIBO_GROUP_COMMIT=0 turns the opted-in call sites back to a transaction each (a same-run
-# baseline for the benchmarks; an escape hatch).
+# CHIBO_GROUP_COMMIT: unset, group commit on SQLite only. On PostgreSQL a transaction each,
+# side by side, measured 1.35× the intake and 1.7× the write path of one writer's groups (the
+# server batches concurrent commits' WAL flushes itself; one writer serialised every round
+# trip): docs/performance.md. 1: on PostgreSQL too. 0: off everywhere (a same-run baseline for
+# the benchmarks; an escape hatch).
 ENABLED_ENV = "CHIBO_GROUP_COMMIT"
+_OFF, _ON = ("0", "false", "off"), ("1", "true", "on")
 
 
 class _SessionUnit:
@@ -119,7 +124,8 @@ class GroupWriter:
         self.units = 0
         self.last_group_size = 0
         self._held = False
-        self.enabled = os.environ.get(ENABLED_ENV, "1") not in ("0", "false", "off")
+        mode = os.environ.get(ENABLED_ENV, "").strip().lower()
+        self.enabled = mode not in _OFF and (db.is_sqlite or mode in _ON)
 
     @property
     def writers(self) -> int:
