@@ -101,7 +101,7 @@ def test_requests_are_raised_scored_and_escalated(amqp_url: str, tmp_path: Path)
 
         # Scoring's replica too: its relay places `meeting.scored` by its own tree, and an
         # event about a branch it has not heard of yet leaves with the bare id (a known race
-        # between the registry's queue and the meetings' one: docs/performance.md's notes).
+        # between the registry's queue and the meetings' one: README, "Known gap").
         wait_for(
             lambda: client.get(f"{svc['scoring'].url}/v1/organisations/{branch}/roll-out"),
             lambda r: r.status_code == 200,
