@@ -141,7 +141,7 @@ async def list_year(
     level: str | None = Query(default=None, description="decided level, else proposed"),
     branch_id: list[str] | None = Query(default=None),
     limit: int = Query(default=500, ge=1, le=5000),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=2**31 - 1),
 ) -> list[ClassificationOut]:
     await access.require_all(branch_id or ())
     async with runtime.db.session() as session:
