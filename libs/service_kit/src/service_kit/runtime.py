@@ -77,7 +77,7 @@ class ServiceRuntime:
                 concurrency=settings.effective_concurrency,
                 batch_size=settings.consumer_batch_size,
                 # SQLite: deliveries in commit groups on the sync driver's thread (#12).
-                grouped=self.grouped if self.db.is_sqlite and self.db.group.enabled else None,
+                grouped=self.grouped if self.groups_background_work else None,
             )
             for sub in subscriptions
         ]
@@ -117,12 +117,18 @@ class ServiceRuntime:
 
         return await self.db.group.run(unit, make)
 
+    @property
+    def groups_background_work(self) -> bool:
+        """Consumers' deliveries and sweeps join commit groups on SQLite only: what they gain
+        there is the sync driver's thread (no hop per statement)."""
+        return self.db.is_sqlite and self.db.group.enabled
+
     async def on_writer(self, unit: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Background work (a sweep's batch): in a commit group on SQLite, where the batch's
         statements then run on the writer's thread with the sync driver instead of a thread hop
         each; a unit that awaits more than its session (`Suspended`, rolled back) and every
         unit on PostgreSQL run in a unit of work of their own."""
-        if self.db.is_sqlite and self.db.group.enabled:
+        if self.groups_background_work:
             try:
                 return await self.grouped(unit)
             except Suspended:
