@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--members", type=int, default=40)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="HTTP worker processes (more than one: PostgreSQL)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
@@ -70,7 +73,13 @@ def main() -> None:
     try:
         with (
             tempfile.TemporaryDirectory() as tmp,
-            stack(amqp_url, Path(tmp), names=("meetings",), db_urls=db_urls) as svc,
+            stack(
+                amqp_url,
+                Path(tmp),
+                names=("meetings",),
+                db_urls=db_urls,
+                extra_env={"MEETINGS_HTTP_WORKERS": str(args.workers)},
+            ) as svc,
         ):
             url = svc["meetings"].url
             body = Path(tmp) / "meeting.json"
@@ -91,7 +100,7 @@ def main() -> None:
         broker.delete_vhost(vhost)
         if pg is not None:
             pg.drop_database(pg_name)
-    print(f"database: {args.database}")
+    print(f"database: {args.database}, {args.workers} HTTP worker process(es)")
     print(f"baseline GET /healthz/live: {baseline['rps']:,.0f} req/s")
     print(
         f"POST /v1/meetings ({args.members}-member roll): {result['rps']:,.0f} submissions/s "

@@ -57,20 +57,32 @@ def row(
     }
 
 
-def intake(database: str) -> list[Row]:
+def intake(database: str, workers: int = 1) -> list[Row]:
     seconds = "5" if QUICK else "15"
-    out = run(["tests/bench/intake_bench.py", "--seconds", seconds, "--database", database], 600)
+    out = run(
+        [
+            "tests/bench/intake_bench.py",
+            "--seconds",
+            seconds,
+            "--database",
+            database,
+            "--workers",
+            str(workers),
+        ],
+        600,
+    )
     base = num(re.search(rf"GET /healthz/live: {NUM} req/s", out).group(1))  # type: ignore[union-attr]
     m = re.search(rf": {NUM} submissions/s .*p50 {NUM} ms, p99 {NUM} ms, (\d+) non-2xx", out)
     assert m, out
     return [
         row(
-            f"intake_{database}",
+            f"intake_{database}" + (f"_workers{workers}" if workers > 1 else ""),
             num(m.group(1)),
             "submissions/s",
             base,
             "≥ 400/s",
             baseline_is="GET /healthz/live, same process and load",
+            workers=workers,
             p50_ms=num(m.group(2)),
             p99_ms=num(m.group(3)),
             non_2xx=int(m.group(4)),
@@ -196,6 +208,7 @@ BENCHES: list[tuple[str, Callable[[], list[Row]]]] = [
     ("write_path_postgres", lambda: write_path("postgres")),
     ("intake_sqlite", lambda: intake("sqlite")),
     ("intake_postgres", lambda: intake("postgres")),
+    ("intake_postgres_workers2", lambda: intake("postgres", workers=2)),
     ("e2e", e2e),
     ("backlog", backlog),
     ("sweep", sweep),

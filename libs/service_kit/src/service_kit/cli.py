@@ -10,10 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
-from service_kit import migrations, production
+from service_kit import migrations, production, serving
 from service_kit.dlq import format_dead_letters, list_dead_letters, replay_dead_letters
 from service_kit.logging import configure_logging
 from service_kit.rulesets import RuleSetError
@@ -64,6 +63,15 @@ class ServiceCli:
         if args.command == "serve":
             if args.port:
                 settings.http_port = args.port
+            if settings.http_workers > 1 and settings.is_sqlite:
+                env = str(settings.model_config.get("env_prefix", ""))
+                print(
+                    f"{settings.service_name}: không khởi động: {env}HTTP_WORKERS="
+                    f"{settings.http_workers} cần PostgreSQL (SQLite chỉ có một tiến trình "
+                    f"ghi); đặt {env}DATABASE_URL tới PostgreSQL hoặc {env}HTTP_WORKERS=1",
+                    file=sys.stderr,
+                )
+                return 2
             refused = settings.production_refusals() if settings.mode == "production" else []
             if refused:
                 print(production.explain(settings.service_name, refused), file=sys.stderr)
@@ -73,16 +81,7 @@ class ServiceCli:
                 return 2
             if settings.migrate_on_start:
                 migrations.upgrade(self.migrations_dir, settings.database_url)
-            uvicorn.run(
-                app,
-                host=settings.http_host,
-                port=settings.http_port,
-                log_config=None,
-                access_log=False,
-                # X-Forwarded-For is read by the app, from `trusted_proxies` only
-                # (service_kit.web.forwarded); uvicorn would believe any loopback peer.
-                proxy_headers=False,
-            )
+            serving.serve(settings, app, self.settings_factory, self.app_factory)
             return 0
         if args.command == "makemigration":
             migrations.make_revision(self.migrations_dir, args.message)

@@ -64,6 +64,13 @@ class ServiceSettings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    http_workers: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="HTTP worker processes on the one port (service_kit.serving); more than one "
+        "needs PostgreSQL: SQLite has one writer per file",
+    )
     public_url: str | None = None
     # Bodies past this are refused before they are read (413); a service may allow more on
     # some paths (the registry's imports: `create_app(body_limits=…)`).

@@ -12,7 +12,6 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.gzip import GZipMiddleware
 
 from portal.admin.router import router as admin_router
@@ -44,6 +43,7 @@ from service_kit import migrations
 from service_kit.auth import TokenVerifier
 from service_kit.clock import clock_from
 from service_kit.db import Database
+from service_kit.metrics import exposition
 from service_kit.settings import ServiceSettings
 from service_kit.web.app import ObserveMiddleware
 from service_kit.web.limits import BodyLimits, install_body_limits
@@ -149,7 +149,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        body, media_type = exposition()
+        return Response(body, media_type=media_type)
 
     return app
 

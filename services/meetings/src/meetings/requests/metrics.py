@@ -22,4 +22,5 @@ OPEN_BY_LEVEL = Gauge(
     domain_name("meetings", "requests_open"),
     "Requests still owed an answer, by the level that owes it (0 = the addressee)",
     ["level"],
+    multiprocess_mode="livemostrecent",  # a figure of the database: the last one set
 )

@@ -19,9 +19,13 @@ PER_PERSON_WEEK = Gauge(
     domain_name("notifications", "per_person_week"),
     "Notifications per person over the last 7 days: a percentile of the per-person counts",
     ["channel", "stat"],
+    multiprocess_mode="livemostrecent",  # a figure of the database: the last one set
 )
 PEOPLE_WEEK = Gauge(
-    domain_name("notifications", "people_week"), "People notified in the last 7 days", ["channel"]
+    domain_name("notifications", "people_week"),
+    "People notified in the last 7 days",
+    ["channel"],
+    multiprocess_mode="livemostrecent",
 )
 
 
