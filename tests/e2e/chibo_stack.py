@@ -52,7 +52,11 @@ def stack(
     db_urls: dict[str, str] | None = None,
     names: tuple[str, ...] = ("registry", "meetings", "scoring", "notifications"),
     extra_env: dict[str, str] | None = None,
+    hold_unplaced: bool = False,
 ) -> Iterator[dict[str, ServiceProcess]]:
+    """`hold_unplaced`: the product's default, where a relay holds a public event about a branch
+    its tree does not know yet (`outbox_place_attempts`). Off by default here: most tests submit
+    for branches never registered, whose events would wait two minutes for a path."""
     procs: dict[str, ServiceProcess] = {}
     names = ("registry", *(n for n in names if n != "registry"))
     try:
@@ -69,6 +73,7 @@ def stack(
                 f"{prefix}_OUTBOX_POLL_SECONDS": "0.2",
                 f"{prefix}_BROKER_RECONNECT_SECONDS": "0.5",
                 f"{prefix}_LOG_FORMAT": "json",
+                **({} if hold_unplaced else {f"{prefix}_OUTBOX_PLACE_ATTEMPTS": "0"}),
                 f"{prefix}_REGISTRY_URL": procs["registry"].url if procs else "",
                 **(extra_env or {}),
             }

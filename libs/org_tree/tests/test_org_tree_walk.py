@@ -68,9 +68,10 @@ async def test_one_query_says_what_the_walk_says(db_url: str) -> None:
             for day in (date(2021, 6, 1), date(2024, 6, 1), date(2026, 6, 1)):
                 many = await ancestors_many(session, orgs, day)
                 one = {o: list(await tree.ancestors(session, o, day)) for o in orgs}
-                assert many == one, day
+                assert many == {o: a for o, a in one.items() if o != "nobody"}, day
             assert many["cb-2"] == ["xa-2", "tinh"]  # moved in 2024
             assert many["cs-1"] == ["xa-1", "tinh"]  # dissolved: followed up from its last day
-            assert many["nobody"] == [] and many["cb-orphan"] == ["not-yet-known"]
+            # Unknown: left out (the relay holds its events a while); an orphan is known.
+            assert "nobody" not in many and many["cb-orphan"] == ["not-yet-known"]
     finally:
         await db.dispose()

@@ -207,3 +207,94 @@ def missed(branch: str) -> Any:
         window_to_day=10,
         due_at=datetime(2026, 10, 13, tzinfo=UTC),
     )
+
+
+async def test_an_event_about_an_organisation_not_yet_in_the_tree_waits_for_its_path(
+    amqp_url: str, db_url: str
+) -> None:
+    """The registry's events and a service's own come by different queues: a public event about
+    a branch this service's tree does not know yet is held (backoff) and leaves with its full
+    path once the branch is known, not with its bare id where a subtree's agency would miss it."""
+    from datetime import date
+
+    from service_kit.bus.paths import OrganisationPaths
+
+    tree: dict[str, list[str]] = {"cb-1": ["xa-1", "tinh"]}
+
+    async def ancestors(_: object, orgs: list[str], on: date) -> dict[str, list[str]]:
+        return {org: tree[org] for org in orgs if org in tree}  # unknown: left out
+
+    runtime = make_runtime("placing", amqp_url, db_url, {})
+    runtime.relay.paths = OrganisationPaths(ancestors, lambda: date(2026, 11, 1))
+    await create_kit_tables(runtime)
+    conn = await aio_pika.connect(amqp_url)
+    async with conn:
+        channel = await conn.channel()
+        events = await channel.declare_exchange("events", "topic", durable=True)
+        queue = await channel.declare_queue("", exclusive=True)
+        await queue.bind(events, "meetings.meeting.missed.v1.#")
+        async with runtime.uow() as uow:
+            uow.emit(missed("cb-late"), subject="branches/cb-late")
+            uow.emit(missed("cb-1"), subject="branches/cb-1")
+            await uow.commit()
+        await runtime.start()
+        try:
+            keys: list[str] = []
+
+            async def until(n: int) -> None:
+                for _ in range(100):
+                    message = await queue.get(no_ack=True, fail=False)
+                    if message is not None:
+                        keys.append(message.routing_key or "")
+                    elif len(keys) >= n:
+                        return
+                    else:
+                        await asyncio.sleep(0.1)
+
+            await until(1)
+            assert keys == ["meetings.meeting.missed.v1.tinh.xa-1.cb-1"]  # the known one
+            assert await runtime.relay.pending_count() == 1  # the other held, not lost
+            tree["cb-late"] = ["xa-2", "tinh"]  # its registration reaches the replica
+            await until(2)
+        finally:
+            await runtime.stop()
+    assert keys[1] == "meetings.meeting.missed.v1.tinh.xa-2.cb-late"
+    await runtime.db.dispose()
+
+
+async def test_with_no_wait_an_event_about_an_unknown_organisation_leaves_at_once(
+    amqp_url: str, db_url: str
+) -> None:
+    """`outbox_place_attempts` 0: nothing is held; the unknown branch's path is its own id."""
+    from datetime import date
+
+    from service_kit.bus.paths import OrganisationPaths
+
+    async def ancestors(_: object, orgs: list[str], on: date) -> dict[str, list[str]]:
+        return {}
+
+    runtime = make_runtime("placing-now", amqp_url, db_url, {})
+    runtime.relay.paths = OrganisationPaths(ancestors, lambda: date(2026, 11, 1))
+    runtime.relay.place_attempts = 0
+    await create_kit_tables(runtime)
+    conn = await aio_pika.connect(amqp_url)
+    async with conn:
+        channel = await conn.channel()
+        events = await channel.declare_exchange("events", "topic", durable=True)
+        queue = await channel.declare_queue("", exclusive=True)
+        await queue.bind(events, "meetings.meeting.missed.v1.#")
+        async with runtime.uow() as uow:
+            uow.emit(missed("cb-late"), subject="branches/cb-late")
+            await uow.commit()
+        await runtime.start()
+        try:
+            message = None
+            for _ in range(100):
+                message = await queue.get(no_ack=True, fail=False)
+                if message is not None:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await runtime.stop()
+    assert message is not None and message.routing_key == "meetings.meeting.missed.v1.cb-late"
+    await runtime.db.dispose()

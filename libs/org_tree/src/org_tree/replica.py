@@ -180,8 +180,8 @@ async def ancestors_many(
     session: AsyncSession, org_ids: Sequence[str], on: date
 ) -> dict[str, list[str]]:
     """What `chain_on` says above each organisation (ids, nearest first), in one query per
-    distinct day: an unknown organisation has none, one that has ended is followed up from its
-    last day."""
+    distinct day: an organisation the replica does not know is left out, one that has ended is
+    followed up from its last day."""
     wanted = sorted(set(org_ids))
     nodes = {
         n.id: n
@@ -197,7 +197,7 @@ async def ancestors_many(
         ended = node.valid_to is not None and node.valid_to <= on
         starts[org] = node.valid_to - timedelta(days=1) if ended and node.valid_to else on
     found = await walk_up(session, OrgLink.__table__, starts, MAX_DEPTH)
-    return {org: found.get(org, []) for org in wanted}
+    return {org: found.get(org, []) for org in wanted if org in starts}
 
 
 async def meeting_window(session: AsyncSession, branch_id: str) -> tuple[int, int] | None:

@@ -55,6 +55,19 @@ def to_message(row: OutboxEvent, routing_key: str | None = None) -> OutgoingMess
     return OutgoingMessage(routing_key=routing_key or row.routing_key, body=row.payload.encode())
 
 
+# A public event about an organisation this service's tree does not know yet (its replica has
+# not had the registration: the registry's events and this event came by different queues) is
+# held back and retried with the relay's backoff (1, 2, 4 … 32 s: about two minutes in all);
+# after that many attempts (`outbox_place_attempts`) it leaves with the path known (its own id
+# only), where an agency bound to a subtree would miss it. Counted in attempts, not the event's
+# time (a service's clock may be moved).
+PLACE_ATTEMPTS = 7
+
+
+class NotPlacedYet(Exception):
+    """The outcome of a row held back until its organisation is in the tree."""
+
+
 class OutboxRelay:
     """Publishes pending rows in batches with confirms in flight; safe with many replicas on
     PostgreSQL (rows are claimed with SKIP LOCKED), one per service on SQLite."""
@@ -68,8 +81,10 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 60.0,
+        place_attempts: int = PLACE_ATTEMPTS,
     ) -> None:
         self.db, self.bus, self.service = db, bus, service
+        self.place_attempts = place_attempts
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff_seconds
@@ -119,7 +134,7 @@ class OutboxRelay:
             rows, messages = await self.db.read(batch)
             if not rows:
                 return 0
-            outcomes = await self.bus.publish_many(messages)
+            outcomes = await self._publish(messages)
             if self.db.group.enabled:
                 await self.db.group.write(lambda session: self._record(session, rows, outcomes))
             else:
@@ -132,15 +147,26 @@ class OutboxRelay:
             )
             if not rows:
                 return 0
-            outcomes = await self.bus.publish_many(await self._messages(session, rows))
+            outcomes = await self._publish(await self._messages(session, rows))
             await self._record(session, rows, outcomes)
         return len(rows)
 
-    async def _messages(self, session: Any, rows: list[OutboxEvent]) -> list[OutgoingMessage]:
+    async def _messages(
+        self, session: Any, rows: list[OutboxEvent]
+    ) -> list[OutgoingMessage | None]:
+        """Each row's message, or None for a row held back (`place_attempts`)."""
         if self.paths is None or not rows:
             return [to_message(r) for r in rows]
-        keys = await self.paths.routing_keys(session, [(r.routing_key, r.payload) for r in rows])
-        return [to_message(r, k) for r, k in zip(rows, keys, strict=True)]
+        placed = await self.paths.placed(session, [(r.routing_key, r.payload) for r in rows])
+        return [
+            to_message(r, key) if known or r.attempts >= self.place_attempts else None
+            for r, (key, known) in zip(rows, placed, strict=True)
+        ]
+
+    async def _publish(self, messages: list[OutgoingMessage | None]) -> list[BaseException | None]:
+        ready = [m for m in messages if m is not None]
+        sent = iter(await self.bus.publish_many(ready) if ready else [])
+        return [next(sent) if m is not None else NotPlacedYet() for m in messages]
 
     async def _record(
         self, session: Any, rows: list[OutboxEvent], outcomes: list[BaseException | None]
@@ -169,8 +195,11 @@ class OutboxRelay:
                     last_error=f"{type(err).__name__}: {err}"[:1000],
                 )
             )
-            log.warning(
-                "outbox publish failed",
+            log.log(
+                logging.INFO if isinstance(err, NotPlacedYet) else logging.WARNING,
+                "outbox event held: organisation not in the tree yet"
+                if isinstance(err, NotPlacedYet)
+                else "outbox publish failed",
                 extra={"outbox_id": row.id, "attempts": attempts, "error": type(err).__name__},
             )
 

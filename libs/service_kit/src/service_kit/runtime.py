@@ -60,6 +60,7 @@ class ServiceRuntime:
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
             max_backoff_seconds=settings.outbox_max_backoff_seconds,
+            place_attempts=settings.outbox_place_attempts,
         )
         # Built last but one: it may read the runtime's database, clock and settings.
         self.context = context(self)

@@ -95,6 +95,14 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = Field(default=500, ge=1)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     outbox_max_backoff_seconds: float = Field(default=60.0, gt=0)
+    outbox_place_attempts: int = Field(
+        default=7,
+        ge=0,
+        le=20,
+        description="relay attempts a public event about an organisation not yet in this "
+        "service's tree waits for it (backoff 1, 2, 4 … s) before leaving with its own id as "
+        "the path; 0: never wait",
+    )
     publish_timeout_seconds: float = Field(default=10.0, gt=0)
     broker_reconnect_seconds: float = Field(default=2.0, gt=0)
 

@@ -45,14 +45,15 @@ class RegistryScopeTree:
     async def ancestors_many(
         self, session: AsyncSession, org_ids: Sequence[str], on: date
     ) -> dict[str, list[str]]:
-        """`ancestors` of many at once (one query per distinct day): the outbox relay's."""
+        """`ancestors` of many at once (one query per distinct day): the outbox relay's. An
+        organisation not in the registry is left out."""
         wanted = sorted(set(org_ids))
         orgs = (
             await session.execute(sa.select(Organisation).where(Organisation.id.in_(wanted)))
         ).scalars()
         starts = {org.id: existing_day(org, on) for org in orgs}
         found = await walk_up(session, OrganisationLink.__table__, starts, queries.MAX_DEPTH)
-        return {org: found.get(org, []) for org in wanted}
+        return {org: found.get(org, []) for org in wanted if org in starts}
 
     def subtree(self, org_id: str, on: date) -> sa.Select[Any]:
         # A fresh CTE name each time: a query may restrict by several grants' subtrees.

@@ -21,7 +21,8 @@ from event_contracts.routing import organisation_of, with_path
 log = logging.getLogger(__name__)
 
 # (session, organisation ids, day) → each one's ancestors that day, nearest first: a scope
-# tree's `ancestors_many`, one query per batch (`org_tree.walk`)
+# tree's `ancestors_many`, one query per batch (`org_tree.walk`). An organisation the tree does
+# not know (a replica that has not had its registration yet) is left out of the mapping.
 AncestorsMany = Callable[
     [AsyncSession, Sequence[str], date], Awaitable[Mapping[str, Sequence[str]]]
 ]
@@ -46,6 +47,13 @@ class OrganisationPaths:
         self, session: AsyncSession, rows: Sequence[tuple[str, str]]
     ) -> list[str]:
         """The key to publish each (routing key, CloudEvent JSON) with."""
+        return [key for key, _ in await self.placed(session, rows)]
+
+    async def placed(
+        self, session: AsyncSession, rows: Sequence[tuple[str, str]]
+    ) -> list[tuple[str, bool]]:
+        """Each row's key, and whether its organisation is in the tree (an event about no
+        organisation, or when the lookup fails, counts as placed: never stall the relay)."""
         on = self.today()
         orgs: list[str | None] = []
         for key, payload in rows:
@@ -53,15 +61,17 @@ class OrganisationPaths:
             orgs.append(organisation_of(key, data) if isinstance(data, dict) else None)
         wanted = sorted({o for o in orgs if o is not None})
         paths: dict[str, list[str]] = {}
+        known: set[str] = set(wanted)
         if wanted:
             try:
                 above = await self.ancestors(session, wanted, on)
                 paths = {org: [*reversed(above.get(org, [])), org] for org in wanted}
+                known = set(above)
             except Exception:
                 # Never stall the relay: without a path the events still reach internal
                 # consumers and province-wide agencies, and no subtree they might not be in.
                 log.exception("organisation paths not found", extra={"count": len(wanted)})
         return [
-            with_path(key, paths.get(org, [])) if org is not None else key
+            (with_path(key, paths.get(org, [])), org in known) if org is not None else (key, True)
             for (key, _), org in zip(rows, orgs, strict=True)
         ]
