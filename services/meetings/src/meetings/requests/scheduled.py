@@ -22,7 +22,10 @@ from meetings.requests.service import (
 from service_kit.sweeper import periodic
 from service_kit.uow import UnitOfWork
 
-BATCH = 200
+# A batch holds SQLite's one writer (intake waits behind it): 500 requests take about as long
+# as 200 did before the batch was set-based (~0.25 s), and 500 saved ~10% of the sweep's CPU
+# over 200 (fewer commits, ladder look-ups and claims per request).
+BATCH = 500
 
 
 async def sweep_once(ctx: MeetingsContext) -> int:
