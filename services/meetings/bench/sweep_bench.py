@@ -2,9 +2,12 @@
 
     .venv/bin/python services/meetings/bench/sweep_bench.py --requests 100000
     .venv/bin/python services/meetings/bench/sweep_bench.py --requests 20000 --database-url postgresql+asyncpg://…
+    .venv/bin/python services/meetings/bench/sweep_bench.py --requests 5000 --days 8
 
 Prints the time to plant the requests (bulk insert, the baseline: pure write speed of the same
-rows) and the time of the sweep that reminds or escalates every one of them.
+rows) and the time of the sweep that reminds or escalates every one of them: `--days` after
+they were raised (40, the default: past both deadlines, every one escalates; 8: each gets the
+acknowledgement's 50% reminder).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from service_kit.clock import FrozenClock
 from service_kit.outbox import OutboxEvent
 
 
-async def main(n: int, url: str) -> None:
+async def main(n: int, url: str, days: float) -> None:
     await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
     app = build_app(MeetingsSettings(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/"))  # type: ignore[arg-type]
     runtime = app.state.runtime
@@ -64,7 +67,7 @@ async def main(n: int, url: str) -> None:
         for i in range(0, n, 5000):
             await session.execute(sa.insert(Request), rows[i : i + 5000])
     plant = time.perf_counter() - t0
-    runtime.clock = FrozenClock(start + timedelta(days=40))  # every request past its deadlines
+    runtime.clock = FrozenClock(start + timedelta(days=days))
     t0 = time.perf_counter()
     actions = await sweep_once(runtime.context)
     sweep = time.perf_counter() - t0
@@ -84,7 +87,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--days", type=float, default=40, help="sweep this long after raising")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/sweep.db"
-        asyncio.run(main(args.requests, url))
+        asyncio.run(main(args.requests, url, args.days))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -75,13 +76,27 @@ def deadlines(
     level_kind: str, started_at: datetime, policy: EscalationPolicy, calendar: WorkingCalendar
 ) -> tuple[Deadline, Deadline]:
     """(acknowledge, answer) deadlines of a level whose clock started at `started_at`."""
-    day = vietnam_date(started_at)
-    ack_day = calendar.add_working_days(day, policy.acknowledge_working_days)
-    answer_day = day + timedelta(days=policy.answer_days_for(level_kind))
-    return (
-        Deadline(RequestStage.ACKNOWLEDGE, started_at, end_of_vietnam_day(ack_day)),
-        Deadline(RequestStage.ANSWER, started_at, end_of_vietnam_day(answer_day)),
+    ack_due_at, answer_due_at = _due_instants(
+        vietnam_date(started_at),
+        policy.acknowledge_working_days,
+        policy.answer_days_for(level_kind),
+        calendar,
     )
+    return (
+        Deadline(RequestStage.ACKNOWLEDGE, started_at, ack_due_at),
+        Deadline(RequestStage.ANSWER, started_at, answer_due_at),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _due_instants(
+    day: date, acknowledge_working_days: int, answer_days: int, calendar: WorkingCalendar
+) -> tuple[datetime, datetime]:
+    """When the two time limits of a level started on `day` end; remembered, as a sweep asks
+    for the same few days thousands of times (the working-day count walks the calendar)."""
+    ack_day = calendar.add_working_days(day, acknowledge_working_days)
+    answer_day = day + timedelta(days=answer_days)
+    return end_of_vietnam_day(ack_day), end_of_vietnam_day(answer_day)
 
 
 @dataclass(frozen=True)

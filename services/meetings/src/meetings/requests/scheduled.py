@@ -10,23 +10,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlmodel import col
-
 from meetings.context import MeetingsContext
-from meetings.requests.lifecycle import OPEN
+from meetings.requests.batch import BatchWrites, claim_due
 from meetings.requests.metrics import OPEN_BY_LEVEL
-from meetings.requests.models import Request
 from meetings.requests.service import (
     RequestRules,
     open_by_level,
     prefetch_done_keys,
     process_due,
 )
-from service_kit.claims import claim
 from service_kit.sweeper import periodic
 from service_kit.uow import UnitOfWork
 
-BATCH = 200
+# A batch holds SQLite's one writer (intake waits behind it): 500 requests take about as long
+# as 200 did before the batch was set-based (~0.25 s), and 500 saved ~10% of the sweep's CPU
+# over 200 (fewer commits, ladder look-ups and claims per request).
+BATCH = 500
 
 
 async def sweep_once(ctx: MeetingsContext) -> int:
@@ -47,18 +46,13 @@ def _batch(
     (claimed, actions taken)."""
 
     async def batch(uow: UnitOfWork) -> tuple[int, int]:
-        rows = await claim(
-            uow.session,
-            Request,
-            col(Request.next_check_at) <= now,
-            col(Request.status).in_([s.value for s in OPEN]),
-            order_by=(col(Request.next_check_at), col(Request.id)),
-            limit=BATCH,
-        )
-        taken = 0
+        rows = await claim_due(uow.session, now, BATCH)
         await prefetch_done_keys(uow.session, [row.id for row in rows])
+        writes = BatchWrites(uow)
+        taken = 0
         for row in rows:
-            taken += await process_due(uow, row, now, rules)
+            taken += await process_due(writes, row, now, rules)
+        await writes.save(rows)
         await uow.commit()
         return len(rows), taken
 

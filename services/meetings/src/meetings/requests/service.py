@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -51,12 +51,40 @@ class RequestRules:
 
     policies: list[EscalationPolicy] = field(default_factory=escalation.load_policies)
     calendar: WorkingCalendar = field(default_factory=vietnam_calendar)
+    # policy()'s answers by day: a sweep asks for every request it looks at.
+    _by_day: dict[date, EscalationPolicy] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def policy(self, on: datetime) -> EscalationPolicy:
-        return escalation.policy_for(self.policies, None, vietnam_date(on))
+        day = vietnam_date(on)
+        if day not in self._by_day:
+            self._by_day[day] = escalation.policy_for(self.policies, None, day)
+        return self._by_day[day]
 
 
-def _facts(row: Request) -> dict[str, Any]:
+class RequestRow(Protocol):
+    """What acting on a request reads and changes of it: the stored `Request`, or a sweep
+    batch's plain row (`requests.batch.DueRequest`)."""
+
+    id: str
+    branch_id: str
+    meeting_id: str | None
+    subject: str
+    category: str | None
+    addressee_id: str
+    status: str
+    level: int
+    level_organisation_id: str
+    level_kind: str
+    level_started_at: datetime
+    acknowledged_at: datetime | None
+    next_check_at: datetime | None
+    version: int
+    created_at: datetime
+
+
+def _facts(row: RequestRow) -> dict[str, Any]:
     return {
         "aggregate_version": row.version,
         "request_id": row.id,
@@ -71,28 +99,51 @@ def _facts(row: Request) -> dict[str, Any]:
     }
 
 
-def _timeline(
-    session: AsyncSession,
-    row: Request,
+def timeline_entry(
+    row: RequestRow,
     at: datetime,
     kind: str,
     *,
     actor: str | None = None,
     text: str | None = None,
     **details: Any,
-) -> None:
-    session.add(
-        RequestTimelineEntry(
-            request_id=row.id,
-            at=at,
-            kind=kind,
-            actor=actor,
-            level=row.level,
-            level_organisation_id=row.level_organisation_id,
-            text=text,
-            details=details,
-        )
-    )
+) -> dict[str, Any]:
+    """A timeline entry of `row` at its current level, as the columns of `RequestTimelineEntry`."""
+    return {
+        "request_id": row.id,
+        "at": at,
+        "kind": kind,
+        "actor": actor,
+        "level": row.level,
+        "level_organisation_id": row.level_organisation_id,
+        "text": text,
+        "details": details,
+    }
+
+
+class Writes:
+    """Where acting on a request puts the rows it adds: into the session, one ORM object each
+    (a request acted on alone); a sweep batch gathers them instead and inserts them in bulk
+    (`requests.batch.BatchWrites`)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def done(self, request_id: str, key: str, at: datetime) -> None:
+        self.uow.session.add(RequestActionDone(request_id=request_id, key=key, at=at))
+
+    def timeline(
+        self,
+        row: RequestRow,
+        at: datetime,
+        kind: str,
+        *,
+        actor: str | None = None,
+        text: str | None = None,
+        **details: Any,
+    ) -> None:
+        entry = timeline_entry(row, at, kind, actor=actor, text=text, **details)
+        self.uow.session.add(RequestTimelineEntry(**entry))
 
 
 async def ladder_from(session: AsyncSession, org_id: str, now: datetime) -> Ladder:
@@ -143,7 +194,7 @@ async def _done_keys(session: AsyncSession, request_id: str) -> set[str]:
     return done[request_id]
 
 
-def _state(row: Request, above: Ladder) -> ClockState:
+def _state(row: RequestRow, above: Ladder) -> ClockState:
     return ClockState(
         request_id=row.id,
         level=row.level,
@@ -155,17 +206,27 @@ def _state(row: Request, above: Ladder) -> ClockState:
     )
 
 
-async def _clock_state(session: AsyncSession, row: Request, now: datetime) -> ClockState:
+async def _clock_state(session: AsyncSession, row: RequestRow, now: datetime) -> ClockState:
     return _state(row, await ladder_from(session, row.level_organisation_id, now))
 
 
 async def due_now(
-    session: AsyncSession, row: Request, now: datetime, rules: RequestRules
+    session: AsyncSession, row: RequestRow, now: datetime, rules: RequestRules
 ) -> escalation.Due:
     """What the sweep does with `row` at `now`, read and decided without writing anything
     (`escalation.due_as_of` over its clock, its ladder that day, its policy and what was done)."""
     done = await _done_keys(session, row.id)
     above = await ladder_from(session, row.level_organisation_id, now)
+    return _due(row, above, frozenset(done), now, rules)
+
+
+def _due(
+    row: RequestRow,
+    above: Ladder,
+    done: frozenset[str] | set[str],
+    now: datetime,
+    rules: RequestRules,
+) -> escalation.Due:
     return escalation.due_as_of(
         _state(row, above),
         row.level_organisation_id,
@@ -173,12 +234,12 @@ async def due_now(
         now,
         rules.policy(row.created_at),
         rules.calendar,
-        frozenset(done),
+        done,
     )
 
 
 async def _reschedule(
-    session: AsyncSession, row: Request, now: datetime, rules: RequestRules, done: set[str]
+    session: AsyncSession, row: RequestRow, now: datetime, rules: RequestRules, done: set[str]
 ) -> None:
     state = await _clock_state(session, row, now)
     row.next_check_at = escalation.next_check_at(
@@ -197,6 +258,7 @@ async def raise_requests(
     pointer: str = "/requests_raised",
 ) -> list[Request]:
     session = uow.session
+    writes = Writes(uow)
     rows: list[Request] = []
     errors: list[FieldError] = []
     ladders: list[Ladder] = []
@@ -265,10 +327,9 @@ async def raise_requests(
             if not this:
                 raise
             raise _duplicated(this) from None
-        _timeline(session, row, now, "raised", actor=item.raised_by)
+        writes.timeline(row, now, "raised", actor=item.raised_by)
         for node, reason in lad.skipped:
-            _timeline(
-                session,
+            writes.timeline(
                 row,
                 now,
                 "level_skipped",
@@ -315,12 +376,14 @@ async def re_raise(uow: UnitOfWork, request_id: str, now: datetime, rules: Reque
     above = await ladder_from(uow.session, row.level_organisation_id, now)
     step = escalation.next_level(row.level_organisation_id, above)
     if step is not None:
-        _escalate(uow, row, now, done, step, breached_stage=BreachedStage.RE_RAISED, due_at=None)
+        _escalate(
+            Writes(uow), row, now, done, step, breached_stage=BreachedStage.RE_RAISED, due_at=None
+        )
 
 
 def _escalate(
-    uow: UnitOfWork,
-    row: Request,
+    writes: Writes,
+    row: RequestRow,
     now: datetime,
     done: set[str],
     step: escalation.Step,
@@ -329,8 +392,7 @@ def _escalate(
     due_at: datetime | None,
 ) -> None:
     key = f"escalate:{row.level}"
-    session = uow.session
-    session.add(RequestActionDone(request_id=row.id, key=key, at=now))
+    writes.done(row.id, key, now)
     done.add(key)
     skipped = list(step.skipped)
     from_org = row.level_organisation_id
@@ -339,8 +401,7 @@ def _escalate(
     row.level_started_at, row.acknowledged_at = now, None
     row.status = RequestStatus.SUBMITTED.value
     row.version += 1
-    _timeline(
-        session,
+    writes.timeline(
         row,
         now,
         "escalated",
@@ -348,7 +409,7 @@ def _escalate(
         breached_stage=breached_stage,
         skipped=skipped,
     )
-    uow.emit(
+    writes.uow.emit(
         ev.RequestEscalated.produce(
             **_facts(row),
             from_level_organisation_id=from_org,
@@ -358,20 +419,21 @@ def _escalate(
         ),
         subject=f"requests/{row.id}",
     )
-    uow.after_commit(metrics.ESCALATIONS.labels(str(row.level)).inc)
+    writes.uow.after_commit(metrics.ESCALATIONS.labels(str(row.level)).inc)
 
 
-async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: RequestRules) -> int:
+async def process_due(writes: Writes, row: RequestRow, now: datetime, rules: RequestRules) -> int:
     """Take every action due on this request at `now`; returns how many were taken."""
-    session = uow.session
-    due = await due_now(session, row, now, rules)
+    uow, session = writes.uow, writes.uow.session
     done = await _done_keys(session, row.id)
+    above = await ladder_from(session, row.level_organisation_id, now)
+    due = _due(row, above, done, now, rules)  # as `due_now` decides for the dry run
     taken = 0
     for action in due.actions:
         if action.kind == "escalate":
             if due.escalation is not None:
                 _escalate(
-                    uow,
+                    writes,
                     row,
                     now,
                     done,
@@ -381,12 +443,12 @@ async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: Reque
                 )
                 taken += 1
             break  # the clock restarted at the next level
-        session.add(RequestActionDone(request_id=row.id, key=action.key, at=now))
+        writes.done(row.id, action.key, now)
         done.add(action.key)
         taken += 1
         if action.kind == "remind":
             fraction = float(action.key.rsplit(":", 1)[1])
-            _timeline(session, row, now, "reminded", stage=action.stage, fraction=fraction)
+            writes.timeline(row, now, "reminded", stage=action.stage, fraction=fraction)
             uow.emit(
                 ev.RequestDueSoon.produce(
                     **_facts(row), stage=action.stage, fraction=fraction, due_at=action.deadline_at
@@ -395,7 +457,7 @@ async def process_due(uow: UnitOfWork, row: Request, now: datetime, rules: Reque
             )
             uow.after_commit(metrics.REMINDERS.labels(action.stage).inc)
         else:
-            _timeline(session, row, now, "overdue_at_top", stage=action.stage)
+            writes.timeline(row, now, "overdue_at_top", stage=action.stage)
             uow.after_commit(metrics.OVERDUE_AT_TOP.inc)
     await _reschedule(session, row, now, rules, done)
     return taken
@@ -458,7 +520,7 @@ async def act(
         row.level_started_at, row.acknowledged_at, row.answered_at = now, None, None
         row.closed_at = None
     row.version += 1
-    _timeline(session, row, now, body.action.value, actor=body.actor, text=body.text, **details)
+    Writes(uow).timeline(row, now, body.action.value, actor=body.actor, text=body.text, **details)
     await _reschedule(session, row, now, rules, await _done_keys(session, row.id))
     event = EVENT_FOR_STATUS.get(body.action)
     if event is not None:
