@@ -54,6 +54,22 @@ def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
     return rubric
 
 
+# Built once (bind parameters): these run for every meeting scored.
+_CRITERIA = MeetingCriterionScore.__table__
+_DELETE_CRITERIA = sa.delete(_CRITERIA).where(_CRITERIA.c.meeting_id == sa.bindparam("meeting_id"))
+_INSERT_CRITERIA = sa.insert(_CRITERIA)
+_LATER_FACTS = (
+    sa.select(S.meeting_id, S.facts)
+    .where(
+        S.branch_id == sa.bindparam("branch_id"),
+        S.held_on >= sa.bindparam("starts_on"),
+        S.held_on < sa.bindparam("ends_before"),
+        S.meeting_id != sa.bindparam("meeting_id"),
+    )
+    .with_for_update()
+)
+
+
 async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.Sheets:
     """Recompute every sheet from the stored facts and manual points; replace criteria rows."""
     found = rules.sheets(
@@ -79,11 +95,10 @@ async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.
     uow.session.add(score)
     await uow.session.flush()
     # Core statements (executemany), not ORM objects: this runs for every meeting scored.
-    table = MeetingCriterionScore.__table__
     if score.score_version > 1:
-        await uow.session.execute(sa.delete(table).where(table.c.meeting_id == score.meeting_id))
+        await uow.session.execute(_DELETE_CRITERIA, {"meeting_id": score.meeting_id})
     await uow.session.execute(
-        sa.insert(table),
+        _INSERT_CRITERIA,
         [
             {
                 "meeting_id": score.meeting_id,
@@ -145,19 +160,16 @@ async def _refresh_absence_runs(
         return
     runs = longest_absence_runs(rolls)
     # Ids and facts first (no ORM objects): most of these meetings keep their runs.
-    later = (
-        await uow.session.execute(
-            sa.select(S.meeting_id, S.facts)
-            .where(
-                S.branch_id == changed.branch_id,
-                S.held_on >= first,
-                S.held_on < end,
-                S.meeting_id != changed.meeting_id,
-            )
-            .with_for_update()
-        )
-    ).all()
-    for meeting_id, facts in later:
+    later = await uow.session.execute(
+        _LATER_FACTS,
+        {
+            "branch_id": changed.branch_id,
+            "starts_on": first,
+            "ends_before": end,
+            "meeting_id": changed.meeting_id,
+        },
+    )
+    for meeting_id, facts in later.all():
         if not facts or meeting_id not in runs:
             continue
         fresh = absence_facts(runs[meeting_id])
