@@ -148,6 +148,33 @@ async def test_absence_runs_do_not_depend_on_the_order_meetings_arrive_in(db_url
         assert found == finals[0][1], name
 
 
+async def test_an_amendment_moving_a_meeting_later_rescores_those_it_left(
+    runtime: ServiceRuntime,
+) -> None:
+    """March's record moved to July: April's and May's run of "absent" is 3 again (+1 back in
+    C2), though both come before the new date — the runs are refreshed from the earlier of the
+    two. July's is 4 (May's roll does not name "absent": that neither breaks nor extends it)."""
+    for month in range(1, 6):
+        record = absent_through_april(month)
+        assert await deliver(runtime, envelope(record), record) == "ack"
+    moved = absent_through_april(3).model_copy(
+        update={"aggregate_version": 2, "held_on": date(2026, 7, 5)}
+    )
+    assert await deliver(runtime, envelope(moved), moved) == "ack"
+    found = {}
+    for meeting_id in ("b9-01", "b9-02", "b9-04", "b9-05", "b9-03"):
+        score = await stored(runtime, meeting_id)
+        c2 = next(c for c in score["criteria"] if c["code"] == "C2")
+        found[meeting_id] = (c2["points"], score["facts"]["longest_absence_run"])
+    assert found == {
+        "b9-01": (5, 1),
+        "b9-02": (5, 2),
+        "b9-04": (5, 3),
+        "b9-05": (5, 3),
+        "b9-03": (4, 4),
+    }
+
+
 async def test_a_duplicate_delivery_has_no_effect(runtime: ServiceRuntime) -> None:
     assert await deliver(runtime, E1, V1) == "ack"
     assert await deliver(runtime, E1, V1) == "duplicate"

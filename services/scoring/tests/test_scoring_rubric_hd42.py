@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 import pytest
@@ -218,3 +219,10 @@ def test_each_gate_alone_blocks_tot() -> None:
 def test_manual_points_are_capped() -> None:
     c5 = criterion(facts(self_score={"C5": 50}), "C5")
     assert c5.points == 5
+
+
+def test_stored_criteria_are_every_field_of_the_score() -> None:
+    """`as_dict` (what a stored score's criteria hold) is `dataclasses.asdict`, written out."""
+    for c in score(facts(roll=roll(present=15, excused=3, unexcused=2))).criteria:
+        assert c.as_dict() == asdict(c)
+        assert list(c.as_dict()) == list(asdict(c))

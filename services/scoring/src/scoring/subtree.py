@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,27 +47,39 @@ async def branches_in(session: AsyncSession, organisation_id: str, period: Perio
     return [node for node in nodes if existed_during(node, period)]
 
 
-async def province_code_of(session: AsyncSession, org_id: str, on: date) -> str | None:
-    """The registry code of the province above `org_id` on `on` (one recursive query up the
-    links valid that day); None when the replica does not know the organisation or its chain."""
+def _province_query() -> sa.Select[Any]:
+    """Up the links valid on `:on` from `:org_id`, the nearest organisation of kind province."""
     link = OrgLink.__table__.c
+    on = sa.bindparam("on", type_=sa.Date)
     valid = sa.and_(link.valid_from <= on, sa.or_(link.valid_to.is_(None), link.valid_to > on))
-    up = sa.select(sa.literal(org_id).label("id"), sa.literal(0).label("depth")).cte(
-        "up", recursive=True
-    )
+    up = sa.select(
+        sa.bindparam("org_id", type_=sa.String).label("id"), sa.literal(0).label("depth")
+    ).cte("up", recursive=True)
     up = up.union_all(
         sa.select(link.parent_id, up.c.depth + 1)
         .join(up, link.child_id == up.c.id)
         .where(valid, up.c.depth < MAX_DEPTH)
     )
-    stmt = (
+    return (
         sa.select(OrgNode.code)
         .join(up, col(OrgNode.id) == up.c.id)
         .where(col(OrgNode.kind) == OrganisationKind.PROVINCE)
         .order_by(up.c.depth)
         .limit(1)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+# Built once: every meeting scored asks it, and building the statement cost more than running it.
+_PROVINCE_OF = _province_query()
+
+
+async def province_code_of(session: AsyncSession, org_id: str, on: date) -> str | None:
+    """The registry code of the province above `org_id` on `on` (one recursive query up the
+    links valid that day); None when the replica does not know the organisation or its chain."""
+    code: str | None = (
+        await session.execute(_PROVINCE_OF, {"org_id": org_id, "on": on})
+    ).scalar_one_or_none()
+    return code
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,15 @@ def _insert_ignoring_duplicates(session: AsyncSession, values: dict[str, Any]) -
     return insert(ComplianceFlag).values(**values).on_conflict_do_nothing()
 
 
+_DELETE_ROLL = sa.delete(A.meeting_id.table).where(A.meeting_id == sa.bindparam("meeting_id"))
+_INSERT_ROLL = sa.insert(A.meeting_id.table)
+
+
 async def record_roll(uow: UnitOfWork, meeting: MeetingSubmitted) -> None:
     """Replace the meeting's roll rows (called only for a version newer than the stored one);
     one Core executemany, no ORM objects (the cheapest of the bulk forms on SQLite)."""
     session = uow.session
-    await session.execute(sa.delete(A.meeting_id.table).where(A.meeting_id == meeting.meeting_id))
+    await session.execute(_DELETE_ROLL, {"meeting_id": meeting.meeting_id})
     speakers = set(meeting.speaker_ids)
     rows = [
         {
@@ -58,21 +62,28 @@ async def record_roll(uow: UnitOfWork, meeting: MeetingSubmitted) -> None:
         for entry in {e.member_id: e for e in meeting.roll}.values()
     ]
     if rows:
-        await session.execute(sa.insert(A.meeting_id.table), rows)
+        await session.execute(_INSERT_ROLL, rows)
+
+
+_YEAR_ROLLS = sa.select(A.meeting_id, A.held_on, A.member_id, A.attendance, A.counted).where(
+    A.branch_id == sa.bindparam("branch_id"),
+    A.held_on >= sa.bindparam("starts_on"),
+    A.held_on < sa.bindparam("ends_before"),
+)
 
 
 async def year_rolls(session: AsyncSession, branch_id: str, year: int) -> list[RollRecord]:
     """The branch's kept rolls of a calendar year, for the facts that need earlier meetings
     (members exempt or on duty are in neither set)."""
-    stmt = sa.select(A.meeting_id, A.held_on, A.member_id, A.attendance, A.counted).where(
-        A.branch_id == branch_id,
-        A.held_on >= date(year, 1, 1),
-        A.held_on < date(year + 1, 1, 1),
-    )
+    params = {
+        "branch_id": branch_id,
+        "starts_on": date(year, 1, 1),
+        "ends_before": date(year + 1, 1, 1),
+    }
     held: dict[str, date] = {}
     present: dict[str, set[str]] = defaultdict(set)
     absent: dict[str, set[str]] = defaultdict(set)
-    rows = (await session.execute(stmt)).all()
+    rows = (await session.execute(_YEAR_ROLLS, params)).all()
     for meeting_id, held_on, member_id, attendance, counted in rows:
         held[meeting_id] = held_on
         if not counted:
@@ -161,43 +172,45 @@ async def _unexcused_by_member(
     return out
 
 
+# Built once (bind parameters): these run for every meeting scored.
+_AROUND = (
+    sa.select(S.meeting_id, S.held_on, S.grade, S.facts)
+    .where(
+        S.branch_id == sa.bindparam("branch_id"),
+        S.held_on >= sa.bindparam("starts_on"),
+        S.held_on < sa.bindparam("ends_before"),
+    )
+    .order_by(S.held_on, S.meeting_id)
+)
+
+
 async def detect_after_meeting(
     uow: UnitOfWork, policy: Policy, score: MeetingScore, meeting: MeetingSubmitted, now: datetime
 ) -> int:
     """The detectors one meeting can set off; each flag is raised once whatever the order."""
     session, rule = uow.session, policy.compliance
     branch, current = score.branch_id, _facts(score)
-    drafts: list[FlagDraft] = []
-    live = await golive.load_around(session, [branch], vietnam_date(now))
+    year = score.held_on.year
 
     low = rules.low_attendance_flag(branch, current, rule)
-    if low is not None:
-        drafts.append(low)
-
     absent = sorted(
         {e.member_id for e in meeting.roll if e.attendance == "unexcused" and not e.on_duty}
     )
-    if absent:
-        year = score.held_on.year
-        for member_id, days in (await _unexcused_by_member(session, absent, year)).items():
-            days = golive.in_live_months(live, branch, days)
-            drafts += rules.member_absence_flags(member_id, branch, year, days, rule)
+    unexcused = await _unexcused_by_member(session, absent, year) if absent else {}
 
     # Neighbours in date order (this meeting may arrive after a later one).
-    around = (
-        await session.execute(
-            sa.select(S.meeting_id, S.held_on, S.grade, S.facts)
-            .where(
-                S.branch_id == branch,
-                S.held_on >= date(score.held_on.year - 1, 12, 1),
-                S.held_on < date(score.held_on.year + 1, 2, 1),
-            )
-            .order_by(S.held_on, S.meeting_id)
-        )
-    ).all()
-    ordered = [MeetingFacts(*row) for row in around]
+    around = await session.execute(
+        _AROUND,
+        {
+            "branch_id": branch,
+            "starts_on": date(year - 1, 12, 1),
+            "ends_before": date(year + 1, 2, 1),
+        },
+    )
+    ordered = [MeetingFacts(*row) for row in around.all()]
+    in_sequence: list[FlagDraft] = []
     if score.grade == "kem":
-        drafts += rules.consecutive_kem_flags(branch, ordered, rule)
+        in_sequence += rules.consecutive_kem_flags(branch, ordered, rule)
     ids = [m.meeting_id for m in ordered]
     if score.meeting_id in ids:
         at = ids.index(score.meeting_id)
@@ -209,7 +222,16 @@ async def detect_after_meeting(
         for previous, following in pairs:
             flag = rules.follow_up_flag(branch, previous, following, rule)
             if flag is not None:
-                drafts.append(flag)
+                in_sequence.append(flag)
+
+    if low is None and not unexcused and not in_sequence:
+        return 0  # nothing to judge: the go-live dates are not read (most meetings)
+    live = await golive.load_around(session, [branch], vietnam_date(now))
+    drafts: list[FlagDraft] = [low] if low is not None else []
+    for member_id, days in unexcused.items():
+        days = golive.in_live_months(live, branch, days)
+        drafts += rules.member_absence_flags(member_id, branch, year, days, rule)
+    drafts += in_sequence
     return await raise_flags(uow, golive.judged_flags(live, drafts), now)
 
 

@@ -8,7 +8,7 @@ confirmed sheet is official once it exists.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from scoring.rubrics.engine import RubricScore, evaluate
@@ -62,7 +62,7 @@ def criteria_entries(found: Sheets) -> list[dict[str, Any]]:
     out = []
     for criterion in found.official.criteria:
         own = found.self.criterion(criterion.code).points
-        entry = asdict(criterion)
+        entry = criterion.as_dict()
         entry["self_points"] = own
         for kind, sheet in (("observer", found.observer), ("confirmed", found.confirmed)):
             entry[f"{kind}_points"] = (

@@ -43,6 +43,7 @@ from service_kit.errors import (
 from service_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+S = MeetingScore.__table__.c
 
 
 def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
@@ -51,6 +52,22 @@ def _pinned(rubrics: ActiveRubrics, score: MeetingScore) -> Rubric:
         # A published rubric version is never removed while scores point at it.
         raise PermanentError(f"rubric {score.rubric_id} {score.rubric_version} is not loaded")
     return rubric
+
+
+# Built once (bind parameters): these run for every meeting scored.
+_CRITERIA = MeetingCriterionScore.__table__
+_DELETE_CRITERIA = sa.delete(_CRITERIA).where(_CRITERIA.c.meeting_id == sa.bindparam("meeting_id"))
+_INSERT_CRITERIA = sa.insert(_CRITERIA)
+_LATER_FACTS = (
+    sa.select(S.meeting_id, S.facts)
+    .where(
+        S.branch_id == sa.bindparam("branch_id"),
+        S.held_on >= sa.bindparam("starts_on"),
+        S.held_on < sa.bindparam("ends_before"),
+        S.meeting_id != sa.bindparam("meeting_id"),
+    )
+    .with_for_update()
+)
 
 
 async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.Sheets:
@@ -78,11 +95,10 @@ async def _store(uow: UnitOfWork, score: MeetingScore, rubric: Rubric) -> rules.
     uow.session.add(score)
     await uow.session.flush()
     # Core statements (executemany), not ORM objects: this runs for every meeting scored.
-    table = MeetingCriterionScore.__table__
     if score.score_version > 1:
-        await uow.session.execute(sa.delete(table).where(table.c.meeting_id == score.meeting_id))
+        await uow.session.execute(_DELETE_CRITERIA, {"meeting_id": score.meeting_id})
     await uow.session.execute(
-        sa.insert(table),
+        _INSERT_CRITERIA,
         [
             {
                 "meeting_id": score.meeting_id,
@@ -135,26 +151,32 @@ async def _refresh_absence_runs(
     """A roll changes the absence runs of the branch's later meetings that year (from `since`,
     the earlier of its old and new date): rescore those whose run facts differ, so the scores
     do not depend on the order the meetings arrived in. `rolls`: the year's, `changed`'s new."""
-    runs = longest_absence_runs(rolls)
     year = changed.held_on.year
-    later = (
-        await uow.session.execute(
-            sa.select(MeetingScore)
-            .where(
-                MeetingScore.branch_id == changed.branch_id,
-                MeetingScore.held_on >= max(since, date(year, 1, 1)),
-                MeetingScore.held_on < date(year + 1, 1, 1),
-                MeetingScore.meeting_id != changed.meeting_id,
-            )
-            .with_for_update()
-        )
-    ).scalars()
-    for score in later:
-        if not score.facts or score.meeting_id not in runs:
+    first, end = max(since, date(year, 1, 1)), date(year + 1, 1, 1)
+    # Only a meeting with a kept roll has runs to compare, and a score's date is its roll's (both
+    # are written from the same version): with no such roll in the window there is nothing to
+    # read — the common case of meetings arriving in date order.
+    if not any(first <= r.held_on < end and r.meeting_id != changed.meeting_id for r in rolls):
+        return
+    runs = longest_absence_runs(rolls)
+    # Ids and facts first (no ORM objects): most of these meetings keep their runs.
+    later = await uow.session.execute(
+        _LATER_FACTS,
+        {
+            "branch_id": changed.branch_id,
+            "starts_on": first,
+            "ends_before": end,
+            "meeting_id": changed.meeting_id,
+        },
+    )
+    for meeting_id, facts in later.all():
+        if not facts or meeting_id not in runs:
             continue
-        fresh = absence_facts(runs[score.meeting_id])
-        if all(score.facts.get(name) == value for name, value in fresh.items()):
+        fresh = absence_facts(runs[meeting_id])
+        if all(facts.get(name) == value for name, value in fresh.items()):
             continue
+        score = await uow.session.get(MeetingScore, meeting_id)
+        assert score is not None  # locked by the select above
         score.facts = {**score.facts, **fresh}
         await _store(uow, score, _pinned(rubrics, score))
         announce(uow, score)

@@ -37,6 +37,17 @@ class SubItemScore:
     def full(self) -> bool:
         return self.points >= self.max_points
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "source": self.source,
+            "points": self.points,
+            "max_points": self.max_points,
+            "note": self.note,
+            "key": self.key,
+        }
+
 
 @dataclass(frozen=True)
 class CriterionScore:
@@ -51,6 +62,19 @@ class CriterionScore:
     @property
     def full(self) -> bool:
         return self.points >= self.max_points
+
+    def as_dict(self) -> dict[str, Any]:
+        """`dataclasses.asdict` written out: this runs for every criterion of every score, and
+        the generic recursive copy cost more than the scoring itself."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "points": self.points,
+            "max_points": self.max_points,
+            "explanation": self.explanation,
+            "facts": dict(self.facts),
+            "sub_items": [s.as_dict() for s in self.sub_items],
+        }
 
 
 @dataclass(frozen=True)
