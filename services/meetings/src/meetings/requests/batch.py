@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from event_contracts import EventData
 from meetings.requests.lifecycle import OPEN
 from meetings.requests.models import Request, RequestActionDone, RequestTimelineEntry
 from meetings.requests.service import RequestRow, Writes, timeline_entry
@@ -78,12 +79,16 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Du
 
 class BatchWrites(Writes):
     """Gathers the rows a batch's actions add, and writes them with the batch's requests in one
-    statement per table (`save`); the events still go through the unit of work's outbox."""
+    statement per table (`save`), the events' outbox rows likewise (`UnitOfWork.emit_many`)."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         super().__init__(uow)
         self._done: list[dict[str, Any]] = []
         self._timeline: list[dict[str, Any]] = []
+        self._events: list[tuple[EventData, str]] = []
+
+    def emit(self, data: EventData, *, subject: str) -> None:
+        self._events.append((data, subject))
 
     def done(self, request_id: str, key: str, at: datetime) -> None:
         self._done.append({"request_id": request_id, "key": key, "at": at})
@@ -115,3 +120,5 @@ class BatchWrites(Writes):
             await session.execute(sa.insert(RequestActionDone.__table__), self._done)
         if self._timeline:
             await session.execute(sa.insert(RequestTimelineEntry.__table__), self._timeline)
+        if self._events:
+            await self.uow.emit_many(self._events)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from event_contracts import EventData
 from event_contracts.events import meetings as ev
 from event_contracts.vocabulary import BreachedStage
 from meetings.requests import escalation, metrics
@@ -131,6 +132,9 @@ class Writes:
 
     def done(self, request_id: str, key: str, at: datetime) -> None:
         self.uow.session.add(RequestActionDone(request_id=request_id, key=key, at=at))
+
+    def emit(self, data: EventData, *, subject: str) -> None:
+        self.uow.emit(data, subject=subject)
 
     def timeline(
         self,
@@ -409,7 +413,7 @@ def _escalate(
         breached_stage=breached_stage,
         skipped=skipped,
     )
-    writes.uow.emit(
+    writes.emit(
         ev.RequestEscalated.produce(
             **_facts(row),
             from_level_organisation_id=from_org,
@@ -449,7 +453,7 @@ async def process_due(writes: Writes, row: RequestRow, now: datetime, rules: Req
         if action.kind == "remind":
             fraction = float(action.key.rsplit(":", 1)[1])
             writes.timeline(row, now, "reminded", stage=action.stage, fraction=fraction)
-            uow.emit(
+            writes.emit(
                 ev.RequestDueSoon.produce(
                     **_facts(row), stage=action.stage, fraction=fraction, due_at=action.deadline_at
                 ),

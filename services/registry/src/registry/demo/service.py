@@ -138,8 +138,7 @@ async def load(
     ]
     await bulk.insert_rows(uow, RoleAssignment.__table__, roles)
     await bulk.insert_rows(uow, ObserverAssignment.__table__, observers)
-    await bulk.emit_many(
-        uow,
+    await uow.emit_many(
         [
             (
                 RoleAssigned.produce(

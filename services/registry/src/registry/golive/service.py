@@ -16,7 +16,7 @@ from event_contracts.events.registry import OrganisationGoLiveSet
 from registry.golive import rules
 from registry.golive.models import OrganisationGoLive
 from registry.golive.schemas import GoLiveOut, GoLiveSettingOut
-from registry.imports.bulk import emit_many, insert_rows
+from registry.imports.bulk import insert_rows
 from registry.organisations.models import Organisation, OrganisationLink
 from registry.organisations.queries import MAX_DEPTH, require_org
 from registry.periods import in_force_sql
@@ -110,7 +110,7 @@ async def set_go_live(
         )
     await session.flush()
     await insert_rows(uow, OrganisationGoLive.__table__, history)
-    await emit_many(uow, events)
+    await uow.emit_many(events)
     return changes
 
 

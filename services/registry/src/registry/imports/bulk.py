@@ -10,14 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from event_contracts import EventData, make_event
 from event_contracts.events.registry import MemberAdmitted, OrganisationRegistered
 from registry.imports.rules import NewMember
 from registry.members.models import Member, MemberAffiliation, MemberStatusPeriod
 from registry.organisations.models import Organisation, OrganisationLink, OrganisationName
-from service_kit.db import utcnow
 from service_kit.ids import new_id
-from service_kit.outbox import OutboxEvent
 from service_kit.uow import UnitOfWork
 
 # Both drivers cap a statement at 32,767 parameters.
@@ -47,34 +44,6 @@ async def insert_rows(uow: UnitOfWork, table: Any, rows: Sequence[dict[str, Any]
     statement = sa.insert(table)
     for start in range(0, len(rows), per_chunk):
         await uow.session.execute(statement, list(rows[start : start + per_chunk]))
-
-
-async def emit_many(uow: UnitOfWork, events: Iterable[tuple[EventData, str]]) -> int:
-    """`uow.emit` for thousands of events: the same CloudEvents, written as one INSERT per chunk."""
-    # The relay's own clock, as `OutboxEvent.from_event`: publishing is never postponed by a
-    # business clock that a demo moved ahead.
-    now = utcnow()
-    rows = []
-    for data, subject in events:
-        event = make_event(
-            data, source=uow.source, subject=subject, correlationid=uow.correlation_id
-        )
-        uow.events.append(event)
-        rows.append(
-            {
-                "id": event.id,
-                "event_type": event.type,
-                "routing_key": event.routing_key,
-                "payload": event.to_json().decode(),
-                "created_at": event.time,
-                "available_at": now,
-                "published_at": None,
-                "attempts": 0,
-                "last_error": None,
-            }
-        )
-    await insert_rows(uow, OutboxEvent.__table__, rows)
-    return len(rows)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -152,7 +121,7 @@ async def insert_organisations(
         await insert_rows(uow, Organisation.__table__, nodes)
         await insert_rows(uow, OrganisationName.__table__, names)
         await insert_rows(uow, OrganisationLink.__table__, links)
-        await emit_many(uow, events)
+        await uow.emit_many(events)
         if progress is not None:
             progress(len(part))
     return ids
@@ -225,7 +194,7 @@ async def insert_members(
         await insert_rows(uow, Member.__table__, people)
         await insert_rows(uow, MemberStatusPeriod.__table__, statuses)
         await insert_rows(uow, MemberAffiliation.__table__, links)
-        await emit_many(uow, events)
+        await uow.emit_many(events)
         if progress is not None:
             progress(len(part))
     return ids
