@@ -14,7 +14,6 @@ from fastapi import FastAPI
 
 from service_kit import migrations, production, serving
 from service_kit.dlq import format_dead_letters, list_dead_letters, replay_dead_letters
-from service_kit.logging import configure_logging
 from service_kit.rulesets import RuleSetError
 from service_kit.settings import ServiceSettings
 
@@ -50,13 +49,7 @@ class ServiceCli:
             configure(sub.add_parser(name, help=help_text))
         args = parser.parse_args(argv)
         settings = self.settings_factory()
-        configure_logging(
-            settings.service_name,
-            settings.environment,
-            settings.version,
-            settings.log_level,
-            settings.log_format,
-        )
+        serving.log_as(settings)
         if args.command == "migrate":
             migrations.upgrade(self.migrations_dir, settings.database_url)
             return 0

@@ -40,6 +40,17 @@ MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 SUPERVISOR_VARIABLE = "CHIBO_SERVE_SUPERVISOR_PID"
 
 
+def log_as(settings: ServiceSettings) -> None:
+    """This process's log lines: the service's name, environment, version, level and format."""
+    configure_logging(
+        settings.service_name,
+        settings.environment,
+        settings.version,
+        settings.log_level,
+        settings.log_format,
+    )
+
+
 def _uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
     return {
         "host": settings.http_host,
@@ -103,13 +114,7 @@ def worker_app() -> FastAPI:
     """What each worker process serves (uvicorn imports this by name in a fresh interpreter)."""
     settings: ServiceSettings = _load(os.environ[SETTINGS_FACTORY_VARIABLE])()
     settings.http_port = int(os.environ[PORT_VARIABLE])
-    configure_logging(
-        settings.service_name,
-        settings.environment,
-        settings.version,
-        settings.log_level,
-        settings.log_format,
-    )
+    log_as(settings)
     _end_with_supervisor(int(os.environ[SUPERVISOR_VARIABLE]))
     # Its live gauges leave the sums when it ends (`multiprocess_mode` in service_kit.metrics).
     atexit.register(multiprocess.mark_process_dead, os.getpid())
